@@ -1,0 +1,57 @@
+# FaceGov — the two commands: `make run` and `make test`. Everything else is a helper of theirs.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+CHROMIUM := /usr/bin/chromium
+PORT ?= 8000
+
+.PHONY: run test install install-dev browser migrate seed lint bench clean
+
+$(VENV)/bin/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+# Stamp files make re-runs instant while the requirements are unchanged.
+$(VENV)/.installed: $(VENV)/bin/activate requirements.txt requirements-nodeps.txt
+	$(PIP) install --quiet -r requirements.txt
+	$(PIP) install --quiet --no-deps -r requirements-nodeps.txt
+	$(PY) -c "import face_recognition, dlib; print('face_recognition ready, dlib', dlib.__version__)"
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# Browser tests drive Debian's chromium through Playwright; never a downloaded browser build.
+browser:
+	@test -x $(CHROMIUM) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+	@$(CHROMIUM) --version
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+## The platform with demo data, on SQLite and the embedded (filesystem) broker.
+run: seed
+	PORT=$(PORT) bin/run-local
+
+## The whole test suite (PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set).
+test: install-dev browser
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+
+bench: install
+	$(PY) benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,57 @@
+"""One error shape for the whole API: `{"code": "<machine_code>", "detail": "<text>", ...}`."""
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpRequest, JsonResponse
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+from governance.errors import DomainError
+
+logger = logging.getLogger(__name__)
+
+# DRF codes are already machine codes; these few are renamed to say more than "invalid".
+_CODE_NAMES = {"invalid": "validation_error", "error": "server_error"}
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
+    if isinstance(exc, DomainError):
+        return Response(exc.as_payload(), status=exc.status_code)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = exception_handler(exc, context)
+    if response is None:
+        # An unexpected failure: log it with its traceback, answer JSON without internals.
+        logger.exception("Unhandled API error", exc_info=exc)
+        return Response(
+            {"code": "server_error", "detail": "An unexpected error occurred."},
+            status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+        )
+    response.data = _payload(exc, response.data)
+    return response
+
+
+def _payload(exc: Exception, data: Any) -> dict[str, Any]:
+    if isinstance(exc, exceptions.ValidationError):
+        return {
+            "code": "validation_error",
+            "detail": "The request is invalid; see `errors` for each field.",
+            "errors": data,
+        }
+    assert isinstance(exc, exceptions.APIException)
+    codes = exc.get_codes()
+    code = codes if isinstance(codes, str) else exc.default_code
+    return {"code": _CODE_NAMES.get(code, code), "detail": str(exc.detail)}
+
+
+def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    """Unknown paths under /api/ answer JSON, never Django's HTML 404 page."""
+    return JsonResponse(
+        {"code": "not_found", "detail": f"No API endpoint at {request.path}."}, status=404
+    )

@@ -1,0 +1,14 @@
+"""One machine, no servers: SQLite and the filesystem broker under var/, secrets generated there."""
+
+from config.settings.base import *  # noqa: F401,F403
+from config.settings.base import VAR_DIR
+from config.settings.env import env_bool, env_str
+from config.settings.keys import new_master_key, new_secret_key, read_or_create_secret
+
+DEBUG = env_bool("DJANGO_DEBUG", True)
+SECRET_KEY = env_str("DJANGO_SECRET_KEY") or read_or_create_secret(
+    VAR_DIR / "secret.key", make=new_secret_key
+)
+FACEGOV_MASTER_KEY = env_str("FACEGOV_MASTER_KEY") or read_or_create_secret(
+    VAR_DIR / "master.key", make=new_master_key
+)

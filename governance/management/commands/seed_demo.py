@@ -1,0 +1,22 @@
+"""Demo data for `make run`: idempotent, so it can run on every start.
+
+Each room of the platform adds its demo data through a seeder registered in
+`governance.demo` (apps register theirs in AppConfig.ready()).
+"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from governance.demo import run_seeders
+
+
+class Command(BaseCommand):
+    help = "Create (or refresh) the demo organisations, people and data. Safe to run again."
+
+    def handle(self, *args: object, **options: object) -> None:
+        with transaction.atomic():
+            lines = run_seeders(password=settings.FACEGOV_DEMO_PASSWORD)
+        for line in lines:
+            self.stdout.write(line)
+        self.stdout.write(self.style.SUCCESS("Demo data ready."))

@@ -1,0 +1,43 @@
+from governance.models.deployments import (
+    DEFAULT_THRESHOLD,
+    Deployment,
+    DeploymentNotice,
+    DeploymentStatus,
+    Interest,
+    LegalBasis,
+    Mode,
+    PlaceType,
+    Purpose,
+    Scenario,
+    Storage,
+)
+from governance.models.organisations import (
+    CitizenProfile,
+    IndustryMembership,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Role,
+    User,
+)
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "CitizenProfile",
+    "Deployment",
+    "DeploymentNotice",
+    "DeploymentStatus",
+    "IndustryMembership",
+    "Interest",
+    "LegalBasis",
+    "Membership",
+    "Mode",
+    "Organisation",
+    "OrganisationKind",
+    "PlaceType",
+    "Purpose",
+    "Role",
+    "Scenario",
+    "Storage",
+    "User",
+]

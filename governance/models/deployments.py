@@ -1,0 +1,160 @@
+"""Deployments: what an enterprise declares it will do with face recognition.
+
+The field names here are part of the API contract (see DESIGN.md and the deployment issue).
+Lifecycle, rules and approvals live in services; this module only declares the data.
+"""
+
+from django.db import models
+
+from governance.models.organisations import Organisation
+
+
+class Purpose(models.Model):
+    """The purpose taxonomy (seeded by a data migration); recognition calls name one."""
+
+    code = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Scenario(models.TextChoices):
+    IDENTITY_RECOGNITION = "identity_recognition", "Identity recognition"
+    TRANSPORTATION = "transportation", "Transportation"
+    ACCESS_CONTROL = "access_control", "Access control"
+    ELECTRONIC_PAYMENT = "electronic_payment", "Electronic payment"
+    PUBLIC_SECURITY = "public_security", "Public security"
+    OTHER = "other", "Other"
+
+
+class Mode(models.TextChoices):
+    VERIFICATION = "verification", "1:1 verification"
+    IDENTIFICATION_REALTIME = "identification_realtime", "1:N identification, real time"
+    IDENTIFICATION_POST = "identification_post", "1:N identification, after the fact"
+
+
+class PlaceType(models.TextChoices):
+    RESIDENTIAL_COMMUNITY = "residential_community", "Residential community"
+    OFFICE_BUILDING = "office_building", "Office building"
+    TRANSPORT_HUB = "transport_hub", "Transport hub"
+    CAMPUS = "campus", "Campus"
+    BANK = "bank", "Bank"
+    HOSPITAL = "hospital", "Hospital"
+    GOVERNMENT_BUILDING = "government_building", "Government building"
+    RETAIL_STORE = "retail_store", "Retail store"
+    STREET = "street", "Street"
+    HOTEL_ROOM = "hotel_room", "Hotel room"
+    PUBLIC_BATH = "public_bath", "Public bath"
+    CHANGING_ROOM = "changing_room", "Changing room"
+    TOILET = "toilet", "Toilet"
+    OTHER = "other", "Other"
+
+
+class Interest(models.TextChoices):
+    PUBLIC = "public", "Public interest"
+    PRIVATE = "private", "Private interest"
+
+
+class LegalBasis(models.TextChoices):
+    CONSENT = "consent", "Consent of the person"
+    PUBLIC_SECURITY_LAW = "public_security_law", "Public security, by law"
+    LEGAL_OBLIGATION = "legal_obligation", "Legal obligation"
+    CONTRACT = "contract", "Necessary for a contract with the person"
+
+
+class Storage(models.TextChoices):
+    ON_DEVICE = "on_device", "On the device"
+    CENTRAL = "central", "Central database"
+
+
+class DeploymentStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PENDING_APPROVAL = "pending_approval", "Pending approval"
+    ACTIVE = "active", "Active"
+    SUSPENDED = "suspended", "Suspended"
+    REJECTED = "rejected", "Rejected"
+    DECOMMISSIONED = "decommissioned", "Decommissioned"
+
+
+DEFAULT_THRESHOLD = 0.6
+
+
+class Deployment(models.Model):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="deployments"
+    )
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    location = models.CharField(max_length=250, blank=True)
+    scenario = models.CharField(max_length=30, choices=Scenario.choices)
+    mode = models.CharField(max_length=30, choices=Mode.choices)
+    place_type = models.CharField(max_length=30, choices=PlaceType.choices)
+    is_public_place = models.BooleanField(default=False)
+    has_signage = models.BooleanField(default=False)
+    interest = models.CharField(max_length=10, choices=Interest.choices)
+    purposes = models.ManyToManyField(Purpose, related_name="deployments")
+    legal_basis = models.CharField(max_length=30, choices=LegalBasis.choices,
+                                   default=LegalBasis.CONSENT)
+    storage = models.CharField(max_length=10, choices=Storage.choices, default=Storage.ON_DEVICE)
+    # CAC Art. 8: central storage needs the person's separate consent, declared here.
+    central_storage_separate_consent = models.BooleanField(default=False)
+    expected_subjects = models.PositiveIntegerField(default=0)
+    non_face_alternative = models.TextField()
+    keeps_images = models.BooleanField(default=False)
+    keeps_images_justification = models.TextField(blank=True)
+    # One decision threshold for everyone, in the engine's distance units (lower = stricter).
+    threshold = models.FloatField(default=DEFAULT_THRESHOLD)
+    requires_liveness = models.BooleanField(default=False)
+    two_person_confirmation = models.BooleanField(default=False)
+    status = models.CharField(max_length=20, choices=DeploymentStatus.choices,
+                              default=DeploymentStatus.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # When something that the impact assessment depends on last changed.
+    material_change_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["organisation__name", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(threshold__gt=0) & models.Q(threshold__lte=1.5),
+                name="deployment_threshold_in_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=DeploymentStatus.values),
+                name="deployment_status_valid",
+            ),
+            models.UniqueConstraint(fields=["organisation", "name"],
+                                    name="deployment_name_unique_per_organisation"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})"
+
+
+class DeploymentNotice(models.Model):
+    """The versioned public notice shown to people before they consent (PIPL Art. 17)."""
+
+    deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="notices")
+    version = models.PositiveIntegerField()
+    language = models.CharField(max_length=16, default="en")
+    text = models.TextField()
+    # A material change (new purpose, longer retention...) requires consents to be renewed.
+    is_material_change = models.BooleanField(default=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["deployment", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["deployment", "version"],
+                                    name="notice_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.deployment.name} notice v{self.version}"

@@ -1,0 +1,118 @@
+"""Organisations, the people in them, and citizens.
+
+A person is either a member of organisations (enterprise, regulator, industry body) with a
+role in each, or a citizen who signed up for themselves — never both (enforced in services).
+"""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class User(AbstractUser):
+    """The login account. What a user may do follows from memberships or a citizen profile."""
+
+    class Meta:
+        db_table = "governance_user"
+
+
+class OrganisationKind(models.TextChoices):
+    ENTERPRISE = "enterprise", "Enterprise"
+    REGULATOR = "regulator", "Regulator"
+    INDUSTRY_BODY = "industry_body", "Industry body"
+
+
+class Role(models.TextChoices):
+    # enterprise
+    ADMIN = "admin", "Administrator"
+    PRIVACY_OFFICER = "privacy_officer", "Privacy officer"
+    OPERATOR = "operator", "Operator"
+    # regulator
+    INSPECTOR = "inspector", "Inspector"
+    SUPERVISOR = "supervisor", "Supervisor"
+    # industry body
+    AUDITOR = "auditor", "Auditor"
+    SECRETARIAT = "secretariat", "Secretariat"
+
+
+ROLES_BY_KIND: dict[str, frozenset[str]] = {
+    OrganisationKind.ENTERPRISE: frozenset({Role.ADMIN, Role.PRIVACY_OFFICER, Role.OPERATOR}),
+    OrganisationKind.REGULATOR: frozenset({Role.INSPECTOR, Role.SUPERVISOR}),
+    OrganisationKind.INDUSTRY_BODY: frozenset({Role.AUDITOR, Role.SECRETARIAT}),
+}
+
+
+class Organisation(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(max_length=20, choices=OrganisationKind.choices)
+    # A regulator's mandate covers the enterprises of its region; "" means nationwide.
+    region = models.CharField(max_length=120, blank=True)
+    registration_number = models.CharField(max_length=80, blank=True)
+    contact_email = models.EmailField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=OrganisationKind.values),
+                name="organisation_kind_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation__name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="membership_unique"),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="membership_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.role} at {self.organisation}"
+
+
+class IndustryMembership(models.Model):
+    """An enterprise's membership of an industry body, which audits it (self-regulation)."""
+
+    industry_body = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="member_enterprises"
+    )
+    enterprise = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="industry_bodies"
+    )
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["industry_body", "enterprise"], name="industry_membership_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} in {self.industry_body}"
+
+
+class CitizenProfile(models.Model):
+    """Marks an account as a citizen (data subject) who signed up for themselves."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="citizen_profile")
+    display_name = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.display_name or self.user.username

@@ -1,0 +1,13 @@
+"""The seeded purpose taxonomy. Recognition calls must name one of a deployment's purposes."""
+
+PURPOSE_TAXONOMY: list[tuple[str, str, str]] = [
+    ("identity_verification", "Identity verification",
+     "Confirm that a person is who they claim to be (1:1)."),
+    ("access_control", "Access control", "Let enrolled people through a gate or door."),
+    ("payment_authentication", "Payment authentication", "Authorise a payment by face."),
+    ("attendance", "Attendance", "Record that an enrolled person was present."),
+    ("public_security", "Public security",
+     "Identify persons of interest under a public-security legal basis."),
+    ("passenger_flow", "Passenger flow", "Count and route passengers at transport hubs."),
+    ("customer_analytics", "Customer analytics", "Analyse customers' visits to a business."),
+]

@@ -1,0 +1,30 @@
+"""Sign-up for citizens; login and logout are Django's own views with our templates."""
+
+from django import forms
+from django.contrib.auth import login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from governance.errors import DomainError
+from governance.services.accounts import citizen_signup
+
+
+class SignupForm(forms.Form):
+    username = forms.RegexField(r"^[\w.@+-]{3,150}$", max_length=150,
+                                help_text="3–150 letters, digits and @/./+/-/_ only.")
+    display_name = forms.CharField(max_length=150, required=False, label="Your name")
+    email = forms.EmailField(required=False)
+    password = forms.CharField(widget=forms.PasswordInput, strip=False)
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = citizen_signup(**form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, exc.detail)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect("citizen-home")
+    return render(request, "governance/signup.html", {"form": form})

@@ -1,0 +1,56 @@
+"""Settings: production refuses to start without its secrets and passes check --deploy."""
+
+import os
+import subprocess
+import sys
+
+from tests.conftest import REPO_ROOT
+
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    "DJANGO_SECRET_KEY": "x" * 20 + "production-secret-with-enough-entropy-0123456789",
+    "DJANGO_ALLOWED_HOSTS": "facegov.example.org",
+    "FACEGOV_MASTER_KEY": "ZmFjZWdvdi10ZXN0LW1hc3Rlci1rZXktMzItYnl0ZXM=",
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/facegov",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+}
+
+
+def run_manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith(("DJANGO_", "FACEGOV_MASTER", "DATABASE_", "REDIS_"))}
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=REPO_ROOT,
+                          env={**clean, **env}, capture_output=True, text=True, timeout=120)
+
+
+def test_production_settings_pass_check_deploy_without_warnings():
+    result = run_manage(PRODUCTION_ENV, "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_the_master_key():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "FACEGOV_MASTER_KEY"}
+    result = run_manage(env, "check")
+    assert result.returncode != 0
+    assert "FACEGOV_MASTER_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "DJANGO_SECRET_KEY"}
+    result = run_manage(env, "check")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_local_settings_generate_a_master_key_once_into_var(tmp_path):
+    env = {"DJANGO_SETTINGS_MODULE": "config.settings.local", "FACEGOV_VAR_DIR": str(tmp_path)}
+    code = "from django.conf import settings; print(settings.FACEGOV_MASTER_KEY)"
+    first = run_manage(env, "shell", "-c", code)
+    second = run_manage(env, "shell", "-c", code)
+    assert first.returncode == 0, first.stderr
+    key_file = tmp_path / "master.key"
+    printed = [run.stdout.strip().splitlines()[-1] for run in (first, second)]
+    assert key_file.read_text().strip() == printed[0] == printed[1]
+    assert oct(key_file.stat().st_mode & 0o777) == "0o600"
+    assert (tmp_path / "broker" / "queue").is_dir()

@@ -1,0 +1,93 @@
+"""Fixtures every test may use: the face photos, persona users, API clients."""
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from rest_framework.test import APIClient
+
+from governance.models import OrganisationKind, Role
+from tests.factories import (
+    CitizenProfileFactory,
+    IndustryMembershipFactory,
+    MembershipFactory,
+    OrganisationFactory,
+)
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def faces_dir() -> Path:
+    """The shared test photos: FACEGOV_FACES_DIR, else ../shared/faces beside the repo."""
+    path = Path(os.environ.get("FACEGOV_FACES_DIR", settings.FACEGOV_FACES_DIR))
+    if not (path / "people").is_dir():
+        pytest.fail(f"Face photos not found at {path}; set FACEGOV_FACES_DIR.")
+    return path
+
+
+@dataclass
+class World:
+    """Two enterprises, a regulator covering them, an industry body auditing the first one,
+    and one person of each persona — the cast of every permission test."""
+
+    acme: object
+    other_enterprise: object
+    regulator: object
+    distant_regulator: object
+    association: object
+    acme_admin: object
+    acme_operator: object
+    other_admin: object
+    inspector: object
+    distant_inspector: object
+    auditor: object
+    citizen: object
+    other_citizen: object
+
+
+@pytest.fixture
+def world(db) -> World:
+    acme = OrganisationFactory(name="Acme", kind=OrganisationKind.ENTERPRISE)
+    other = OrganisationFactory(name="Globex", kind=OrganisationKind.ENTERPRISE)
+    regulator = OrganisationFactory(name="Regulator", kind=OrganisationKind.REGULATOR)
+    distant = OrganisationFactory(name="Far Regulator", kind=OrganisationKind.REGULATOR,
+                                  region="Far Province")
+    association = OrganisationFactory(name="Association", kind=OrganisationKind.INDUSTRY_BODY,
+                                      region="")
+    IndustryMembershipFactory(industry_body=association, enterprise=acme)
+    return World(
+        acme=acme,
+        other_enterprise=other,
+        regulator=regulator,
+        distant_regulator=distant,
+        association=association,
+        acme_admin=MembershipFactory(organisation=acme, role=Role.ADMIN).user,
+        acme_operator=MembershipFactory(organisation=acme, role=Role.OPERATOR).user,
+        other_admin=MembershipFactory(organisation=other, role=Role.ADMIN).user,
+        inspector=MembershipFactory(organisation=regulator, role=Role.INSPECTOR).user,
+        distant_inspector=MembershipFactory(organisation=distant, role=Role.INSPECTOR).user,
+        auditor=MembershipFactory(organisation=association, role=Role.AUDITOR).user,
+        citizen=CitizenProfileFactory().user,
+        other_citizen=CitizenProfileFactory().user,
+    )
+
+
+@pytest.fixture
+def api() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def api_as():
+    """`api_as(user)` → an API client authenticated as that user (None: anonymous)."""
+
+    def make(user) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user=user)
+        return client
+
+    return make
