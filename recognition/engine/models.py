@@ -30,7 +30,7 @@ class Models:
 
 @lru_cache(maxsize=1)
 def get_models() -> Models:
-    """Load (once) and return the models. Thread-safe thanks to ``lru_cache``'s lock."""
+    """Load and return the models (a race on first use may load twice; harmless)."""
     return Models(
         detector=dlib.get_frontal_face_detector(),
         landmarks_5=dlib.shape_predictor(
