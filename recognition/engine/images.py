@@ -18,13 +18,21 @@ from __future__ import annotations
 import io
 import threading
 import warnings
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
-from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+
 # Register exactly the decoders we accept (Image.open(formats=...) needs them loaded).
-from PIL import JpegImagePlugin, PngImagePlugin, WebPImagePlugin  # noqa: F401
+from PIL import (  # noqa: F401
+    Image,
+    ImageFile,
+    ImageOps,
+    JpegImagePlugin,
+    PngImagePlugin,
+    UnidentifiedImageError,
+    WebPImagePlugin,
+)
 
 from .errors import ImageFormatUnsupported, ImageInvalid, ImageTooBigBytes, ImageTooLarge
 

@@ -159,7 +159,8 @@ def _normaliser(points: np.ndarray) -> np.ndarray:
 
 def _apply(h: np.ndarray, points: np.ndarray) -> np.ndarray:
     """Apply (P, 3, 3) homographies to (P, K, 2) points."""
-    homog = np.concatenate([points, np.ones(points.shape[:2] + (1,))], axis=2) @ np.swapaxes(h, 1, 2)
+    ones = np.ones(points.shape[:2] + (1,))
+    homog = np.concatenate([points, ones], axis=2) @ np.swapaxes(h, 1, 2)
     return homog[..., :2] / homog[..., 2:3]
 
 
@@ -274,12 +275,12 @@ def evaluate_measurements(
     medoid = int(np.argmin(pairwise.sum(axis=1)))
     consecutive = np.diagonal(pairwise, offset=1)
     worst = float(max(consecutive.max(), pairwise[medoid].max()))
-    measures = dict(
-        frames=n,
-        yaw=tuple(round(f.yaw, 4) for f in frames),
-        ear=tuple(round(f.ear, 4) for f in frames),
-        max_identity_distance=round(worst, 4),
-    )
+    measures = {
+        "frames": n,
+        "yaw": tuple(round(f.yaw, 4) for f in frames),
+        "ear": tuple(round(f.ear, 4) for f in frames),
+        "max_identity_distance": round(worst, 4),
+    }
     if worst > IDENTITY_THRESHOLD:
         return _fail("identity_changed", "The face changed during the sequence.", **measures)
     if reference_vector is not None:

@@ -22,7 +22,7 @@ def _homography(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
     """3x3 homography mapping 4 ``src`` points onto 4 ``dst`` points (exact solve)."""
     rows = []
     rhs = []
-    for (x, y), (u, v) in zip(src, dst):
+    for (x, y), (u, v) in zip(src, dst, strict=True):
         rows.append([x, y, 1, 0, 0, 0, -u * x, -u * y])
         rows.append([0, 0, 0, x, y, 1, -v * x, -v * y])
         rhs.extend([u, v])

@@ -130,7 +130,7 @@ def detect_faces(image: np.ndarray, *, max_side: int = DETECT_MAX_SIDE) -> list[
         # Second chance for faces below the HOG window (80 px) in the detection copy.
         rects, scores, _ = detector.run(small, 1, 0.0)
     boxes = []
-    for rect, score in zip(rects, scores):
+    for rect, score in zip(rects, scores, strict=True):
         raw = (
             round(rect.top() / scale),
             round(rect.right() / scale),
