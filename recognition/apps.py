@@ -7,3 +7,15 @@ class RecognitionConfig(AppConfig):
 
     name = "recognition"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from governance.navigation import nav_add
+        from governance.permissions import Persona
+        from governance.purge import register_purge_handler
+        from recognition import permissions  # noqa: F401  (registers permission rules)
+        from recognition.services.recognition import purge_handler
+
+        register_purge_handler(purge_handler)
+        nav_add(Persona.ENTERPRISE, "Recognition", "recognition-activity", 40)
+        nav_add(Persona.ENTERPRISE, "Try it", "recognition-try", 45)
+        nav_add(Persona.CITIZEN, "Who recognised me", "recognition-my-events", 30)

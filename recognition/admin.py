@@ -1,0 +1,48 @@
+"""Operators see keys, subjects and events — never template or image bytes."""
+
+from django.contrib import admin
+
+from recognition.models import ApiKey, LivenessChallenge, RecognitionEvent, VaultSubject
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    list_display = ["name", "prefix", "deployment", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    readonly_fields = ["prefix", "key_hash", "created_by", "created_at", "last_used_at",
+                       "revoked_at", "revoked_by"]
+    search_fields = ["name", "prefix", "deployment__name"]
+
+
+@admin.register(VaultSubject)
+class VaultSubjectAdmin(admin.ModelAdmin):
+    list_display = ["subject_ref", "deployment", "enrolled_at", "last_interaction_at"]
+    search_fields = ["subject_ref"]
+    fields = ["deployment", "subject_ref", "key_id", "enrolled_at", "last_interaction_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(RecognitionEvent)
+class RecognitionEventAdmin(admin.ModelAdmin):
+    list_display = ["deployment", "sequence", "operation", "purpose", "outcome",
+                    "refusal_code", "subject_ref", "recorded_at"]
+    list_filter = ["operation", "outcome", "deployment"]
+    search_fields = ["subject_ref", "refusal_code"]
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(LivenessChallenge)
+class LivenessChallengeAdmin(admin.ModelAdmin):
+    list_display = ["id", "deployment", "actions", "created_at", "passed", "failure_reason"]
+    exclude = ["sealed_identity"]

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from recognition.apis.apikeys import ApiKeyListCreateApi, ApiKeyRevokeApi
+from recognition.apis.liveness import LivenessAnswerApi, LivenessChallengeApi
+from recognition.apis.recognition import EnrollApi, IdentifyApi, SubjectDeleteApi, VerifyApi
+
+urlpatterns = [
+    path("deployments/<int:deployment_id>/api-keys/", ApiKeyListCreateApi.as_view(),
+         name="api-deployment-api-keys"),
+    path("api-keys/<int:api_key_id>/revoke/", ApiKeyRevokeApi.as_view(),
+         name="api-api-key-revoke"),
+    path("recognition/enroll/", EnrollApi.as_view(), name="api-recognition-enroll"),
+    path("recognition/verify/", VerifyApi.as_view(), name="api-recognition-verify"),
+    path("recognition/identify/", IdentifyApi.as_view(), name="api-recognition-identify"),
+    path("recognition/subjects/<str:subject_ref>/", SubjectDeleteApi.as_view(),
+         name="api-recognition-subject-delete"),
+    path("recognition/liveness/", LivenessChallengeApi.as_view(),
+         name="api-liveness-challenge"),
+    path("recognition/liveness/<uuid:challenge_id>/", LivenessAnswerApi.as_view(),
+         name="api-liveness-answer"),
+]

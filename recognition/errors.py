@@ -1,0 +1,27 @@
+"""Engine refusals as API errors: each engine code keeps its name and gets a precise status."""
+
+from governance.errors import DomainError
+from recognition.engine import EngineError
+
+# 413 for what is too big to process at all, 400 for what is not an image we accept,
+# 422 for a readable image that does not show one usable face.
+_STATUS = {"image_too_large": 413, "image_too_big_bytes": 413,
+           "image_invalid": 400, "image_format_unsupported": 415}
+
+
+class ImageRefused(DomainError):
+    status_code = 422
+
+    def __init__(self, error: EngineError) -> None:
+        super().__init__(error.detail, code=error.code, **error.context)
+        self.status_code = _STATUS.get(error.code, 422)
+
+
+class SubjectNotEnrolled(DomainError):
+    status_code = 404
+    default_code = "subject_not_enrolled"
+
+
+class ApiKeyRevoked(DomainError):
+    status_code = 401
+    default_code = "api_key_revoked"

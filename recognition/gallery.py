@@ -1,0 +1,66 @@
+"""The 1:N gallery of each deployment, held in this process's memory.
+
+Loaded lazily from the vault and rebuilt when the deployment's `gallery_version` (bumped in
+the database by every enrolment and deletion, so every process sees it) differs from the one
+this process loaded. Each lookup costs one indexed query for the version number.
+"""
+
+import threading
+from dataclasses import dataclass
+
+from recognition.engine import GalleryBuilder, GalleryIndex
+from recognition.models import DeploymentKey, Template
+from recognition.services.vault import DeploymentSecrets, deployment_secrets, gallery_rows
+
+
+@dataclass(frozen=True)
+class LoadedGallery:
+    version: int
+    transform_version: int
+    index: GalleryIndex
+
+
+_galleries: dict[int, LoadedGallery] = {}
+_lock = threading.Lock()
+
+
+def gallery_for(*, deployment_id: int) -> tuple[GalleryIndex, DeploymentSecrets | None]:
+    """The current index of the deployment (empty if nothing is enrolled) and its secrets."""
+    row = DeploymentKey.objects.filter(deployment_id=deployment_id).first()
+    if row is None:
+        return _empty(), None
+    secrets = deployment_secrets(row)
+    loaded = _galleries.get(deployment_id)
+    if loaded and loaded.version == row.gallery_version \
+            and loaded.transform_version == row.transform_version:
+        return loaded.index, secrets
+    with _lock:
+        index = _load(deployment_id=deployment_id, secrets=secrets)
+        _galleries[deployment_id] = LoadedGallery(row.gallery_version, row.transform_version,
+                                                  index)
+    return index, secrets
+
+
+def _empty() -> GalleryIndex:
+    return GalleryBuilder(0).build()
+
+
+def _load(*, deployment_id: int, secrets: DeploymentSecrets) -> GalleryIndex:
+    # Count first so the matrix is allocated once; a template enrolled between the count and
+    # the read only bumps the version again, and the next call reloads.
+    capacity = Template.objects.filter(subject__deployment_id=deployment_id).count()
+    builder = GalleryBuilder(capacity)
+    for subject_id, vector in gallery_rows(deployment_id=deployment_id, secrets=secrets):
+        if len(builder) == capacity:
+            break
+        builder.add(subject_id, vector)
+    return builder.build()
+
+
+def gallery_forget(*, deployment_id: int | None = None) -> None:
+    """Drop cached galleries (tests, and a deployment's decommissioning)."""
+    with _lock:
+        if deployment_id is None:
+            _galleries.clear()
+        else:
+            _galleries.pop(deployment_id, None)

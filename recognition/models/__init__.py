@@ -1,0 +1,18 @@
+from recognition.models.apikeys import ApiKey
+from recognition.models.events import Operation, Outcome, RecognitionEvent, RecognitionMatch
+from recognition.models.liveness import LivenessChallenge, SeenFrame
+from recognition.models.vault import DeploymentKey, FaceImage, Template, VaultSubject
+
+__all__ = [
+    "ApiKey",
+    "DeploymentKey",
+    "FaceImage",
+    "LivenessChallenge",
+    "Operation",
+    "Outcome",
+    "RecognitionEvent",
+    "RecognitionMatch",
+    "SeenFrame",
+    "Template",
+    "VaultSubject",
+]

@@ -1,0 +1,68 @@
+"""Recognition events: every enrolment, verification, identification and deletion, hash-chained
+per deployment. No biometric data: no vectors, no images, no face boxes of bystanders."""
+
+from django.db import models
+
+from governance.models import Deployment
+from recognition.models.apikeys import ApiKey
+
+
+class Operation(models.TextChoices):
+    ENROLL = "enroll", "Enrolment"
+    VERIFY = "verify", "Verification"
+    IDENTIFY = "identify", "Identification"
+    DELETE = "delete", "Deletion"
+
+
+class Outcome(models.TextChoices):
+    ENROLLED = "enrolled", "Enrolled"
+    MATCH = "match", "Match"
+    NO_MATCH = "no_match", "No match"
+    DELETED = "deleted", "Deleted"
+    REFUSED = "refused", "Refused"
+
+
+class RecognitionEvent(models.Model):
+    deployment = models.ForeignKey(Deployment, on_delete=models.PROTECT,
+                                   related_name="recognition_events")
+    sequence = models.PositiveBigIntegerField()
+    operation = models.CharField(max_length=10, choices=Operation.choices)
+    purpose = models.CharField(max_length=60, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    refusal_code = models.CharField(max_length=60, blank=True)
+    # The subject the call named (enrol, verify, delete) or matched (identify).
+    subject_ref = models.CharField(max_length=128, blank=True, db_index=True)
+    faces = models.PositiveSmallIntegerField(default=0)
+    distance = models.FloatField(null=True, blank=True)
+    threshold = models.FloatField(null=True, blank=True)
+    api_key = models.ForeignKey(ApiKey, on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="events")
+    liveness = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+    delete_after = models.DateTimeField(null=True, blank=True, db_index=True)
+    prev_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["deployment_id", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["deployment", "sequence"],
+                                    name="recognition_event_sequence_unique"),
+        ]
+        indexes = [models.Index(fields=["deployment", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.operation} {self.outcome} #{self.sequence}"
+
+
+class RecognitionMatch(models.Model):
+    """A person an identification matched: the event shows in that person's records."""
+
+    event = models.ForeignKey(RecognitionEvent, on_delete=models.CASCADE, related_name="matches")
+    subject_ref = models.CharField(max_length=128, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "subject_ref"],
+                                    name="recognition_match_unique")
+        ]

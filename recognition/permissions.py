@@ -1,0 +1,25 @@
+"""Recognition's permission rules, registered in governance's one permission module."""
+
+from typing import Any
+
+from governance.models import Deployment, Role
+from governance.permissions import enterprises_covered_by, has_role, rule
+
+
+@rule("deployment.manage_api_keys")
+def _manage_api_keys(user: Any, deployment: Deployment) -> bool:
+    return has_role(user, deployment.organisation, {Role.ADMIN})
+
+
+@rule("deployment.view_recognition")
+def _view_recognition(user: Any, deployment: Deployment) -> bool:
+    """The operator's staff, and regulators with a mandate over it (never template bytes)."""
+    if has_role(user, deployment.organisation, {Role.ADMIN, Role.PRIVACY_OFFICER,
+                                                  Role.OPERATOR}):
+        return True
+    return enterprises_covered_by(user).filter(id=deployment.organisation_id).exists()
+
+
+@rule("deployment.try_recognition")
+def _try_recognition(user: Any, deployment: Deployment) -> bool:
+    return has_role(user, deployment.organisation, {Role.ADMIN, Role.OPERATOR})

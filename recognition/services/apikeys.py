@@ -1,0 +1,53 @@
+"""Deployment API keys: created once and shown once, stored as a hash, revocable."""
+
+import hashlib
+import secrets
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from governance.audit import acting_as
+from governance.errors import DomainError
+from governance.models import Deployment
+from governance.permissions import require
+from recognition.models import ApiKey
+
+KEY_PREFIX = "fgk_"
+
+
+def _hash(raw_key: str) -> str:
+    return hashlib.sha256(raw_key.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_key_create(*, deployment: Deployment, name: str, actor: Any) -> tuple[ApiKey, str]:
+    """A new key for one deployment. Returns the row and the raw key, which exists only here."""
+    require(actor, "deployment.manage_api_keys", deployment)
+    raw = KEY_PREFIX + secrets.token_urlsafe(32)
+    with acting_as(actor):
+        api_key = ApiKey.objects.create(deployment=deployment, name=name, prefix=raw[:12],
+                                        key_hash=_hash(raw), created_by=actor)
+    return api_key, raw
+
+
+@transaction.atomic
+def api_key_revoke(*, api_key: ApiKey, actor: Any) -> ApiKey:
+    require(actor, "deployment.manage_api_keys", api_key.deployment)
+    if api_key.revoked_at is not None:
+        raise DomainError("This key is already revoked.", code="already_revoked")
+    with acting_as(actor):
+        api_key.revoked_at = timezone.now()
+        api_key.revoked_by = actor
+        api_key.save(update_fields=["revoked_at", "revoked_by"])
+    return api_key
+
+
+def api_key_lookup(*, raw_key: str) -> ApiKey | None:
+    """The key matching `raw_key`, revoked or not (None if unknown); marks an active key used.
+    The caller refuses a revoked key — and records that refusal as the deployment's event."""
+    api_key = (ApiKey.objects.select_related("deployment", "deployment__organisation")
+               .filter(key_hash=_hash(raw_key)).first())
+    if api_key is not None and api_key.revoked_at is None:
+        ApiKey.objects.filter(id=api_key.id).update(last_used_at=timezone.now())
+    return api_key

@@ -1,0 +1,240 @@
+"""Enrol, verify, identify, delete — each through the policy gate, each leaving an event.
+
+A refusal (gate, liveness, bad image) writes a `refused` event in its own transaction and
+stores nothing else; the caller gets the refusal's code. Engine work happens outside any
+database transaction so that a slow image never holds a lock.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from django.db import transaction
+from django.utils import timezone
+
+from governance.errors import DomainError
+from governance.models import Deployment
+from recognition.engine import (
+    EngineError,
+    compare,
+    encode_all,
+    encode_for_enrolment,
+    encode_probe,
+    load_image,
+)
+from recognition.errors import ImageRefused, SubjectNotEnrolled
+from recognition.gallery import gallery_for
+from recognition.models import ApiKey, Operation, Outcome, RecognitionEvent, VaultSubject
+from recognition.services import policy_gate
+from recognition.services.events import event_record
+from recognition.services.liveness import liveness_consume
+from recognition.services.vault import (
+    deployment_key_ensure,
+    deployment_secrets,
+    subject_shred,
+    subject_vectors,
+    template_store,
+)
+
+MAX_TOP_K = 20
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is calling: the deployment (from the API key) and the key itself."""
+
+    deployment: Deployment
+    api_key: ApiKey | None
+
+
+def _refuse(caller: Caller, operation: str, error: DomainError, *, purpose: str,
+            subject_ref: str = "") -> None:
+    event_record(deployment=caller.deployment, operation=operation, outcome=Outcome.REFUSED,
+                 purpose=purpose, refusal_code=error.code, subject_ref=subject_ref,
+                 api_key=caller.api_key)
+    raise error
+
+
+def _decode(caller: Caller, operation: str, image: bytes, *, purpose: str, subject_ref: str,
+            encoder):  # type: ignore[no-untyped-def]
+    try:
+        return encoder(load_image(image))
+    except EngineError as exc:
+        _refuse(caller, operation, ImageRefused(exc), purpose=purpose, subject_ref=subject_ref)
+
+
+def _liveness(caller: Caller, operation: str, challenge_id: str, vector: np.ndarray, *,
+              purpose: str, subject_ref: str) -> str:
+    try:
+        return liveness_consume(deployment=caller.deployment, challenge_id=challenge_id,
+                                probe=vector)
+    except DomainError as exc:
+        _refuse(caller, operation, exc, purpose=purpose, subject_ref=subject_ref)
+        raise  # unreachable: _refuse raises; keeps type checkers and readers certain
+
+
+def _touch(subject: VaultSubject) -> None:
+    VaultSubject.objects.filter(id=subject.id).update(last_interaction_at=timezone.now())
+
+
+@dataclass(frozen=True)
+class EnrolResult:
+    event: RecognitionEvent
+    subject_ref: str
+    templates: int
+
+
+def recognition_enroll(*, caller: Caller, subject_ref: str, purpose: str, image: bytes,
+                       content_type: str = "", liveness_challenge: str = "") -> EnrolResult:
+    op = Operation.ENROLL
+    try:
+        policy_gate.require_subject(deployment=caller.deployment, subject_ref=subject_ref,
+                                    purpose=purpose, operation=op)
+    except DomainError as exc:
+        _refuse(caller, op, exc, purpose=purpose, subject_ref=subject_ref)
+    template = _decode(caller, op, image, purpose=purpose, subject_ref=subject_ref,
+                       encoder=encode_for_enrolment)
+    liveness = _liveness(caller, op, liveness_challenge, template.vector, purpose=purpose,
+                         subject_ref=subject_ref)
+    keep = image if caller.deployment.keeps_images else None
+    try:
+        with transaction.atomic():
+            # Re-check inside the write: a consent withdrawn while the engine ran refuses here.
+            policy_gate.require_subject(deployment=caller.deployment, subject_ref=subject_ref,
+                                        purpose=purpose, operation=op)
+            stored = template_store(deployment=caller.deployment, subject_ref=subject_ref,
+                                    vector=template.vector, image=keep,
+                                    image_content_type=content_type)
+            event = event_record(deployment=caller.deployment, operation=op,
+                                 outcome=Outcome.ENROLLED, purpose=purpose,
+                                 subject_ref=subject_ref, faces=1, api_key=caller.api_key,
+                                 liveness=liveness)
+    except DomainError as exc:
+        _refuse(caller, op, exc, purpose=purpose, subject_ref=subject_ref)
+    return EnrolResult(event=event, subject_ref=subject_ref,
+                       templates=stored.subject.templates.count())
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    match: bool
+    distance: float
+    threshold: float
+    event: RecognitionEvent
+
+
+def recognition_verify(*, caller: Caller, subject_ref: str, purpose: str, image: bytes,
+                       liveness_challenge: str = "") -> VerifyResult:
+    op = Operation.VERIFY
+    deployment = caller.deployment
+    try:
+        policy_gate.require_subject(deployment=deployment, subject_ref=subject_ref,
+                                    purpose=purpose, operation=op)
+        subject = VaultSubject.objects.filter(deployment=deployment,
+                                              subject_ref=subject_ref).first()
+        if subject is None:
+            raise SubjectNotEnrolled("This subject has no template in this deployment.")
+    except DomainError as exc:
+        _refuse(caller, op, exc, purpose=purpose, subject_ref=subject_ref)
+    probe = _decode(caller, op, image, purpose=purpose, subject_ref=subject_ref,
+                    encoder=encode_probe)
+    liveness = _liveness(caller, op, liveness_challenge, probe.vector, purpose=purpose,
+                         subject_ref=subject_ref)
+    secrets = deployment_secrets(deployment_key_ensure(deployment=deployment))
+    stored = subject_vectors(subject=subject, secrets=secrets)
+    distance = float(min(compare(row, secrets.transform.apply(probe.vector)) for row in stored))
+    match = distance <= deployment.threshold
+    _touch(subject)
+    event = event_record(deployment=deployment, operation=op,
+                         outcome=Outcome.MATCH if match else Outcome.NO_MATCH, purpose=purpose,
+                         subject_ref=subject_ref, faces=1, distance=distance,
+                         threshold=deployment.threshold, api_key=caller.api_key,
+                         liveness=liveness)
+    return VerifyResult(match=match, distance=distance, threshold=deployment.threshold,
+                        event=event)
+
+
+@dataclass(frozen=True)
+class FaceResult:
+    box: tuple[int, int, int, int]
+    candidates: list[tuple[str, float]]
+
+
+@dataclass(frozen=True)
+class IdentifyResult:
+    faces: list[FaceResult]
+    threshold: float
+    event: RecognitionEvent
+
+
+def recognition_identify(*, caller: Caller, purpose: str, image: bytes,
+                         top_k: int = 5) -> IdentifyResult:
+    op = Operation.IDENTIFY
+    deployment = caller.deployment
+    try:
+        policy_gate.require_deployment(deployment=deployment, purpose=purpose)
+    except DomainError as exc:
+        _refuse(caller, op, exc, purpose=purpose)
+    faces = _decode(caller, op, image, purpose=purpose, subject_ref="", encoder=encode_all)
+    index, secrets = gallery_for(deployment_id=deployment.id)
+    results: list[FaceResult] = []
+    matched: list[str] = []
+    for face in faces:
+        candidates = _candidates(deployment, index, secrets, face.vector, purpose,
+                                 top_k=min(max(top_k, 1), MAX_TOP_K))
+        matched.extend(ref for ref, _ in candidates[:1])
+        results.append(FaceResult(box=tuple(face.box), candidates=candidates))
+    best = [c[0][1] for c in (r.candidates for r in results) if c]
+    event = event_record(deployment=deployment, operation=op,
+                         outcome=Outcome.MATCH if matched else Outcome.NO_MATCH,
+                         purpose=purpose, matched_refs=matched, faces=len(faces),
+                         distance=min(best) if best else None, threshold=deployment.threshold,
+                         api_key=caller.api_key)
+    return IdentifyResult(faces=results, threshold=deployment.threshold, event=event)
+
+
+def _candidates(deployment: Deployment, index, secrets, vector: np.ndarray, purpose: str, *,
+                top_k: int) -> list[tuple[str, float]]:  # type: ignore[no-untyped-def]
+    if secrets is None or len(index) == 0:
+        return []
+    # A subject may hold several templates: ask for more rows, keep each subject's nearest.
+    found = index.search(secrets.transform.apply(vector), top_k=top_k * 4,
+                         threshold=deployment.threshold)
+    refs = dict(VaultSubject.objects.filter(id__in=[c.subject_ref for c in found])
+                .values_list("id", "subject_ref"))
+    best: dict[str, float] = {}
+    for candidate in found:
+        ref = refs.get(candidate.subject_ref)
+        if ref is not None and ref not in best:
+            best[ref] = candidate.distance
+    # Consent is checked per matched person, now: a withdrawal not yet purged still refuses.
+    allowed = [(ref, d) for ref, d in best.items()
+               if policy_gate.allows_subject(deployment=deployment, subject_ref=ref,
+                                             purpose=purpose)]
+    return allowed[:top_k]
+
+
+@dataclass(frozen=True)
+class DeleteResult:
+    deleted: bool
+    templates: int
+    event: RecognitionEvent | None
+
+
+def recognition_subject_delete(*, deployment: Deployment, subject_ref: str, reason: str,
+                               api_key: ApiKey | None = None) -> DeleteResult:
+    """Destroy the subject's templates and images (crypto-shredding). Idempotent: when nothing
+    is held any more, nothing is destroyed and no event is written."""
+    with transaction.atomic():
+        report = subject_shred(deployment_id=deployment.id, subject_ref=subject_ref)
+        if not report.subject_found:
+            return DeleteResult(deleted=False, templates=0, event=None)
+        event = event_record(deployment=deployment, operation=Operation.DELETE,
+                             outcome=Outcome.DELETED, purpose=reason, subject_ref=subject_ref,
+                             api_key=api_key)
+    return DeleteResult(deleted=True, templates=report.templates, event=event)
+
+
+def purge_handler(*, deployment_id: int, subject_ref: str, reason: str) -> None:
+    """Governance's purge hook: consent withdrawn or deletion granted → templates destroyed."""
+    deployment = Deployment.objects.get(id=deployment_id)
+    recognition_subject_delete(deployment=deployment, subject_ref=subject_ref, reason=reason)

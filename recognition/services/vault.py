@@ -1,0 +1,200 @@
+"""The template vault: envelope encryption, transforms, crypto-shredding.
+
+Every ciphertext is bound (AES-GCM associated data) to the deployment, the subject and the row
+it belongs to, so a sealed template copied into another row or deployment cannot be opened.
+"""
+
+import base64
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from governance.models import Deployment
+from recognition.engine import ENGINE_VERSION, MODEL_VERSION
+from recognition.models import DeploymentKey, FaceImage, Template, VaultSubject
+from recognition.vault.crypto import (
+    TemplateTransform,
+    generate_key,
+    open_sealed,
+    seal,
+    unwrap_key,
+    vector_from_bytes,
+    vector_to_bytes,
+    wrap_key,
+)
+
+
+def master_key() -> bytes:
+    try:
+        key = base64.urlsafe_b64decode(settings.FACEGOV_MASTER_KEY)
+    except (ValueError, TypeError):
+        key = b""
+    if len(key) != 32:
+        raise ImproperlyConfigured("FACEGOV_MASTER_KEY must be urlsafe base64 of 32 bytes.")
+    return key
+
+
+def _aad(kind: str, **parts: object) -> bytes:
+    return "|".join([f"facegov/{kind}/v1", *(f"{k}={v}" for k, v in parts.items())]).encode()
+
+
+@dataclass(frozen=True)
+class DeploymentSecrets:
+    key: bytes
+    transform: TemplateTransform
+    transform_version: int
+
+
+@lru_cache(maxsize=256)
+def _transform(secret: bytes) -> TemplateTransform:
+    return TemplateTransform(secret)
+
+
+def deployment_key_ensure(*, deployment: Deployment) -> DeploymentKey:
+    """The deployment's key row, created on first use (race-safe via get_or_create)."""
+    existing = DeploymentKey.objects.filter(deployment=deployment).first()
+    if existing:
+        return existing
+    key, secret = generate_key(), generate_key()
+    with transaction.atomic():
+        row, _ = DeploymentKey.objects.get_or_create(
+            deployment=deployment,
+            defaults={
+                "wrapped_key": wrap_key(kek=master_key(), key=key,
+                                        aad=_aad("deployment-key", deployment=deployment.id,
+                                                 version=1)),
+                "sealed_transform_secret": seal(
+                    key=key, plaintext=secret,
+                    aad=_aad("transform", deployment=deployment.id, version=1)),
+            },
+        )
+    return row
+
+
+def deployment_secrets(row: DeploymentKey) -> DeploymentSecrets:
+    key = unwrap_key(kek=master_key(), wrapped=bytes(row.wrapped_key),
+                     aad=_aad("deployment-key", deployment=row.deployment_id,
+                              version=row.key_version))
+    secret = open_sealed(key=key, sealed=bytes(row.sealed_transform_secret),
+                         aad=_aad("transform", deployment=row.deployment_id,
+                                  version=row.transform_version))
+    return DeploymentSecrets(key=key, transform=_transform(secret),
+                             transform_version=row.transform_version)
+
+
+def _subject_aad(subject: VaultSubject) -> bytes:
+    return _aad("subject-key", deployment=subject.deployment_id, subject=subject.subject_ref,
+                key=subject.key_id)
+
+
+def _template_aad(subject: VaultSubject, template: Template) -> bytes:
+    return _aad("template", deployment=subject.deployment_id, subject=subject.subject_ref,
+                template=template.nonce_id)
+
+
+def _image_aad(subject: VaultSubject, image: FaceImage) -> bytes:
+    return _aad("image", deployment=subject.deployment_id, subject=subject.subject_ref,
+                image=image.nonce_id)
+
+
+def subject_data_key(subject: VaultSubject, secrets: DeploymentSecrets) -> bytes:
+    return unwrap_key(kek=secrets.key, wrapped=bytes(subject.wrapped_data_key),
+                      aad=_subject_aad(subject))
+
+
+@transaction.atomic
+def template_store(*, deployment: Deployment, subject_ref: str, vector: np.ndarray,
+                   image: bytes | None = None, image_content_type: str = "") -> Template:
+    """Seal one template for the subject (creating the subject and its data key if new) and
+    bump the gallery version so every process reloads its 1:N index."""
+    row = deployment_key_ensure(deployment=deployment)
+    secrets = deployment_secrets(row)
+    now = timezone.now()
+    subject = VaultSubject.objects.select_for_update().filter(
+        deployment=deployment, subject_ref=subject_ref).first()
+    if subject is None:
+        subject = VaultSubject(deployment=deployment, subject_ref=subject_ref,
+                               last_interaction_at=now)
+        subject.wrapped_data_key = wrap_key(kek=secrets.key, key=generate_key(),
+                                            aad=_subject_aad(subject))
+        subject.save()
+    data_key = subject_data_key(subject, secrets)
+    template = Template(subject=subject, transform_version=secrets.transform_version,
+                        engine_version=ENGINE_VERSION, model_version=MODEL_VERSION)
+    stored = secrets.transform.apply(vector)
+    template.sealed_vector = seal(key=data_key, plaintext=vector_to_bytes(stored),
+                                  aad=_template_aad(subject, template))
+    template.save()
+    if image is not None:
+        face_image = FaceImage(subject=subject, content_type=image_content_type)
+        face_image.sealed_image = seal(key=data_key, plaintext=image,
+                                       aad=_image_aad(subject, face_image))
+        face_image.save()
+    VaultSubject.objects.filter(id=subject.id).update(last_interaction_at=now)
+    gallery_version_bump(deployment_id=deployment.id)
+    return template
+
+
+def gallery_version_bump(*, deployment_id: int) -> None:
+    DeploymentKey.objects.filter(deployment_id=deployment_id).update(
+        gallery_version=F("gallery_version") + 1)
+
+
+def subject_vectors(*, subject: VaultSubject, secrets: DeploymentSecrets) -> np.ndarray:
+    """The subject's stored (transformed) templates as an (n, 128) float32 matrix."""
+    data_key = subject_data_key(subject, secrets)
+    rows = [vector_from_bytes(open_sealed(key=data_key, sealed=bytes(t.sealed_vector),
+                                          aad=_template_aad(subject, t)))
+            for t in subject.templates.all()]
+    return np.stack(rows) if rows else np.empty((0, 128), dtype=np.float32)
+
+
+def gallery_rows(*, deployment_id: int, secrets: DeploymentSecrets,
+                 batch_size: int = 2000) -> Iterator[tuple[int, np.ndarray]]:
+    """(subject id, stored vector) for every template of the deployment, decrypted in batches
+    so a large gallery streams into a preallocated matrix without a second copy."""
+    keys: dict[int, bytes] = {}
+    templates = (Template.objects.filter(subject__deployment_id=deployment_id)
+                 .select_related("subject").order_by("subject_id", "id"))
+    for template in templates.iterator(chunk_size=batch_size):
+        subject = template.subject
+        if subject.id not in keys:
+            keys.clear()  # templates arrive grouped by subject: one key alive at a time
+            keys[subject.id] = subject_data_key(subject, secrets)
+        plain = open_sealed(key=keys[subject.id], sealed=bytes(template.sealed_vector),
+                            aad=_template_aad(subject, template))
+        yield subject.id, vector_from_bytes(plain)
+
+
+@dataclass(frozen=True)
+class ShredReport:
+    subject_found: bool
+    templates: int
+    images: int
+    key_id: str
+
+
+@transaction.atomic
+def subject_shred(*, deployment_id: int, subject_ref: str) -> ShredReport:
+    """Crypto-shred a subject: destroy the wrapped data key first, then the rows. Idempotent:
+    a subject that is already gone reports `subject_found=False` and changes nothing."""
+    subject = VaultSubject.objects.select_for_update().filter(
+        deployment_id=deployment_id, subject_ref=subject_ref).first()
+    if subject is None:
+        return ShredReport(subject_found=False, templates=0, images=0, key_id="")
+    key_id = str(subject.key_id)
+    templates = subject.templates.count()
+    images = subject.images.count()
+    # Overwrite the key bytes before deleting the row, so no later read of a stale row or a
+    # not-yet-vacuumed page can unwrap it.
+    VaultSubject.objects.filter(id=subject.id).update(wrapped_data_key=b"")
+    subject.delete()
+    gallery_version_bump(deployment_id=deployment_id)
+    return ShredReport(subject_found=True, templates=templates, images=images, key_id=key_id)
