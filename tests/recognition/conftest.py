@@ -45,11 +45,6 @@ def people_paths(faces_dir: Path) -> list[str]:
     )
 
 
-def person_of(relative: str) -> str:
-    """people/<name>/<file> -> <name>."""
-    return Path(relative).parent.name
-
-
 @pytest.fixture(scope="session")
 def people_templates(people_paths, read_face) -> dict[str, FaceTemplate]:
     """Enrolment template of every photo in people/, computed once."""
