@@ -101,3 +101,13 @@ def test_an_empty_gallery_knows_nobody():
     index = GalleryBuilder(0).build()
     assert len(index) == 0
     assert index.identify(np.zeros(128, dtype=np.float32)).unknown
+
+
+def test_gallery_refuses_templates_with_nan_or_infinity():
+    matrix = np.zeros((4, 128), dtype=np.float32)
+    matrix[2, 5] = np.nan
+    with pytest.raises(ValueError):
+        GalleryIndex(np.arange(4), matrix)
+    builder = GalleryBuilder(2)
+    with pytest.raises(ValueError):
+        builder.add_many(np.arange(2), np.full((2, 128), np.inf, dtype=np.float32))
