@@ -18,7 +18,7 @@ import time
 import numpy as np
 from _common import faces_dir
 
-from recognition.engine import encode_for_enrolment, load_image  # noqa: E402
+from recognition.engine import encode_for_enrolment, load_image
 
 REPEATS = 3
 THRESHOLD = 0.6

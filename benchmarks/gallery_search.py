@@ -24,7 +24,7 @@ import tracemalloc
 import numpy as np
 from _common import REPO_ROOT  # noqa: F401  (sets sys.path)
 
-from recognition.engine import GalleryBuilder  # noqa: E402
+from recognition.engine import GalleryBuilder
 
 PROBES = 15
 BLOCK = 4096  # rows per decrypted batch; the batch is scratch, freed after copying

@@ -21,14 +21,14 @@ import time
 import numpy as np
 from _common import faces_dir
 
-from recognition.engine import load_image, new_challenge_actions  # noqa: E402
-from recognition.engine.liveness import (  # noqa: E402
+from recognition.engine import load_image, new_challenge_actions
+from recognition.engine.liveness import (
     MIN_PARALLAX,
     actions_performed,
     evaluate_measurements,
     measure_frame,
 )
-from recognition.engine.liveness_attacks import photo_attack_sequence  # noqa: E402
+from recognition.engine.liveness_attacks import photo_attack_sequence
 
 N_ATTACKS = 60
 WINDOW = 10
@@ -85,7 +85,7 @@ def main() -> None:
     )
 
     live = [measure_frame(f) for f in live_frames]
-    windows = [live[s : s + WINDOW] for s in range(0, 31 - WINDOW)]
+    windows = [live[s : s + WINDOW] for s in range(31 - WINDOW)]
     rejected = 0
     satisfiable = []
     live_parallax = []

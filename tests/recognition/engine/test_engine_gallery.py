@@ -77,7 +77,7 @@ def test_gallery_index_uses_the_given_float32_matrix_without_a_copy(random_galle
 
 
 def test_gallery_builder_fills_a_preallocated_matrix_row_by_row(random_gallery):
-    ids, matrix, rng = random_gallery
+    ids, matrix, _ = random_gallery
     builder = GalleryBuilder(100)
     buffer = builder._matrix
     for row in range(100):
