@@ -7,7 +7,6 @@ because each costs ~0.1-0.3 s of CPU.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,15 +15,7 @@ import pytest
 from recognition.engine import FaceTemplate, encode_for_enrolment, load_image
 from recognition.engine.liveness import FrameMeasurement, measure_frame
 
-REPO_ROOT = Path(__file__).resolve().parents[2]  # tests/recognition/conftest.py -> repo
-
-
-@pytest.fixture(scope="session")
-def faces_dir() -> Path:
-    path = Path(os.environ.get("FACEGOV_FACES_DIR", REPO_ROOT.parent / "shared" / "faces"))
-    if not (path / "people").is_dir():
-        pytest.fail(f"test photos not found in {path}; set FACEGOV_FACES_DIR")
-    return path
+# `faces_dir` (the one fixture that locates the photos) is in tests/conftest.py.
 
 
 @pytest.fixture(scope="session")
