@@ -50,8 +50,10 @@ test: install-dev browser
 lint: install-dev
 	$(VENV)/bin/ruff check .
 
+# Every benchmark, or one: `make bench BENCH=gallery_search`. Each prints figure and baseline.
+BENCH ?= $(basename $(notdir $(filter-out benchmarks/_%,$(wildcard benchmarks/*.py))))
 bench: install
-	$(PY) benchmarks/run_all.py
+	@for b in $(BENCH); do echo "== $$b"; $(PY) benchmarks/$$b.py || exit 1; done
 
 clean:
 	rm -rf $(VENV) var

@@ -61,16 +61,17 @@ class GalleryIndex:
         i = np.ascontiguousarray(ids, dtype=np.int64)
         if i.shape != (m.shape[0],):
             raise ValueError("ids must be a 1-D array with one id per matrix row")
-        if m.size and not np.all(np.isfinite(m)):
-            raise ValueError("gallery templates must be finite")
         self._matrix = m
         self._ids = i
-        # Row by row in chunks: einsum over the whole matrix would be fine too, but chunks keep
-        # the float32 accumulation exact-ish and the temporary small.
+        # Squared norms in chunks so no temporary ever approaches the matrix's size.
         self._sq_norms = np.empty(m.shape[0], dtype=np.float32)
         for start in range(0, m.shape[0], 65536):
             block = m[start : start + 65536]
             self._sq_norms[start : start + 65536] = np.einsum("ij,ij->i", block, block)
+        # A NaN or infinite component makes its row's squared norm non-finite: this checks the
+        # whole matrix without the (N, 128) boolean temporary np.isfinite(m) would allocate.
+        if not np.all(np.isfinite(self._sq_norms)):
+            raise ValueError("gallery templates must be finite")
 
     def __len__(self) -> int:
         return self._matrix.shape[0]
@@ -140,6 +141,21 @@ class GalleryBuilder:
         self._matrix[self._count] = as_vector(vector)
         self._ids[self._count] = subject_ref
         self._count += 1
+
+    def add_many(self, subject_refs: np.ndarray, vectors: np.ndarray) -> None:
+        """Append a block of rows (e.g. one decrypted batch); same checks as :meth:`add`."""
+        block = np.asarray(vectors, dtype=np.float32)
+        refs = np.asarray(subject_refs, dtype=np.int64)
+        if block.ndim != 2 or block.shape[1] != DIM or refs.shape != (block.shape[0],):
+            raise ValueError(f"expected (n,) ids and (n, {DIM}) vectors")
+        if not np.all(np.isfinite(block)):
+            raise ValueError("gallery templates must be finite")
+        end = self._count + block.shape[0]
+        if end > self._matrix.shape[0]:
+            raise OverflowError("gallery builder is full; allocate the exact count up front")
+        self._matrix[self._count : end] = block
+        self._ids[self._count : end] = refs
+        self._count = end
 
     def build(self) -> GalleryIndex:
         """The index over the rows added so far (a view: no copy even when not full)."""
