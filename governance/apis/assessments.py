@@ -41,8 +41,8 @@ class DeploymentAssessmentApi(APIView):
     never changed: answering again starts the next version)."""
 
     class InputSerializer(serializers.Serializer):
-        answers = serializers.DictField(
-            help_text="Question keys: " + ", ".join([q.key for q in QUESTIONS] + list(SUMMARY_KEYS)))
+        answers = serializers.DictField(help_text="Question keys: " + ", ".join(
+            [q.key for q in QUESTIONS] + list(SUMMARY_KEYS)))
 
     @extend_schema(responses={200: AssessmentOutputSerializer})
     def get(self, request: Request, deployment_id: int) -> Response:

@@ -114,9 +114,14 @@ class DeploymentListApi(APIView):
         kwargs["retention_rules"] = kwargs["retention_rules"] or ()
         kwargs["notice_text"] = kwargs["notice_text"] or ""
         deployment = deployment_create(organisation=organisation, actor=request.user, **kwargs)
-        deployment = deployment_get_for_user(user=request.user, deployment_id=deployment.id)
-        return Response(DeploymentOutputSerializer(deployment_payload(deployment, request.user)).data,
-                        status=status.HTTP_201_CREATED)
+        return detail_response(request, deployment.id, status=status.HTTP_201_CREATED)
+
+
+def detail_response(request: Request, deployment_id: int, status: int = 200) -> Response:
+    """The deployment as stored now, read again through the access-checked selector."""
+    deployment = deployment_get_for_user(user=request.user, deployment_id=deployment_id)
+    payload = deployment_payload(deployment, request.user)
+    return Response(DeploymentOutputSerializer(payload).data, status=status)
 
 
 def _organisation_for(user: Any, organisation_id: int | None) -> Organisation:
@@ -136,8 +141,7 @@ class DeploymentDetailApi(APIView):
 
     @extend_schema(responses={200: DeploymentOutputSerializer})
     def get(self, request: Request, deployment_id: int) -> Response:
-        deployment = deployment_get_for_user(user=request.user, deployment_id=deployment_id)
-        return Response(DeploymentOutputSerializer(deployment_payload(deployment, request.user)).data)
+        return detail_response(request, deployment_id)
 
     @extend_schema(request=InputSerializer, responses={200: DeploymentOutputSerializer})
     def patch(self, request: Request, deployment_id: int) -> Response:
@@ -147,8 +151,7 @@ class DeploymentDetailApi(APIView):
         kwargs = split_input(data.validated_data)
         deployment_update(deployment=deployment, actor=request.user,
                           threshold_reason=kwargs.pop("reason"), **kwargs)
-        deployment = deployment_get_for_user(user=request.user, deployment_id=deployment_id)
-        return Response(DeploymentOutputSerializer(deployment_payload(deployment, request.user)).data)
+        return detail_response(request, deployment_id)
 
 
 class DeploymentActionApi(APIView):
@@ -172,8 +175,7 @@ class DeploymentActionApi(APIView):
         if self.action != DeploymentAction.APPROVE:
             kwargs.pop("legal_basis")
         ACTIONS[self.action](deployment=deployment, actor=request.user, **kwargs)
-        deployment = deployment_get_for_user(user=request.user, deployment_id=deployment_id)
-        return Response(DeploymentOutputSerializer(deployment_payload(deployment, request.user)).data)
+        return detail_response(request, deployment_id)
 
 
 def action_api(name: str) -> type[DeploymentActionApi]:

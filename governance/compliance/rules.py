@@ -18,7 +18,6 @@ from governance.models import (
     FilingKind,
     FilingStatus,
     Interest,
-    Mode,
     PlaceType,
     Storage,
 )
