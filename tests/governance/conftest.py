@@ -28,8 +28,9 @@ def deployment_in(world):
     """`deployment_in(status, public=False)` → an Acme deployment placed in that status."""
 
     def make(status: str = DeploymentStatus.DRAFT, *, public: bool = False, **kwargs):
+        organisation = kwargs.pop("organisation", world.acme)
         if public:
-            return public_interest(world.acme, status=status, **kwargs)
-        return ready_deployment(organisation=world.acme, status=status, **kwargs)
+            return public_interest(organisation, status=status, **kwargs)
+        return ready_deployment(organisation=organisation, status=status, **kwargs)
 
     return make
