@@ -6,12 +6,10 @@ serialized; the serializers document the shape for the OpenAPI schema.
 
 from typing import Any
 
-from django.utils import timezone
 from rest_framework import serializers
 
-from governance.compliance.rules import evaluate
 from governance.models import Deployment
-from governance.retention.rules import effective_retention_all
+from governance.selectors.compliance import compliance_payload, retention_payload
 from governance.selectors.register import register_entry
 from governance.services.lifecycle import allowed_actions
 
@@ -94,20 +92,6 @@ def deployment_payload(deployment: Deployment, user: Any, *, detail: bool = True
     return data
 
 
-def retention_payload(deployment: Deployment) -> list[dict]:
-    declared = {r.category: r for r in deployment.retention_rules.all()}
-    rows = []
-    for rule in effective_retention_all(deployment=deployment):
-        mine = declared.get(rule.category)
-        rows.append({
-            "category": rule.category,
-            "declared": mine and {"period_days": mine.period_days, "trigger": mine.trigger},
-            "effective": {"period_days": rule.period_days, "trigger": rule.trigger,
-                          "source": rule.source, "reference": rule.reference},
-        })
-    return rows
-
-
 def _assessment(deployment: Deployment) -> dict | None:
     latest = max(deployment.assessments.all(), key=lambda a: a.version, default=None)
     if latest is None:
@@ -142,14 +126,4 @@ class ComplianceOutputSerializer(serializers.Serializer):
     results = FindingSerializer(many=True)
 
 
-def compliance_payload(deployment: Deployment) -> dict:
-    findings = evaluate(deployment)
-    failed = [f for f in findings if not f.passed]
-    return {
-        "deployment": deployment.id,
-        "checked_at": timezone.now(),
-        "compliant": not any(f.severity == "blocking" for f in failed),
-        "violations": [f.as_violation() for f in failed if f.severity == "blocking"],
-        "warnings": [f.as_violation() for f in failed if f.severity == "warning"],
-        "results": [vars(f) for f in findings],
-    }
+__all__ = ["compliance_payload", "retention_payload"]
