@@ -4,6 +4,7 @@ that the rules engine refuses. Built through the services, so the demo shows rea
 from governance.demo import ACME, register_seeder
 from governance.errors import RuleViolations
 from governance.models import Deployment, Organisation, User
+from governance.purposes import purpose_taxonomy_ensure
 from governance.services.assessments import impact_assessment_save
 from governance.services.deployments import deployment_create, deployment_update
 from governance.services.lifecycle import deployment_submit
@@ -57,6 +58,7 @@ def _make(acme: Organisation, fields: dict, purposes: list[str], notice: str) ->
 
 
 def seed_deployments(*, password: str) -> list[str]:
+    purpose_taxonomy_ensure()
     acme = Organisation.objects.get(name=ACME)
     gate = _make(acme, GATE, ["access_control"],
                  "Block A's gate opens for residents who consented to face recognition. "
