@@ -187,3 +187,16 @@ def test_a_decommissioned_deployment_does_not_change(world, api_as, deployment_i
     assert response.status_code == 409
     deployment.refresh_from_db()
     assert deployment.name != "Renamed"
+
+
+def test_a_threshold_change_is_in_the_audit_log_with_its_actor(world, api_as, deployment_in):
+    from auditlog.models import LogEntry
+
+    deployment = deployment_in(S.DRAFT)
+    api_as(world.acme_admin).patch(f"/api/v1/deployments/{deployment.id}/",
+                                   {"threshold": 0.5}, format="json")
+    entries = LogEntry.objects.get_for_objects(Deployment.objects.filter(id=deployment.id))
+    [entry] = [e for e in entries
+               if e.action == LogEntry.Action.UPDATE and "threshold" in e.changes_dict]
+    assert entry.actor == world.acme_admin
+    assert entry.changes_dict["threshold"] == ["0.6", "0.5"]
