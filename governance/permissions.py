@@ -140,3 +140,47 @@ def _organisation_view(user: Any, organisation: Organisation) -> bool:
 def _organisation_manage_members(user: Any, organisation: Organisation) -> bool:
     managers = {Role.ADMIN, Role.SUPERVISOR, Role.SECRETARIAT}
     return user.is_superuser or has_role(user, organisation, managers)
+
+
+# --- deployments, assessments, filings (deployment registry) ---------------------------------
+# Managing a deployment is for the enterprise's admins and privacy officers; operators run the
+# gates but do not change what is declared. Decisions belong to regulators whose mandate
+# covers the operator; industry auditors may read their members' deployments.
+
+DEPLOYMENT_MANAGERS = {Role.ADMIN, Role.PRIVACY_OFFICER}
+REGULATOR_DECIDERS = {Role.INSPECTOR, Role.SUPERVISOR}
+
+
+def regulates(user: Any, enterprise: Organisation) -> bool:
+    """The user decides for a regulator whose mandate covers the enterprise."""
+    regulators = organisations_of(user, kind=OrganisationKind.REGULATOR, roles=REGULATOR_DECIDERS)
+    return any(regulator_covers(regulator, enterprise) for regulator in regulators)
+
+
+@rule("deployment.view")
+def _deployment_view(user: Any, deployment: Any) -> bool:
+    owner = deployment.organisation
+    return (
+        user.is_superuser
+        or has_role(user, owner, set(Role.values))
+        or regulates(user, owner)
+        or enterprises_audited_by(user).filter(id=owner.id).exists()
+    )
+
+
+@rule("deployment.create")
+def _deployment_create(user: Any, organisation: Organisation) -> bool:
+    return (organisation.kind == OrganisationKind.ENTERPRISE
+            and has_role(user, organisation, DEPLOYMENT_MANAGERS))
+
+
+@rule("deployment.manage")
+def _deployment_manage(user: Any, deployment: Any) -> bool:
+    """Edit, assess, submit, decommission and file for the deployment."""
+    return has_role(user, deployment.organisation, DEPLOYMENT_MANAGERS)
+
+
+@rule("deployment.decide")
+def _deployment_decide(user: Any, deployment: Any) -> bool:
+    """Approve, reject, suspend and resume; acknowledge filings."""
+    return regulates(user, deployment.organisation)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from governance.views import auth, pages
+from governance.views import auth, deployments, pages, register, regulator
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -13,4 +13,34 @@ urlpatterns = [
     path("regulator/", pages.regulator_home, name="regulator-home"),
     path("industry/", pages.industry_home, name="industry-home"),
     path("citizen/", pages.citizen_home, name="citizen-home"),
+    # enterprise: the deployment wizard, status and filings
+    path("enterprise/deployments/", deployments.deployment_list, name="deployment-list"),
+    path("enterprise/deployments/new/", deployments.deployment_describe, name="deployment-new"),
+    path("enterprise/deployments/<int:deployment_id>/", deployments.deployment_status,
+         name="deployment-status"),
+    path("enterprise/deployments/<int:deployment_id>/describe/",
+         deployments.deployment_describe, name="deployment-describe"),
+    path("enterprise/deployments/<int:deployment_id>/retention/",
+         deployments.deployment_retention, name="deployment-retention"),
+    path("enterprise/deployments/<int:deployment_id>/assessment/",
+         deployments.deployment_assessment, name="deployment-assessment"),
+    path("enterprise/deployments/<int:deployment_id>/submit/", deployments.deployment_review,
+         name="deployment-submit"),
+    path("enterprise/deployments/<int:deployment_id>/decommission/",
+         deployments.deployment_decommission_page, name="deployment-decommission"),
+    path("enterprise/filings/<int:filing_id>/", deployments.filing_page, name="filing-submit"),
+    # regulator
+    path("regulator/approvals/", regulator.approval_queue, name="regulator-approvals"),
+    path("regulator/deployments/<int:deployment_id>/", regulator.regulator_deployment,
+         name="regulator-deployment"),
+    path("regulator/deployments/<int:deployment_id>/<slug:action>/", regulator.regulator_decide,
+         name="regulator-decide"),
+    path("regulator/filings/", regulator.regulator_filings, name="regulator-filings"),
+    path("regulator/filings/<int:filing_id>/acknowledge/",
+         regulator.regulator_filing_acknowledge, name="regulator-filing-acknowledge"),
+    # public register, no login
+    path("register/", register.register_index, name="register"),
+    path("register/<int:deployment_id>/", register.register_detail, name="register-detail"),
+    path("register/<int:deployment_id>/signage/", register.register_signage,
+         name="register-signage"),
 ]

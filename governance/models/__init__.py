@@ -1,5 +1,8 @@
+from governance.models.assessments import ImpactAssessment, RiskLevel
 from governance.models.deployments import (
     DEFAULT_THRESHOLD,
+    FILING_SUBJECTS_THRESHOLD,
+    MATERIAL_FIELDS,
     Deployment,
     DeploymentNotice,
     DeploymentStatus,
@@ -11,6 +14,14 @@ from governance.models.deployments import (
     Scenario,
     Storage,
 )
+from governance.models.filings import FILING_MATERIALS, Filing, FilingKind, FilingStatus
+from governance.models.lifecycle import (
+    Decision,
+    DeploymentAction,
+    DeploymentDecision,
+    DeploymentEvent,
+    ThresholdChange,
+)
 from governance.models.organisations import (
     CitizenProfile,
     IndustryMembership,
@@ -20,13 +31,26 @@ from governance.models.organisations import (
     Role,
     User,
 )
+from governance.models.retention import DataCategory, RetentionRule, RetentionTrigger
 
 __all__ = [
     "DEFAULT_THRESHOLD",
+    "FILING_MATERIALS",
+    "FILING_SUBJECTS_THRESHOLD",
+    "MATERIAL_FIELDS",
     "CitizenProfile",
+    "DataCategory",
+    "Decision",
     "Deployment",
+    "DeploymentAction",
+    "DeploymentDecision",
+    "DeploymentEvent",
     "DeploymentNotice",
     "DeploymentStatus",
+    "Filing",
+    "FilingKind",
+    "FilingStatus",
+    "ImpactAssessment",
     "IndustryMembership",
     "Interest",
     "LegalBasis",
@@ -36,8 +60,12 @@ __all__ = [
     "OrganisationKind",
     "PlaceType",
     "Purpose",
+    "RetentionRule",
+    "RetentionTrigger",
+    "RiskLevel",
     "Role",
     "Scenario",
     "Storage",
+    "ThresholdChange",
     "User",
 ]
