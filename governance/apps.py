@@ -12,3 +12,6 @@ class GovernanceConfig(AppConfig):
 
     def ready(self) -> None:
         from governance import audit  # noqa: F401  (registers models with django-auditlog)
+        from governance.consent_setup import register_consent
+
+        register_consent()

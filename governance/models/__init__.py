@@ -1,3 +1,15 @@
+from governance.models.consent import (
+    Consent,
+    ConsentLedgerEntry,
+    ConsentMethod,
+    ConsentState,
+    ContactProof,
+    LedgerEntryKind,
+    LinkVia,
+    Refusal,
+    SubjectLink,
+    SubjectPurge,
+)
 from governance.models.deployments import (
     DEFAULT_THRESHOLD,
     Deployment,
@@ -20,8 +32,30 @@ from governance.models.organisations import (
     Role,
     User,
 )
+from governance.models.rights import (
+    RequestState,
+    RequestType,
+    RightsExport,
+    RightsRequest,
+    RightsRequestEvent,
+)
 
 __all__ = [
+    "Consent",
+    "ConsentLedgerEntry",
+    "ConsentMethod",
+    "ConsentState",
+    "ContactProof",
+    "LedgerEntryKind",
+    "LinkVia",
+    "Refusal",
+    "RequestState",
+    "RequestType",
+    "RightsExport",
+    "RightsRequest",
+    "RightsRequestEvent",
+    "SubjectLink",
+    "SubjectPurge",
     "DEFAULT_THRESHOLD",
     "CitizenProfile",
     "Deployment",
