@@ -277,10 +277,10 @@ def consent_renew(*, consent: Consent, actor: Any, evidence: dict[str, Any] | No
 
 
 @transaction.atomic
-def consent_expire(*, consent: Consent) -> Consent | None:
+def consent_expire(*, consent: Consent, now: dt.datetime | None = None) -> Consent | None:
     """Mark one due consent expired (idempotent), append `expired`, schedule the purge."""
     deployment, consent = _lock_consent(consent)
-    now = timezone.now()
+    now = now or timezone.now()
     if consent.state != ConsentState.ACTIVE or not consent.expires_at or consent.expires_at > now:
         return None
     consent.state = ConsentState.EXPIRED
@@ -296,9 +296,10 @@ def consent_expire(*, consent: Consent) -> Consent | None:
 
 def consents_expire_due(*, now: dt.datetime | None = None) -> int:
     """The sweep: expire every active consent whose expiry has passed (one transaction each)."""
-    due = Consent.objects.filter(state=ConsentState.ACTIVE,
-                                 expires_at__lte=now or timezone.now())
-    expired = [consent_expire(consent=c) for c in due.order_by("expires_at")[:EXPIRY_BATCH_SIZE]]
+    now = now or timezone.now()
+    due = Consent.objects.filter(state=ConsentState.ACTIVE, expires_at__lte=now)
+    expired = [consent_expire(consent=c, now=now)
+               for c in due.order_by("expires_at")[:EXPIRY_BATCH_SIZE]]
     return sum(1 for c in expired if c is not None)
 
 
