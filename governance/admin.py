@@ -3,6 +3,8 @@ from django.contrib.auth.admin import UserAdmin
 
 from governance.models import (
     CitizenProfile,
+    Consent,
+    ConsentLedgerEntry,
     Deployment,
     DeploymentDecision,
     DeploymentEvent,
@@ -14,6 +16,8 @@ from governance.models import (
     Organisation,
     Purpose,
     RetentionRule,
+    RightsRequest,
+    SubjectPurge,
     ThresholdChange,
     User,
 )
@@ -131,3 +135,43 @@ class ImpactAssessmentAdmin(AppendOnlyAdmin):
 class FilingAdmin(AppendOnlyAdmin):
     list_display = ["deployment", "kind", "status", "due_at", "submitted_at", "acknowledged_at"]
     list_filter = ["kind", "status"]
+# --- consent ledger and rights requests: read-only -------------------------------------------
+# Changes go through the services (which write the ledger and events); the admin only shows.
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Consent)
+class ConsentAdmin(ReadOnlyAdmin):
+    list_display = ["receipt_id", "deployment", "subject_ref", "state", "needs_renewal",
+                    "given_at"]
+    list_filter = ["state", "needs_renewal", "method"]
+    search_fields = ["subject_ref", "receipt_id"]
+
+
+@admin.register(ConsentLedgerEntry)
+class ConsentLedgerEntryAdmin(ReadOnlyAdmin):
+    list_display = ["deployment", "sequence", "kind", "subject_ref", "recorded_at", "entry_hash"]
+    list_filter = ["kind"]
+    search_fields = ["subject_ref", "entry_hash"]
+
+
+@admin.register(RightsRequest)
+class RightsRequestAdmin(ReadOnlyAdmin):
+    list_display = ["id", "type", "deployment", "citizen", "state", "due_at"]
+    list_filter = ["type", "state"]
+
+
+@admin.register(SubjectPurge)
+class SubjectPurgeAdmin(ReadOnlyAdmin):
+    list_display = ["deployment", "subject_ref", "reason", "requested_at", "completed_at",
+                    "attempts"]

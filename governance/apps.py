@@ -23,3 +23,6 @@ class GovernanceConfig(AppConfig):
                         Persona.REGULATOR, Persona.INDUSTRY_BODY):
             nav_add(persona, "Public register", "register", 90)
         register_demo()
+        from governance.consent_setup import register_consent
+
+        register_consent()

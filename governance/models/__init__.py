@@ -1,4 +1,16 @@
 from governance.models.assessments import ImpactAssessment, RiskLevel
+from governance.models.consent import (
+    Consent,
+    ConsentLedgerEntry,
+    ConsentMethod,
+    ConsentState,
+    ContactProof,
+    LedgerEntryKind,
+    LinkVia,
+    Refusal,
+    SubjectLink,
+    SubjectPurge,
+)
 from governance.models.deployments import (
     DEFAULT_THRESHOLD,
     FILING_SUBJECTS_THRESHOLD,
@@ -32,8 +44,30 @@ from governance.models.organisations import (
     User,
 )
 from governance.models.retention import DataCategory, RetentionRule, RetentionTrigger
+from governance.models.rights import (
+    RequestState,
+    RequestType,
+    RightsExport,
+    RightsRequest,
+    RightsRequestEvent,
+)
 
 __all__ = [
+    "Consent",
+    "ConsentLedgerEntry",
+    "ConsentMethod",
+    "ConsentState",
+    "ContactProof",
+    "LedgerEntryKind",
+    "LinkVia",
+    "Refusal",
+    "RequestState",
+    "RequestType",
+    "RightsExport",
+    "RightsRequest",
+    "RightsRequestEvent",
+    "SubjectLink",
+    "SubjectPurge",
     "DEFAULT_THRESHOLD",
     "FILING_MATERIALS",
     "FILING_SUBJECTS_THRESHOLD",
