@@ -141,3 +141,9 @@ def ready_deployment(**kwargs) -> Deployment:
     DeploymentNoticeFactory(deployment=deployment)
     ImpactAssessmentFactory(deployment=deployment)
     return deployment
+
+
+class ActiveDeploymentFactory(DeploymentFactory):
+    """A gate already running (for consent and recognition tests that start after approval)."""
+
+    status = DeploymentStatus.ACTIVE

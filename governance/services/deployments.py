@@ -19,7 +19,6 @@ from governance.models import (
     DataCategory,
     Deployment,
     DeploymentAction,
-    DeploymentNotice,
     DeploymentStatus,
     Organisation,
     Purpose,
@@ -29,6 +28,7 @@ from governance.models import (
 )
 from governance.permissions import require
 from governance.services.events import deployment_event_record
+from governance.services.notices import notice_publish
 
 # The declared fields a client may set (status and timestamps belong to the lifecycle).
 EDITABLE_FIELDS = frozenset({
@@ -61,7 +61,7 @@ def deployment_create(*, organisation: Organisation, actor: Any, fields: Mapping
                                        threshold=deployment.threshold, actor=actor,
                                        reason="Initial threshold")
         if notice_text.strip():
-            _publish_notice(deployment, notice_text, material=True)
+            notice_publish(deployment=deployment, text=notice_text, is_material_change=True)
     deployment_event_record(deployment=deployment, action=DeploymentAction.CREATE,
                             from_status=DeploymentStatus.DRAFT, actor=actor)
     return deployment
@@ -99,7 +99,8 @@ def deployment_update(*, deployment: Deployment, actor: Any, fields: Mapping[str
         if deployment.threshold != previous_threshold:
             _record_threshold(deployment, previous_threshold, actor, threshold_reason)
         if notice_text is not None and _notice_changed(deployment, notice_text):
-            _publish_notice(deployment, notice_text, material=bool(material))
+            notice_publish(deployment=deployment, text=notice_text,
+                           is_material_change=bool(material))
             changed.add("notice")
     if not changed:
         return deployment
@@ -187,9 +188,3 @@ def _notice_changed(deployment: Deployment, text: str) -> bool:
     latest = deployment.notices.order_by("-version").first()
     return bool(text.strip()) and (latest is None or latest.text != text.strip())
 
-
-def _publish_notice(deployment: Deployment, text: str, *, material: bool) -> DeploymentNotice:
-    latest = deployment.notices.order_by("-version").first()
-    return DeploymentNotice.objects.create(
-        deployment=deployment, version=(latest.version + 1) if latest else 1, text=text.strip(),
-        is_material_change=material or latest is None, published_at=timezone.now())

@@ -24,16 +24,25 @@ def consents_flag_for_renewal(*, notice: DeploymentNotice) -> int:
 def deployment_notice_publish(*, deployment: Deployment, actor: Any, text: str,
                               language: str = "en",
                               is_material_change: bool = True) -> DeploymentNotice:
-    """Publish the next notice version. The registry's lifecycle may publish notices too; it
-    should call `consents_flag_for_renewal` for a material change, as this does."""
+    """Publish the next notice version on behalf of `actor`."""
     require(actor, "consent.publish_notice", deployment)
+    deployment = Deployment.objects.select_for_update().get(pk=deployment.pk)
+    return notice_publish(deployment=deployment, text=text, language=language,
+                          is_material_change=is_material_change)
+
+
+def notice_publish(*, deployment: Deployment, text: str, language: str = "en",
+                   is_material_change: bool = True) -> DeploymentNotice:
+    """The one way a notice version is published (the registry's create/update call it too).
+    The caller has checked permission and holds the deployment's row lock. The first notice
+    is always material; a material change sends consents back for renewal."""
     if not text.strip():
         raise DomainError("The notice needs its text.", code="notice_text_required")
-    deployment = Deployment.objects.select_for_update().get(pk=deployment.pk)
     latest = deployment.notices.aggregate(latest=Max("version"))["latest"] or 0
+    material = is_material_change or latest == 0
     notice = DeploymentNotice.objects.create(
         deployment=deployment, version=latest + 1, language=language, text=text.strip(),
-        is_material_change=is_material_change, published_at=timezone.now())
-    if is_material_change:
+        is_material_change=material, published_at=timezone.now())
+    if material:
         consents_flag_for_renewal(notice=notice)
     return notice

@@ -18,7 +18,9 @@ from governance.errors import PolicyRefusal
 from governance.models import (
     Consent,
     ConsentState,
+    Decision,
     Deployment,
+    DeploymentDecision,
     DeploymentStatus,
     Interest,
     LegalBasis,
@@ -101,12 +103,19 @@ def _deployment_decision(deployment: Deployment | None, purpose: str) -> PolicyD
                           detail="The deployment may run for this purpose.")
 
 
-def _has_public_security_basis(deployment: Deployment) -> bool:
-    """A public-security deployment processing under the law rather than consent. It reaches
-    `active` only through the regulator's prior approval (the registry's lifecycle)."""
-    return (deployment.legal_basis == LegalBasis.PUBLIC_SECURITY_LAW
+def _approved_legal_basis(deployment: Deployment) -> str:
+    """The legal basis recorded on the regulator's approval of a public-security deployment
+    that processes under the law rather than consent ("" when there is none). The latest
+    decision counts: a later rejection withdraws the basis."""
+    if not (deployment.legal_basis == LegalBasis.PUBLIC_SECURITY_LAW
             and deployment.scenario == Scenario.PUBLIC_SECURITY
-            and deployment.interest == Interest.PUBLIC)
+            and deployment.interest == Interest.PUBLIC):
+        return ""
+    latest = (DeploymentDecision.objects.filter(deployment_id=deployment.id)
+              .order_by("-decided_at", "-id").only("decision", "legal_basis").first())
+    if latest is None or latest.decision != Decision.APPROVED:
+        return ""
+    return latest.legal_basis.strip()
 
 
 def _consent_outcome(consent: Consent, deployment: Deployment, now: dt.datetime
@@ -159,9 +168,9 @@ def policy_check(*, deployment: Deployment | int, subject_ref: str, purpose: str
     if not decision.allowed:
         return decision
     assert fresh is not None
-    if _has_public_security_basis(fresh):
-        return PolicyDecision(allowed=True, basis=Basis.LEGAL_BASIS,
-                              legal_basis=fresh.legal_basis,
+    legal_basis = _approved_legal_basis(fresh)
+    if legal_basis:
+        return PolicyDecision(allowed=True, basis=Basis.LEGAL_BASIS, legal_basis=legal_basis,
                               detail="Processing rests on the public-security legal basis "
                                      "approved by the regulator, not on consent.")
     return _consent_decision(fresh, subject_ref, purpose, now or timezone.now())

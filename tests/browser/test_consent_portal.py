@@ -11,8 +11,13 @@ from governance.models import (
     SubjectPurge,
 )
 from tests.browser.conftest import sign_in
-from tests.factories import TEST_PASSWORD, CitizenProfileFactory, OrganisationFactory
-from tests.factories_deployments import DeploymentFactory, DeploymentNoticeFactory
+from tests.factories import (
+    TEST_PASSWORD,
+    ActiveDeploymentFactory,
+    CitizenProfileFactory,
+    DeploymentNoticeFactory,
+    OrganisationFactory,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -32,7 +37,7 @@ def active_gate(transactional_db):
     # Transactional tests flush the purpose taxonomy that a data migration seeded.
     Purpose.objects.get_or_create(code="access_control", defaults={"name": "Access control"})
     acme = OrganisationFactory(name="Acme", kind=OrganisationKind.ENTERPRISE)
-    gate = DeploymentFactory(organisation=acme, name="North gate",
+    gate = ActiveDeploymentFactory(organisation=acme, name="North gate",
                              non_face_alternative="Use your resident card.")
     DeploymentNoticeFactory(deployment=gate, version=1,
                             text="Acme opens the north gate by face. You may refuse.")

@@ -6,8 +6,7 @@ from django.utils import timezone
 
 from governance.models import Consent, DeploymentStatus, Purpose
 from governance.services.consent import consent_give
-from tests.factories import ready_deployment
-from tests.factories_deployments import DeploymentFactory, DeploymentNoticeFactory
+from tests.factories import ActiveDeploymentFactory, DeploymentNoticeFactory, ready_deployment
 
 PERSONAS = ["anonymous", "citizen", "acme_admin", "acme_operator", "other_admin", "inspector",
             "distant_inspector", "auditor"]
@@ -46,7 +45,7 @@ CLICK = {"time": "2026-03-01T10:00:00+00:00", "ip": "203.0.113.7", "user_agent":
 @pytest.fixture
 def gate(world):
     """Acme's active gate for access control and attendance, notice v1 published."""
-    deployment = DeploymentFactory(organisation=world.acme, name="Gate",
+    deployment = ActiveDeploymentFactory(organisation=world.acme, name="Gate",
                                    purposes=["access_control", "attendance"])
     DeploymentNoticeFactory(deployment=deployment, version=1)
     return deployment
@@ -54,7 +53,7 @@ def gate(world):
 
 @pytest.fixture
 def other_gate(world):
-    deployment = DeploymentFactory(organisation=world.other_enterprise, name="Globex gate")
+    deployment = ActiveDeploymentFactory(organisation=world.other_enterprise, name="Globex gate")
     DeploymentNoticeFactory(deployment=deployment, version=1)
     return deployment
 

@@ -24,7 +24,7 @@ from governance.services.consent import (
     refusal_record,
 )
 from governance.services.notices import deployment_notice_publish
-from tests.factories_deployments import DeploymentFactory
+from tests.factories import ActiveDeploymentFactory
 from tests.governance.conftest import CLICK
 
 
@@ -96,7 +96,7 @@ def test_a_refused_consent_stores_nothing(world, gate, overrides, error, code):
 
 
 def test_a_deployment_without_a_published_notice_takes_no_consent(world, give):
-    bare = DeploymentFactory(organisation=world.acme)
+    bare = ActiveDeploymentFactory(organisation=world.acme)
     with pytest.raises(DomainError) as caught:
         give(bare)
     assert caught.value.code == "no_published_notice"

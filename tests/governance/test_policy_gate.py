@@ -7,7 +7,9 @@ import pytest
 from governance.errors import PolicyRefusal
 from governance.models import (
     Consent,
+    Decision,
     Deployment,
+    DeploymentDecision,
     DeploymentStatus,
     Interest,
     LegalBasis,
@@ -22,7 +24,7 @@ from governance.services.policy import (
     policy_check_deployment,
     policy_require,
 )
-from tests.factories_deployments import DeploymentFactory, DeploymentNoticeFactory
+from tests.factories import ActiveDeploymentFactory, DeploymentNoticeFactory
 
 
 def check(deployment, subject_ref="s-1", purpose="access_control", operation="verify", **kw):
@@ -101,7 +103,7 @@ def test_a_minor_notice_change_does_not_require_renewal(gate, give, world):
 
 
 def test_central_storage_needs_the_separate_consent(world, give):
-    central = DeploymentFactory(organisation=world.acme, storage=Storage.CENTRAL,
+    central = ActiveDeploymentFactory(organisation=world.acme, storage=Storage.CENTRAL,
                                 central_storage_separate_consent=True)
     DeploymentNoticeFactory(deployment=central)
     give(central, subject_ref="s-1", central_storage=False)
@@ -118,19 +120,39 @@ def test_an_older_active_consent_still_counts_when_a_newer_one_was_withdrawn(gat
 
 
 def test_a_regulator_approved_public_security_deployment_needs_no_individual_consent(world):
-    cctv = DeploymentFactory(organisation=world.acme, scenario=Scenario.PUBLIC_SECURITY,
-                             interest=Interest.PUBLIC, legal_basis=LegalBasis.PUBLIC_SECURITY_LAW,
-                             purposes=["public_security"])
+    cctv = ActiveDeploymentFactory(organisation=world.acme, scenario=Scenario.PUBLIC_SECURITY,
+                                   interest=Interest.PUBLIC,
+                                   legal_basis=LegalBasis.PUBLIC_SECURITY_LAW,
+                                   purposes=["public_security"])
+    DeploymentDecision.objects.create(
+        deployment=cctv, regulator=world.regulator, decision=Decision.APPROVED,
+        reasons="Necessary for the metro's security.", decided_by=world.inspector,
+        legal_basis="Anti-Terrorism Law Art. 27, approval no. 2026-14")
     decision = check(cctv, subject_ref="anyone", purpose="public_security",
                      operation="identify")
     assert decision.allowed
-    assert (decision.basis, decision.legal_basis) == (Basis.LEGAL_BASIS, "public_security_law")
+    assert (decision.basis, decision.legal_basis) == (
+        Basis.LEGAL_BASIS, "Anti-Terrorism Law Art. 27, approval no. 2026-14")
     assert Consent.objects.count() == 0
 
 
+def test_without_the_regulators_approval_public_security_still_needs_consent(world):
+    cctv = ActiveDeploymentFactory(organisation=world.acme, scenario=Scenario.PUBLIC_SECURITY,
+                                   interest=Interest.PUBLIC,
+                                   legal_basis=LegalBasis.PUBLIC_SECURITY_LAW,
+                                   purposes=["public_security"])
+    DeploymentDecision.objects.create(
+        deployment=cctv, regulator=world.regulator, decision=Decision.REJECTED,
+        reasons="Disproportionate.", decided_by=world.inspector)
+    decision = check(cctv, subject_ref="anyone", purpose="public_security",
+                     operation="identify")
+    assert (decision.allowed, decision.code) == (False, "no_consent")
+
+
 def test_a_private_deployment_cannot_claim_the_public_security_basis(world):
-    private = DeploymentFactory(organisation=world.acme, legal_basis=LegalBasis.PUBLIC_SECURITY_LAW,
-                                purposes=["access_control"])
+    private = ActiveDeploymentFactory(organisation=world.acme,
+                                      legal_basis=LegalBasis.PUBLIC_SECURITY_LAW,
+                                      purposes=["access_control"])
     assert check(private).code == "no_consent"
 
 

@@ -12,8 +12,13 @@ from governance.models import OrganisationKind, Purpose, RequestState, RightsExp
 from governance.services.consent import consent_give
 from governance.services.exports import rights_export_open
 from governance.services.rights import rights_request_file, rights_request_fulfil
-from tests.factories import CitizenProfileFactory, MembershipFactory, OrganisationFactory
-from tests.factories_deployments import DeploymentFactory, DeploymentNoticeFactory
+from tests.factories import (
+    ActiveDeploymentFactory,
+    CitizenProfileFactory,
+    DeploymentNoticeFactory,
+    MembershipFactory,
+    OrganisationFactory,
+)
 from tests.workers import celery_worker
 
 EXPORT_TIMEOUT_SECONDS = 45
@@ -34,7 +39,7 @@ def test_a_real_worker_builds_the_sealed_export_and_fulfils_the_request(transact
     Purpose.objects.get_or_create(code="access_control", defaults={"name": "Access control"})
     acme = OrganisationFactory(name="Acme", kind=OrganisationKind.ENTERPRISE)
     admin = MembershipFactory(organisation=acme).user
-    gate = DeploymentFactory(organisation=acme)
+    gate = ActiveDeploymentFactory(organisation=acme)
     DeploymentNoticeFactory(deployment=gate)
     citizen = CitizenProfileFactory().user
     consent = consent_give(deployment=gate, actor=citizen, purposes=["access_control"],
