@@ -7,6 +7,7 @@ from config.health import healthz
 
 api_v1 = [
     path("", include("governance.apis.urls")),
+    path("", include("recognition.apis.urls")),
 ]
 
 urlpatterns = [
@@ -18,5 +19,6 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     # Anything else under /api/ is a JSON 404, never an HTML page.
     re_path(r"^api/", api_not_found),
+    path("", include("recognition.urls")),
     path("", include("governance.urls")),
 ]

@@ -3,10 +3,22 @@ from django.contrib.auth.admin import UserAdmin
 
 from governance.models import (
     CitizenProfile,
+    Consent,
+    ConsentLedgerEntry,
+    Deployment,
+    DeploymentDecision,
+    DeploymentEvent,
+    DeploymentNotice,
+    Filing,
+    ImpactAssessment,
     IndustryMembership,
     Membership,
     Organisation,
     Purpose,
+    RetentionRule,
+    RightsRequest,
+    SubjectPurge,
+    ThresholdChange,
     User,
 )
 
@@ -53,3 +65,113 @@ class CitizenProfileAdmin(admin.ModelAdmin):
 class PurposeAdmin(admin.ModelAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
+
+
+# --- deployment registry ---------------------------------------------------------------------
+# Status moves go through the lifecycle services (the admin would skip their rules and event
+# rows), so status is read-only here; append-only records cannot be added, changed or deleted.
+
+
+class AppendOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+
+class RetentionRuleInline(admin.TabularInline):
+    model = RetentionRule
+    extra = 0
+
+
+@admin.register(Deployment)
+class DeploymentAdmin(admin.ModelAdmin):
+    list_display = ["name", "organisation", "status", "interest", "place_type", "threshold"]
+    list_filter = ["status", "interest", "place_type", "scenario"]
+    search_fields = ["name", "organisation__name", "location"]
+    readonly_fields = ["status", "submitted_at", "activated_at", "decommissioned_at",
+                       "material_change_at", "threshold", "stored_subjects"]
+    filter_horizontal = ["purposes"]
+    inlines = [RetentionRuleInline]
+
+    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(DeploymentNotice)
+class DeploymentNoticeAdmin(AppendOnlyAdmin):
+    list_display = ["deployment", "version", "is_material_change", "published_at"]
+
+
+@admin.register(DeploymentEvent)
+class DeploymentEventAdmin(AppendOnlyAdmin):
+    list_display = ["deployment", "action", "from_status", "to_status", "actor", "created_at"]
+    list_filter = ["action"]
+
+
+@admin.register(DeploymentDecision)
+class DeploymentDecisionAdmin(AppendOnlyAdmin):
+    list_display = ["deployment", "decision", "regulator", "decided_by", "decided_at"]
+
+
+@admin.register(ThresholdChange)
+class ThresholdChangeAdmin(AppendOnlyAdmin):
+    list_display = ["deployment", "previous", "threshold", "actor", "changed_at"]
+
+
+@admin.register(ImpactAssessment)
+class ImpactAssessmentAdmin(AppendOnlyAdmin):
+    """Kept at least three years (PIPL Art. 56): never deleted from here."""
+
+    list_display = ["deployment", "version", "risk_level", "completed_at", "locked_at",
+                    "keep_until"]
+
+
+@admin.register(Filing)
+class FilingAdmin(AppendOnlyAdmin):
+    list_display = ["deployment", "kind", "status", "due_at", "submitted_at", "acknowledged_at"]
+    list_filter = ["kind", "status"]
+# --- consent ledger and rights requests: read-only -------------------------------------------
+# Changes go through the services (which write the ledger and events); the admin only shows.
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Consent)
+class ConsentAdmin(ReadOnlyAdmin):
+    list_display = ["receipt_id", "deployment", "subject_ref", "state", "needs_renewal",
+                    "given_at"]
+    list_filter = ["state", "needs_renewal", "method"]
+    search_fields = ["subject_ref", "receipt_id"]
+
+
+@admin.register(ConsentLedgerEntry)
+class ConsentLedgerEntryAdmin(ReadOnlyAdmin):
+    list_display = ["deployment", "sequence", "kind", "subject_ref", "recorded_at", "entry_hash"]
+    list_filter = ["kind"]
+    search_fields = ["subject_ref", "entry_hash"]
+
+
+@admin.register(RightsRequest)
+class RightsRequestAdmin(ReadOnlyAdmin):
+    list_display = ["id", "type", "deployment", "citizen", "state", "due_at"]
+    list_filter = ["type", "state"]
+
+
+@admin.register(SubjectPurge)
+class SubjectPurgeAdmin(ReadOnlyAdmin):
+    list_display = ["deployment", "subject_ref", "reason", "requested_at", "completed_at",
+                    "attempts"]

@@ -12,3 +12,17 @@ class GovernanceConfig(AppConfig):
 
     def ready(self) -> None:
         from governance import audit  # noqa: F401  (registers models with django-auditlog)
+        from governance.demo_deployments import register as register_demo
+        from governance.navigation import nav_add
+        from governance.permissions import Persona
+
+        nav_add(Persona.ENTERPRISE, "Deployments", "deployment-list", 10)
+        nav_add(Persona.REGULATOR, "Approvals", "regulator-approvals", 10)
+        nav_add(Persona.REGULATOR, "Filings", "regulator-filings", 20)
+        for persona in (Persona.ANONYMOUS, Persona.CITIZEN, Persona.ENTERPRISE,
+                        Persona.REGULATOR, Persona.INDUSTRY_BODY):
+            nav_add(persona, "Public register", "register", 90)
+        register_demo()
+        from governance.consent_setup import register_consent
+
+        register_consent()

@@ -10,10 +10,24 @@ from contextlib import contextmanager
 from auditlog.context import set_actor
 from auditlog.registry import auditlog
 
-from governance.models import IndustryMembership, Membership, Organisation
+from governance.models import (
+    Deployment,
+    DeploymentDecision,
+    DeploymentNotice,
+    Filing,
+    ImpactAssessment,
+    IndustryMembership,
+    Membership,
+    Organisation,
+    RetentionRule,
+    ThresholdChange,
+)
 
-for model in (Organisation, Membership, IndustryMembership):
+for model in (Organisation, Membership, IndustryMembership, DeploymentNotice, RetentionRule,
+              ImpactAssessment, Filing, DeploymentDecision, ThresholdChange):
     auditlog.register(model)
+# The purposes a deployment serves are part of what was decided, so their changes are logged.
+auditlog.register(Deployment, m2m_fields={"purposes"})
 
 
 @contextmanager

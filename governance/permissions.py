@@ -140,3 +140,137 @@ def _organisation_view(user: Any, organisation: Organisation) -> bool:
 def _organisation_manage_members(user: Any, organisation: Organisation) -> bool:
     managers = {Role.ADMIN, Role.SUPERVISOR, Role.SECRETARIAT}
     return user.is_superuser or has_role(user, organisation, managers)
+
+
+# --- deployments, assessments, filings (deployment registry) ---------------------------------
+# Managing a deployment is for the enterprise's admins and privacy officers; operators run the
+# gates but do not change what is declared. Decisions belong to regulators whose mandate
+# covers the operator; industry auditors may read their members' deployments.
+
+DEPLOYMENT_MANAGERS = {Role.ADMIN, Role.PRIVACY_OFFICER}
+REGULATOR_DECIDERS = {Role.INSPECTOR, Role.SUPERVISOR}
+
+
+def regulates(user: Any, enterprise: Organisation) -> bool:
+    """The user decides for a regulator whose mandate covers the enterprise."""
+    regulators = organisations_of(user, kind=OrganisationKind.REGULATOR, roles=REGULATOR_DECIDERS)
+    return any(regulator_covers(regulator, enterprise) for regulator in regulators)
+
+
+@rule("deployment.view")
+def _deployment_view(user: Any, deployment: Any) -> bool:
+    owner = deployment.organisation
+    return (
+        user.is_superuser
+        or has_role(user, owner, set(Role.values))
+        or regulates(user, owner)
+        or enterprises_audited_by(user).filter(id=owner.id).exists()
+    )
+
+
+@rule("deployment.create")
+def _deployment_create(user: Any, organisation: Organisation) -> bool:
+    return (organisation.kind == OrganisationKind.ENTERPRISE
+            and has_role(user, organisation, DEPLOYMENT_MANAGERS))
+
+
+@rule("deployment.manage")
+def _deployment_manage(user: Any, deployment: Any) -> bool:
+    """Edit, assess, submit, decommission and file for the deployment."""
+    return has_role(user, deployment.organisation, DEPLOYMENT_MANAGERS)
+
+
+@rule("deployment.decide")
+def _deployment_decide(user: Any, deployment: Any) -> bool:
+    """Approve, reject, suspend and resume; acknowledge filings."""
+    return regulates(user, deployment.organisation)
+# --- consent, refusals and citizens' rights requests -------------------------------------------
+# Enterprise staff act for their own organisation's deployments; a regulator sees (never
+# changes) what its mandate covers; a citizen sees what is linked to their own account.
+
+ENTERPRISE_STAFF = {Role.ADMIN, Role.PRIVACY_OFFICER, Role.OPERATOR}
+RIGHTS_HANDLERS = {Role.ADMIN, Role.PRIVACY_OFFICER}
+
+
+def is_linked_subject(user: Any, deployment_id: int, subject_ref: str) -> bool:
+    """Is `user` the citizen the deployment knows as `subject_ref`?"""
+    from governance.models import SubjectLink
+
+    return is_citizen(user) and SubjectLink.objects.filter(
+        citizen=user, deployment_id=deployment_id, subject_ref=subject_ref).exists()
+
+
+def visible_enterprise_ids(user: Any) -> set[int]:
+    """Enterprises whose consent records and requests the user sees: staff of their own,
+    regulators those of their mandate."""
+    own = organisations_of(user, roles=ENTERPRISE_STAFF).values_list("id", flat=True)
+    return set(own) | set(enterprises_covered_by(user).values_list("id", flat=True))
+
+
+def _regulator_sees(user: Any, organisation: Organisation) -> bool:
+    return enterprises_covered_by(user).filter(id=organisation.id).exists()
+
+
+@rule("consent.record")
+def _consent_record(user: Any, deployment: Any) -> bool:
+    """Record a consent or refusal that the enterprise collected (any subject)."""
+    return has_role(user, deployment.organisation, ENTERPRISE_STAFF)
+
+
+@rule("consent.give_as_citizen")
+def _consent_give_as_citizen(user: Any, deployment: Any) -> bool:
+    """A citizen consents (or refuses) for themselves, only to a deployment that is running."""
+    from governance.models import DeploymentStatus
+
+    return is_citizen(user) and deployment.status == DeploymentStatus.ACTIVE
+
+
+@rule("consent.list")
+def _consent_list(user: Any, deployment: Any) -> bool:
+    organisation = deployment.organisation
+    return has_role(user, organisation, ENTERPRISE_STAFF) or _regulator_sees(user, organisation)
+
+
+@rule("consent.view")
+def _consent_view(user: Any, consent: Any) -> bool:
+    return (_consent_list(user, consent.deployment)
+            or is_linked_subject(user, consent.deployment_id, consent.subject_ref))
+
+
+@rule("consent.change")
+def _consent_change(user: Any, consent: Any) -> bool:
+    """Withdraw or renew: the person themselves, or staff recording what the person said."""
+    return (has_role(user, consent.deployment.organisation, ENTERPRISE_STAFF)
+            or is_linked_subject(user, consent.deployment_id, consent.subject_ref))
+
+
+@rule("consent.publish_notice")
+def _consent_publish_notice(user: Any, deployment: Any) -> bool:
+    return has_role(user, deployment.organisation, RIGHTS_HANDLERS)
+
+
+@rule("rights_request.file")
+def _rights_request_file(user: Any, deployment: Any) -> bool:
+    """Against any deployment that has ever run: its data may outlive its operation."""
+    from governance.models import DeploymentStatus
+
+    ran = {DeploymentStatus.ACTIVE, DeploymentStatus.SUSPENDED, DeploymentStatus.DECOMMISSIONED}
+    return is_citizen(user) and deployment.status in ran
+
+
+@rule("rights_request.view")
+def _rights_request_view(user: Any, request: Any) -> bool:
+    organisation = request.deployment.organisation
+    return (request.citizen_id == user.id
+            or has_role(user, organisation, ENTERPRISE_STAFF)
+            or _regulator_sees(user, organisation))
+
+
+@rule("rights_request.handle")
+def _rights_request_handle(user: Any, request: Any) -> bool:
+    return has_role(user, request.deployment.organisation, RIGHTS_HANDLERS)
+
+
+@rule("records.view_own")
+def _records_view_own(user: Any, _: Any) -> bool:
+    return is_citizen(user)

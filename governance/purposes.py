@@ -11,3 +11,15 @@ PURPOSE_TAXONOMY: list[tuple[str, str, str]] = [
     ("passenger_flow", "Passenger flow", "Count and route passengers at transport hubs."),
     ("customer_analytics", "Customer analytics", "Analyse customers' visits to a business."),
 ]
+
+
+def purpose_taxonomy_ensure() -> None:
+    """Put back any missing purpose of the taxonomy (the data migration seeds it; a flushed
+    database — demo reset, transactional tests — loses it)."""
+    from governance.models import Purpose
+
+    if Purpose.objects.count() >= len(PURPOSE_TAXONOMY):
+        return
+    for code, name, description in PURPOSE_TAXONOMY:
+        Purpose.objects.update_or_create(code=code,
+                                         defaults={"name": name, "description": description})

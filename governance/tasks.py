@@ -1,9 +1,70 @@
 """Celery tasks of governance. Tasks are thin: they take ids and call services."""
 
 from celery import shared_task
+from django.db import OperationalError
+
+from governance.purge import PurgeIncomplete
+
+# Only failures that can recover are retried: a database or broker hiccup, a purge handler
+# that failed (handlers are idempotent, so running them again is safe).
+RECOVERABLE = (OperationalError, ConnectionError)
 
 
 @shared_task(name="governance.platform_ping_task")
 def platform_ping_task(token: str) -> str:
     """Round-trip probe for /healthz?deep=1 and the broker tests: echoes its token."""
     return f"pong:{token}"
+
+
+# --- consent, purge and rights requests ------------------------------------------------------
+# Each task fetches by id and calls one service; services are idempotent, so a retried or
+# duplicated task does no harm.
+
+
+@shared_task(name="governance.subject_purge_task", autoretry_for=(PurgeIncomplete, *RECOVERABLE),
+             retry_backoff=30, retry_backoff_max=600, max_retries=8)
+def subject_purge_task(purge_id: int) -> None:
+    """Run every registered purge handler for one SubjectPurge."""
+    from governance.purge import subject_purge_run
+
+    subject_purge_run(purge_id=purge_id)
+
+
+@shared_task(name="governance.subject_purge_sweep_task")
+def subject_purge_sweep_task() -> int:
+    """Re-enqueue purges whose task was lost: withdrawal must end in deletion regardless."""
+    from governance.purge import subject_purges_pending
+
+    pending = subject_purges_pending()
+    for purge_id in pending:
+        subject_purge_task.delay(purge_id)
+    return len(pending)
+
+
+@shared_task(name="governance.rights_export_task", autoretry_for=RECOVERABLE,
+             retry_backoff=30, max_retries=5)
+def rights_export_task(request_id: int) -> int:
+    from governance.services.exports import rights_export_build
+
+    return rights_export_build(request_id=request_id).id
+
+
+@shared_task(name="governance.rights_export_erase_task")
+def rights_export_erase_task() -> int:
+    from governance.services.exports import rights_exports_erase_expired
+
+    return rights_exports_erase_expired()
+
+
+@shared_task(name="governance.consent_expiry_sweep_task")
+def consent_expiry_sweep_task() -> int:
+    from governance.services.consent import consents_expire_due
+
+    return consents_expire_due()
+
+
+@shared_task(name="governance.rights_request_overdue_sweep_task")
+def rights_request_overdue_sweep_task() -> int:
+    from governance.services.rights import rights_requests_mark_overdue
+
+    return rights_requests_mark_overdue()

@@ -29,7 +29,7 @@ def bar_chart_svg(bars: list[Bar], *, title: str, width: int = 720, height: int 
     peak = max((bar.value for bar in bars), default=0) or 1
     plot_h = height - 30
     step = width / max(len(bars), 1)
-    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
+    parts = [f'<svg class="bar-chart" viewBox="0 0 {width} {height}" role="img" '
              f'aria-label="{escape(title)}" preserveAspectRatio="none">',
              f"<title>{escape(title)}</title>"]
     for i, bar in enumerate(bars):

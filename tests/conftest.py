@@ -75,6 +75,20 @@ def world(db) -> World:
     )
 
 
+@pytest.fixture(autouse=True)
+def _purpose_taxonomy(request):
+    """Transactional tests flush every table, the migration-seeded purposes included; tests
+    that use the database get the taxonomy back."""
+    names = set(request.fixturenames)
+    if not names & {"db", "transactional_db", "live_server"}:
+        return
+    request.getfixturevalue("transactional_db" if names & {"transactional_db", "live_server"}
+                            else "db")
+    from governance.purposes import purpose_taxonomy_ensure
+
+    purpose_taxonomy_ensure()
+
+
 @pytest.fixture
 def api() -> APIClient:
     return APIClient()

@@ -1,14 +1,26 @@
 """factory_boy factories: the people and organisations tests are told in terms of."""
 
+import datetime as dt
+
 import factory
+from django.utils import timezone
 
 from governance.models import (
     CitizenProfile,
+    Deployment,
+    DeploymentNotice,
+    DeploymentStatus,
+    ImpactAssessment,
     IndustryMembership,
+    Interest,
     Membership,
+    Mode,
     Organisation,
     OrganisationKind,
+    PlaceType,
+    Purpose,
     Role,
+    Scenario,
     User,
 )
 
@@ -63,3 +75,75 @@ class CitizenProfileFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     display_name = factory.Faker("name")
+
+
+# Answers that complete the impact-assessment questionnaire with the lowest risk.
+COMPLETE_ANSWERS = {
+    "necessity": "strictly_necessary", "lawful_basis": "documented", "scale": "under_1000",
+    "vulnerable": "no", "error_effect": "inconvenience", "encryption": "encrypted",
+    "access": "role_based_logged", "residual_risk": "low",
+    "necessity_summary": "Residents asked for hands-free entry; cards are lost weekly.",
+    "rights_summary": "Refusers use the card; no effect on access to their homes.",
+    "security_summary": "Templates stay encrypted on the gate device.",
+    "residual_summary": "Low: verification only, on the device.",
+}
+
+
+class DeploymentFactory(factory.django.DjangoModelFactory):
+    """A private-interest 1:1 access-control gate: lawful as declared, but without the
+    notice and assessment a submission needs (see `ready_deployment`)."""
+
+    class Meta:
+        model = Deployment
+        skip_postgeneration_save = True
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Gate {n}")
+    scenario = Scenario.ACCESS_CONTROL
+    mode = Mode.VERIFICATION
+    place_type = PlaceType.RESIDENTIAL_COMMUNITY
+    interest = Interest.PRIVATE
+    non_face_alternative = "Show the resident card to the guard, or type the door PIN."
+    status = DeploymentStatus.DRAFT
+
+    @factory.post_generation
+    def purposes(obj, create, extracted, **kwargs):  # noqa: N805 — factory_boy's signature
+        if create:
+            obj.purposes.set(Purpose.objects.filter(code__in=extracted or ["access_control"]))
+
+
+class DeploymentNoticeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DeploymentNotice
+
+    deployment = factory.SubFactory(DeploymentFactory)
+    version = 1
+    text = "Face recognition opens this gate for residents who consented. Cards work too."
+    published_at = factory.LazyFunction(timezone.now)
+
+
+class ImpactAssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ImpactAssessment
+
+    deployment = factory.SubFactory(DeploymentFactory)
+    version = 1
+    answers = factory.LazyFunction(lambda: dict(COMPLETE_ANSWERS))
+    score = 0
+    risk_level = "low"
+    completed_at = factory.LazyFunction(timezone.now)
+    keep_until = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=3 * 366))
+
+
+def ready_deployment(**kwargs) -> Deployment:
+    """A deployment that passes every blocking rule: notice published, assessment complete."""
+    deployment = DeploymentFactory(**kwargs)
+    DeploymentNoticeFactory(deployment=deployment)
+    ImpactAssessmentFactory(deployment=deployment)
+    return deployment
+
+
+class ActiveDeploymentFactory(DeploymentFactory):
+    """A gate already running (for consent and recognition tests that start after approval)."""
+
+    status = DeploymentStatus.ACTIVE

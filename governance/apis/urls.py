@@ -1,7 +1,40 @@
 from django.urls import path
 
+from governance.apis.assessments import (
+    DeploymentAssessmentApi,
+    FilingAcknowledgeApi,
+    FilingListApi,
+    FilingSubmitApi,
+)
 from governance.apis.auth import CitizenSignupApi, TokenObtainApi
+from governance.apis.consent import (
+    ConsentReceiptApi,
+    ConsentRenewApi,
+    ConsentWithdrawApi,
+    DeploymentConsentsApi,
+    DeploymentNoticePublishApi,
+    DeploymentRefusalsApi,
+)
+from governance.apis.contacts import ContactProofConfirmApi, ContactProofStartApi
+from governance.apis.deployments import (
+    DeploymentComplianceApi,
+    DeploymentDetailApi,
+    DeploymentListApi,
+    action_api,
+)
 from governance.apis.organisations import MeApi, OrganisationDetailApi, OrganisationListApi
+from governance.apis.register import RegisterDetailApi, RegisterListApi
+from governance.apis.rights import (
+    MyRecordsApi,
+    RightsRequestDetailApi,
+    RightsRequestExportApi,
+    RightsRequestExtendApi,
+    RightsRequestFulfilApi,
+    RightsRequestListApi,
+    RightsRequestRejectApi,
+    RightsRequestStartApi,
+)
+from governance.services.lifecycle import ACTIONS
 
 urlpatterns = [
     path("auth/token/", TokenObtainApi.as_view(), name="api-token"),
@@ -10,4 +43,50 @@ urlpatterns = [
     path("organisations/", OrganisationListApi.as_view(), name="api-organisation-list"),
     path("organisations/<int:organisation_id>/", OrganisationDetailApi.as_view(),
          name="api-organisation-detail"),
+    path("deployments/", DeploymentListApi.as_view(), name="api-deployment-list"),
+    path("deployments/<int:deployment_id>/", DeploymentDetailApi.as_view(),
+         name="api-deployment-detail"),
+    path("deployments/<int:deployment_id>/compliance/", DeploymentComplianceApi.as_view(),
+         name="api-deployment-compliance"),
+    path("deployments/<int:deployment_id>/assessment/", DeploymentAssessmentApi.as_view(),
+         name="api-deployment-assessment"),
+    *[path(f"deployments/<int:deployment_id>/{action}/", action_api(action).as_view(),
+           name=f"api-deployment-{action}") for action in ACTIONS],
+    path("filings/", FilingListApi.as_view(), name="api-filing-list"),
+    path("filings/<int:filing_id>/submit/", FilingSubmitApi.as_view(), name="api-filing-submit"),
+    path("filings/<int:filing_id>/acknowledge/", FilingAcknowledgeApi.as_view(),
+         name="api-filing-acknowledge"),
+    path("register/", RegisterListApi.as_view(), name="api-register-list"),
+    path("register/<int:deployment_id>/", RegisterDetailApi.as_view(),
+         name="api-register-detail"),
+    # consent ledger, refusals, notices
+    path("deployments/<int:deployment_id>/consents/", DeploymentConsentsApi.as_view(),
+         name="api-deployment-consents"),
+    path("deployments/<int:deployment_id>/refusals/", DeploymentRefusalsApi.as_view(),
+         name="api-deployment-refusals"),
+    path("deployments/<int:deployment_id>/notices/", DeploymentNoticePublishApi.as_view(),
+         name="api-deployment-notices"),
+    path("consents/<str:receipt_id>/withdraw/", ConsentWithdrawApi.as_view(),
+         name="api-consent-withdraw"),
+    path("consents/<str:receipt_id>/renew/", ConsentRenewApi.as_view(), name="api-consent-renew"),
+    path("consents/<str:receipt_id>/receipt/", ConsentReceiptApi.as_view(),
+         name="api-consent-receipt"),
+    # citizens: records, contact proofs, rights requests
+    path("me/records/", MyRecordsApi.as_view(), name="api-my-records"),
+    path("me/contact-proofs/", ContactProofStartApi.as_view(), name="api-contact-proofs"),
+    path("me/contact-proofs/<int:proof_id>/confirm/", ContactProofConfirmApi.as_view(),
+         name="api-contact-proof-confirm"),
+    path("requests/", RightsRequestListApi.as_view(), name="api-requests"),
+    path("requests/<int:request_id>/", RightsRequestDetailApi.as_view(),
+         name="api-request-detail"),
+    path("requests/<int:request_id>/start/", RightsRequestStartApi.as_view(),
+         name="api-request-start"),
+    path("requests/<int:request_id>/extend/", RightsRequestExtendApi.as_view(),
+         name="api-request-extend"),
+    path("requests/<int:request_id>/fulfil/", RightsRequestFulfilApi.as_view(),
+         name="api-request-fulfil"),
+    path("requests/<int:request_id>/reject/", RightsRequestRejectApi.as_view(),
+         name="api-request-reject"),
+    path("requests/<int:request_id>/export/", RightsRequestExportApi.as_view(),
+         name="api-request-export"),
 ]

@@ -1,5 +1,20 @@
+from governance.models.assessments import ImpactAssessment, RiskLevel
+from governance.models.consent import (
+    Consent,
+    ConsentLedgerEntry,
+    ConsentMethod,
+    ConsentState,
+    ContactProof,
+    LedgerEntryKind,
+    LinkVia,
+    Refusal,
+    SubjectLink,
+    SubjectPurge,
+)
 from governance.models.deployments import (
     DEFAULT_THRESHOLD,
+    FILING_SUBJECTS_THRESHOLD,
+    MATERIAL_FIELDS,
     Deployment,
     DeploymentNotice,
     DeploymentStatus,
@@ -11,6 +26,14 @@ from governance.models.deployments import (
     Scenario,
     Storage,
 )
+from governance.models.filings import FILING_MATERIALS, Filing, FilingKind, FilingStatus
+from governance.models.lifecycle import (
+    Decision,
+    DeploymentAction,
+    DeploymentDecision,
+    DeploymentEvent,
+    ThresholdChange,
+)
 from governance.models.organisations import (
     CitizenProfile,
     IndustryMembership,
@@ -20,13 +43,48 @@ from governance.models.organisations import (
     Role,
     User,
 )
+from governance.models.retention import DataCategory, RetentionRule, RetentionTrigger
+from governance.models.rights import (
+    RequestState,
+    RequestType,
+    RightsExport,
+    RightsRequest,
+    RightsRequestEvent,
+)
 
 __all__ = [
+    "Consent",
+    "ConsentLedgerEntry",
+    "ConsentMethod",
+    "ConsentState",
+    "ContactProof",
+    "LedgerEntryKind",
+    "LinkVia",
+    "Refusal",
+    "RequestState",
+    "RequestType",
+    "RightsExport",
+    "RightsRequest",
+    "RightsRequestEvent",
+    "SubjectLink",
+    "SubjectPurge",
     "DEFAULT_THRESHOLD",
+    "FILING_MATERIALS",
+    "FILING_SUBJECTS_THRESHOLD",
+    "MATERIAL_FIELDS",
     "CitizenProfile",
+    "DataCategory",
+    "Decision",
     "Deployment",
+    "DeploymentAction",
+    "DeploymentDecision",
+    "DeploymentEvent",
     "DeploymentNotice",
     "DeploymentStatus",
+    "Filing",
+    "FilingKind",
+    "FilingStatus",
+    "ImpactAssessment",
     "IndustryMembership",
     "Interest",
     "LegalBasis",
@@ -36,8 +94,12 @@ __all__ = [
     "OrganisationKind",
     "PlaceType",
     "Purpose",
+    "RetentionRule",
+    "RetentionTrigger",
+    "RiskLevel",
     "Role",
     "Scenario",
     "Storage",
+    "ThresholdChange",
     "User",
 ]

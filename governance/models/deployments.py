@@ -82,6 +82,14 @@ class DeploymentStatus(models.TextChoices):
 
 
 DEFAULT_THRESHOLD = 0.6
+FILING_SUBJECTS_THRESHOLD = 100_000
+
+# Fields whose change alters what the impact assessment assessed: changing one needs a new
+# assessment, and is only possible before the deployment runs (draft or rejected).
+MATERIAL_FIELDS = frozenset({
+    "scenario", "mode", "place_type", "is_public_place", "interest", "purposes",
+    "legal_basis", "storage", "keeps_images",
+})
 
 
 class Deployment(models.Model):
@@ -117,6 +125,12 @@ class Deployment(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # When something that the impact assessment depends on last changed.
     material_change_at = models.DateTimeField(null=True, blank=True)
+    # How many subjects the engine holds templates for, reported by recognition; the filing
+    # duty (CAC Measures Art. 15) starts when it reaches FILING_SUBJECTS_THRESHOLD.
+    stored_subjects = models.PositiveIntegerField(default=0)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    activated_at = models.DateTimeField(null=True, blank=True)
+    decommissioned_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["organisation__name", "name"]

@@ -17,7 +17,8 @@ class LivenessChallengeApi(DeviceApi):
         nonce = serializers.CharField()
         expires_at = serializers.DateTimeField()
 
-    @extend_schema(request=None, responses={201: OutputSerializer})
+    @extend_schema(request=None, responses={201: OutputSerializer},
+                   operation_id="recognition_liveness_challenge")
     def post(self, request: Request) -> Response:
         challenge = liveness_challenge_create(deployment=request.auth.deployment,
                                               api_key=request.auth)
@@ -35,7 +36,7 @@ class LivenessAnswerApi(DeviceApi):
         detail = serializers.CharField()
 
     @extend_schema(request={"multipart/form-data": InputSerializer},
-                   responses={200: OutputSerializer})
+                   responses={200: OutputSerializer}, operation_id="recognition_liveness_answer")
     def post(self, request: Request, challenge_id: str) -> Response:
         data = self.InputSerializer(data={"frames": request.FILES.getlist("frames")})
         data.is_valid(raise_exception=True)

@@ -10,11 +10,17 @@ and the calls are the same (HOG ``frontal_face_detector``, 5/68-point shape pred
 from __future__ import annotations
 
 import threading
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 
 import dlib
-import face_recognition_models
+
+with warnings.catch_warnings():
+    # The package imports pkg_resources, which warns on every start; we pin a setuptools
+    # that still has it (requirements.txt), so the warning only adds noise to every command.
+    warnings.simplefilter("ignore", UserWarning)
+    import face_recognition_models
 
 
 @dataclass(frozen=True)

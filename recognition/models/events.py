@@ -3,6 +3,7 @@ per deployment. No biometric data: no vectors, no images, no face boxes of bysta
 
 from django.db import models
 
+from governance.ledger import ChainedEntry
 from governance.models import Deployment
 from recognition.models.apikeys import ApiKey
 
@@ -22,26 +23,27 @@ class Outcome(models.TextChoices):
     REFUSED = "refused", "Refused"
 
 
-class RecognitionEvent(models.Model):
+class RecognitionEvent(ChainedEntry):
+    """One use of the engine. Chained per deployment (sequence, hashes and time come from
+    `ChainedEntry`); `matched_refs` is part of the chain, `RecognitionMatch` only indexes it."""
+
+    chain_field = "deployment_id"
+
     deployment = models.ForeignKey(Deployment, on_delete=models.PROTECT,
                                    related_name="recognition_events")
-    sequence = models.PositiveBigIntegerField()
     operation = models.CharField(max_length=10, choices=Operation.choices)
     purpose = models.CharField(max_length=60, blank=True)
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
     refusal_code = models.CharField(max_length=60, blank=True)
-    # The subject the call named (enrol, verify, delete) or matched (identify).
+    # The subject the call named (enrol, verify, delete); identification lists who matched.
     subject_ref = models.CharField(max_length=128, blank=True, db_index=True)
+    matched_refs = models.JSONField(default=list, blank=True)
     faces = models.PositiveSmallIntegerField(default=0)
     distance = models.FloatField(null=True, blank=True)
     threshold = models.FloatField(null=True, blank=True)
     api_key = models.ForeignKey(ApiKey, on_delete=models.SET_NULL, null=True, blank=True,
                                 related_name="events")
     liveness = models.CharField(max_length=40, blank=True)
-    created_at = models.DateTimeField(db_index=True)
-    delete_after = models.DateTimeField(null=True, blank=True, db_index=True)
-    prev_hash = models.CharField(max_length=64)
-    entry_hash = models.CharField(max_length=64)
 
     class Meta:
         ordering = ["deployment_id", "sequence"]
@@ -49,7 +51,7 @@ class RecognitionEvent(models.Model):
             models.UniqueConstraint(fields=["deployment", "sequence"],
                                     name="recognition_event_sequence_unique"),
         ]
-        indexes = [models.Index(fields=["deployment", "created_at"])]
+        indexes = [models.Index(fields=["deployment", "recorded_at"])]
 
     def __str__(self) -> str:
         return f"{self.operation} {self.outcome} #{self.sequence}"
@@ -66,3 +68,6 @@ class RecognitionMatch(models.Model):
             models.UniqueConstraint(fields=["event", "subject_ref"],
                                     name="recognition_match_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.subject_ref} matched in event {self.event_id}"

@@ -26,6 +26,9 @@ class LivenessChallenge(models.Model):
     # A passed challenge admits exactly one recognition call, for the subject it was done by.
     consumed_at = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"liveness challenge {self.id}"
+
 
 class SeenFrame(models.Model):
     """Digests of frames already answered: a frame sent twice is a replay, whatever challenge."""
@@ -38,3 +41,6 @@ class SeenFrame(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["deployment", "digest"], name="seen_frame_unique")
         ]
+
+    def __str__(self) -> str:
+        return self.digest

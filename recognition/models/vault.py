@@ -83,3 +83,6 @@ class FaceImage(models.Model):
     content_type = models.CharField(max_length=40)
     created_at = models.DateTimeField(auto_now_add=True)
     delete_after = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"image {self.nonce_id}"

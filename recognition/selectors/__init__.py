@@ -2,12 +2,13 @@
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from governance.errors import NotFound
 from governance.models import Deployment
 from governance.permissions import can
 from governance.selectors.deployments import deployment_list_for_user
+from governance.selectors.records import citizen_links
 from recognition.models import ApiKey, RecognitionEvent, VaultSubject
 
 
@@ -37,3 +38,25 @@ def event_list_for_user(*, user: Any) -> QuerySet[RecognitionEvent]:
                    if can(user, "deployment.view_recognition", d)]
     return RecognitionEvent.objects.filter(deployment_id__in=deployments).select_related(
         "deployment", "api_key")
+
+
+def events_for_citizen(*, user: Any) -> QuerySet[RecognitionEvent]:
+    """Every event that names or matched one of the citizen's linked subjects."""
+    links = citizen_links(citizen=user)
+    q = Q(pk__in=[])
+    for link in links:
+        q |= Q(deployment_id=link.deployment_id, subject_ref=link.subject_ref)
+        q |= Q(deployment_id=link.deployment_id, matches__subject_ref=link.subject_ref)
+    return (RecognitionEvent.objects.filter(q).distinct()
+            .select_related("deployment__organisation").order_by("-recorded_at"))
+
+
+def event_rows_for_subject(*, deployment_id: int, subject_ref: str) -> list[dict[str, Any]]:
+    """The person's recognition events, JSON-ready, for "my records" and access exports."""
+    events = (RecognitionEvent.objects
+              .filter(Q(subject_ref=subject_ref) | Q(matches__subject_ref=subject_ref),
+                      deployment_id=deployment_id).distinct().order_by("sequence"))
+    return [{"deployment_id": deployment_id, "sequence": e.sequence,
+             "time": e.recorded_at.isoformat(), "operation": e.operation, "purpose": e.purpose,
+             "outcome": e.outcome, "refusal_code": e.refusal_code, "distance": e.distance,
+             "threshold": e.threshold, "liveness": e.liveness} for e in events]

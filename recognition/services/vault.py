@@ -17,6 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from governance.models import Deployment
+from governance.services.filings import deployment_stored_subjects_record
 from recognition.engine import ENGINE_VERSION, MODEL_VERSION
 from recognition.models import DeploymentKey, FaceImage, Template, VaultSubject
 from recognition.vault.crypto import (
@@ -125,6 +126,7 @@ def template_store(*, deployment: Deployment, subject_ref: str, vector: np.ndarr
         subject.wrapped_data_key = wrap_key(kek=secrets.key, key=generate_key(),
                                             aad=_subject_aad(subject))
         subject.save()
+        _report_stored_subjects(deployment)
     data_key = subject_data_key(subject, secrets)
     template = Template(subject=subject, transform_version=secrets.transform_version,
                         engine_version=ENGINE_VERSION, model_version=MODEL_VERSION)
@@ -140,6 +142,13 @@ def template_store(*, deployment: Deployment, subject_ref: str, vector: np.ndarr
     VaultSubject.objects.filter(id=subject.id).update(last_interaction_at=now)
     gallery_version_bump(deployment_id=deployment.id)
     return template
+
+
+def _report_stored_subjects(deployment: Deployment) -> None:
+    """Governance opens the CAC Art. 15 filing when a deployment stores 100,000 people."""
+    deployment_stored_subjects_record(
+        deployment=deployment,
+        stored_subjects=VaultSubject.objects.filter(deployment=deployment).count())
 
 
 def gallery_version_bump(*, deployment_id: int) -> None:
@@ -197,4 +206,5 @@ def subject_shred(*, deployment_id: int, subject_ref: str) -> ShredReport:
     VaultSubject.objects.filter(id=subject.id).update(wrapped_data_key=b"")
     subject.delete()
     gallery_version_bump(deployment_id=deployment_id)
+    _report_stored_subjects(subject.deployment)
     return ShredReport(subject_found=True, templates=templates, images=images, key_id=key_id)

@@ -41,13 +41,13 @@ def activity(request: HttpRequest) -> HttpResponse:
         events = events.filter(outcome=filters["outcome"])
     today = timezone.localdate()
     since = timezone.now() - dt.timedelta(days=CHART_DAYS)
-    per_day = dict(events.filter(created_at__gte=since).annotate(day=TruncDate("created_at"))
+    per_day = dict(events.filter(recorded_at__gte=since).annotate(day=TruncDate("recorded_at"))
                    .values_list("day").annotate(n=Count("id")).values_list("day", "n"))
     chart = bar_chart_svg(daily_bars(per_day, days=CHART_DAYS, today=today),
                           title=f"Recognition calls per day, last {CHART_DAYS} days")
     deployments = [d for d in deployment_list_for_user(user=request.user)
                    if can(request.user, "deployment.view_recognition", d)]
-    context = {"events": events.order_by("-created_at")[:200], "chart": chart,
+    context = {"events": events.order_by("-recorded_at")[:200], "chart": chart,
                "filters": filters, "deployments": deployments,
                "operations": Operation.choices, "outcomes": Outcome.choices}
     return render(request, "recognition/activity.html", context)

@@ -1,0 +1,190 @@
+"""Deployments: declare, change, move through the lifecycle, check against the law."""
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from governance.apis.serializers import (
+    ComplianceOutputSerializer,
+    DeploymentOutputSerializer,
+    compliance_payload,
+    deployment_payload,
+)
+from governance.errors import NotPermitted
+from governance.models import (
+    DataCategory,
+    DeploymentAction,
+    Interest,
+    LegalBasis,
+    Mode,
+    Organisation,
+    OrganisationKind,
+    PlaceType,
+    RetentionTrigger,
+    Scenario,
+    Storage,
+)
+from governance.permissions import DEPLOYMENT_MANAGERS, can, organisations_of
+from governance.selectors.deployments import deployment_get_for_user, deployment_list_for_user
+from governance.services.deployments import deployment_create, deployment_update
+from governance.services.lifecycle import ACTIONS
+
+
+class RetentionRuleInputSerializer(serializers.Serializer):
+    category = serializers.ChoiceField(DataCategory.choices)
+    period_days = serializers.IntegerField(min_value=0, max_value=36500)
+    trigger = serializers.ChoiceField(RetentionTrigger.choices)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=250, default="")
+
+
+class DeploymentInputSerializer(serializers.Serializer):
+    """The declared fields; `notice` is the text of a new notice version."""
+
+    name = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True)
+    location = serializers.CharField(required=False, allow_blank=True, max_length=250)
+    scenario = serializers.ChoiceField(Scenario.choices)
+    mode = serializers.ChoiceField(Mode.choices)
+    place_type = serializers.ChoiceField(PlaceType.choices)
+    is_public_place = serializers.BooleanField(required=False)
+    has_signage = serializers.BooleanField(required=False)
+    interest = serializers.ChoiceField(Interest.choices)
+    purposes = serializers.ListField(child=serializers.SlugField(), allow_empty=False)
+    legal_basis = serializers.ChoiceField(LegalBasis.choices, required=False)
+    storage = serializers.ChoiceField(Storage.choices, required=False)
+    central_storage_separate_consent = serializers.BooleanField(required=False)
+    expected_subjects = serializers.IntegerField(min_value=0, required=False)
+    # Required, but a draft may hold it unfinished: the rules engine blocks submission.
+    non_face_alternative = serializers.CharField(allow_blank=True)
+    keeps_images = serializers.BooleanField(required=False)
+    keeps_images_justification = serializers.CharField(required=False, allow_blank=True)
+    threshold = serializers.FloatField(required=False, min_value=0.01, max_value=1.5)
+    threshold_change_reason = serializers.CharField(required=False, allow_blank=True)
+    requires_liveness = serializers.BooleanField(required=False)
+    two_person_confirmation = serializers.BooleanField(required=False)
+    retention_rules = RetentionRuleInputSerializer(many=True, required=False)
+    notice = serializers.CharField(required=False, allow_blank=True)
+
+    def validate_retention_rules(self, rows: list[dict]) -> list[dict]:
+        categories = [row["category"] for row in rows]
+        if len(categories) != len(set(categories)):
+            raise serializers.ValidationError("One rule per data category.")
+        return rows
+
+
+def split_input(data: dict[str, Any]) -> dict[str, Any]:
+    """Turn validated input into the keyword arguments of the deployment services."""
+    data = dict(data)
+    kwargs: dict[str, Any] = {
+        "purposes": data.pop("purposes", None),
+        "retention_rules": data.pop("retention_rules", None),
+        "notice_text": data.pop("notice", None),
+    }
+    reason = data.pop("threshold_change_reason", "")
+    data.pop("organisation", None)
+    kwargs["fields"] = data
+    kwargs["reason"] = reason
+    return kwargs
+
+
+class DeploymentListApi(APIView):
+    class InputSerializer(DeploymentInputSerializer):
+        organisation = serializers.IntegerField(
+            required=False, help_text="The enterprise; defaults to your only one.")
+
+    @extend_schema(responses={200: DeploymentOutputSerializer(many=True)})
+    def get(self, request: Request) -> Response:
+        deployments = deployment_list_for_user(user=request.user).prefetch_related(
+            "notices", "retention_rules", "threshold_changes", "assessments", "filings",
+            "decisions__regulator")
+        rows = [deployment_payload(d, request.user, detail=False) for d in deployments]
+        return Response(DeploymentOutputSerializer(rows, many=True).data)
+
+    @extend_schema(request=InputSerializer, responses={201: DeploymentOutputSerializer})
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        organisation = _organisation_for(request.user, data.validated_data.get("organisation"))
+        kwargs = split_input(data.validated_data)
+        kwargs.pop("reason")
+        kwargs["retention_rules"] = kwargs["retention_rules"] or ()
+        kwargs["notice_text"] = kwargs["notice_text"] or ""
+        deployment = deployment_create(organisation=organisation, actor=request.user, **kwargs)
+        return detail_response(request, deployment.id, status=status.HTTP_201_CREATED)
+
+
+def detail_response(request: Request, deployment_id: int, status: int = 200) -> Response:
+    """The deployment as stored now, read again through the access-checked selector."""
+    deployment = deployment_get_for_user(user=request.user, deployment_id=deployment_id)
+    payload = deployment_payload(deployment, request.user)
+    return Response(DeploymentOutputSerializer(payload).data, status=status)
+
+
+def _organisation_for(user: Any, organisation_id: int | None) -> Organisation:
+    """The enterprise the new deployment belongs to; only its managers may create one."""
+    mine = organisations_of(user, kind=OrganisationKind.ENTERPRISE, roles=DEPLOYMENT_MANAGERS)
+    if organisation_id is None and mine.count() == 1:
+        return mine.get()
+    organisation = mine.filter(id=organisation_id).first() if organisation_id else None
+    if organisation is None or not can(user, "deployment.create", organisation):
+        raise NotPermitted("You may not register deployments for this organisation.")
+    return organisation
+
+
+class DeploymentDetailApi(APIView):
+    class InputSerializer(DeploymentInputSerializer):
+        pass
+
+    @extend_schema(responses={200: DeploymentOutputSerializer})
+    def get(self, request: Request, deployment_id: int) -> Response:
+        return detail_response(request, deployment_id)
+
+    @extend_schema(request=InputSerializer, responses={200: DeploymentOutputSerializer})
+    def patch(self, request: Request, deployment_id: int) -> Response:
+        deployment = deployment_get_for_user(user=request.user, deployment_id=deployment_id)
+        data = self.InputSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        kwargs = split_input(data.validated_data)
+        deployment_update(deployment=deployment, actor=request.user,
+                          threshold_reason=kwargs.pop("reason"), **kwargs)
+        return detail_response(request, deployment_id)
+
+
+class DeploymentActionApi(APIView):
+    """One lifecycle move; subclasses name it. Reasons are required where the law wants
+    them (regulator decisions), optional otherwise."""
+
+    action: str = ""
+
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.CharField(required=False, allow_blank=True, default="")
+        legal_basis = serializers.CharField(
+            required=False, allow_blank=True, default="",
+            help_text="Approve only: the legal basis a public-security deployment enrols under.")
+
+    @extend_schema(request=InputSerializer, responses={200: DeploymentOutputSerializer})
+    def post(self, request: Request, deployment_id: int) -> Response:
+        deployment = deployment_get_for_user(user=request.user, deployment_id=deployment_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        kwargs = dict(data.validated_data)
+        if self.action != DeploymentAction.APPROVE:
+            kwargs.pop("legal_basis")
+        ACTIONS[self.action](deployment=deployment, actor=request.user, **kwargs)
+        return detail_response(request, deployment_id)
+
+
+def action_api(name: str) -> type[DeploymentActionApi]:
+    title = name.capitalize()
+    return type(f"Deployment{title}Api", (DeploymentActionApi,), {"action": name})
+
+
+class DeploymentComplianceApi(APIView):
+    @extend_schema(responses={200: ComplianceOutputSerializer})
+    def get(self, request: Request, deployment_id: int) -> Response:
+        deployment = deployment_get_for_user(user=request.user, deployment_id=deployment_id)
+        return Response(ComplianceOutputSerializer(compliance_payload(deployment)).data)

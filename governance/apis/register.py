@@ -1,0 +1,58 @@
+"""The public register: no login, the whitelist of governance.selectors.register."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from governance.selectors.register import register_entry, register_get, register_list
+
+
+class RegisterEntrySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    operator = serializers.CharField()
+    status = serializers.CharField()
+    is_suspended = serializers.BooleanField()
+    scenario = serializers.CharField()
+    mode = serializers.CharField()
+    place_type = serializers.CharField()
+    location = serializers.CharField()
+    is_public_place = serializers.BooleanField()
+    interest = serializers.CharField()
+    purposes = serializers.ListField(child=serializers.CharField())
+    legal_basis = serializers.CharField()
+    storage = serializers.CharField()
+    keeps_images = serializers.BooleanField()
+    non_face_alternative = serializers.CharField()
+    requires_liveness = serializers.BooleanField()
+    two_person_confirmation = serializers.BooleanField()
+    threshold = serializers.FloatField()
+    threshold_history = serializers.ListField(child=serializers.DictField())
+    retention = serializers.ListField(child=serializers.DictField())
+    notice = serializers.DictField(allow_null=True)
+    approval = serializers.DictField()
+    filings = serializers.ListField(child=serializers.DictField())
+    activated_at = serializers.DateTimeField(allow_null=True)
+
+
+class RegisterListApi(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={200: RegisterEntrySerializer(many=True)}, auth=[])
+    def get(self, request: Request) -> Response:
+        rows = [register_entry(d) for d in register_list()]
+        return Response(RegisterEntrySerializer(rows, many=True).data)
+
+
+class RegisterDetailApi(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={200: RegisterEntrySerializer}, auth=[])
+    def get(self, request: Request, deployment_id: int) -> Response:
+        entry = register_entry(register_get(deployment_id=deployment_id))
+        return Response(RegisterEntrySerializer(entry).data)

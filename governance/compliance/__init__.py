@@ -1,0 +1,1 @@
+"""The law as code: the rules engine and the impact-assessment questionnaire."""

@@ -1,0 +1,55 @@
+"""Keys derived from FACEGOV_MASTER_KEY, one per purpose, and the two uses governance has.
+
+Every key is derived with HKDF-SHA256 under its own purpose label, so that a key exposed in
+one use (say, contact hashes) tells nothing about another (rights exports, the template vault).
+"""
+
+import base64
+import hashlib
+import hmac
+import os
+from enum import StrEnum
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+NONCE_BYTES = 12  # AES-GCM's standard nonce size
+
+
+class KeyPurpose(StrEnum):
+    CONTACT_HASH = "facegov/governance/contact-hash/v1"
+    CONTACT_PROOF_CODE = "facegov/governance/contact-proof-code/v1"
+    RIGHTS_EXPORT = "facegov/governance/rights-export/v1"
+
+
+def _master_key() -> bytes:
+    raw = settings.FACEGOV_MASTER_KEY
+    if not raw:
+        raise ImproperlyConfigured("FACEGOV_MASTER_KEY is not set.")
+    return base64.urlsafe_b64decode(raw)
+
+
+def derive_key(purpose: str) -> bytes:
+    """A 256-bit key for `purpose`; the same master key and label always give the same key."""
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose.encode())
+    return hkdf.derive(_master_key())
+
+
+def keyed_hash(purpose: str, value: str) -> str:
+    """HMAC-SHA256 (hex): comparable, but useless to whoever reads the database alone."""
+    return hmac.new(derive_key(purpose), value.encode(), hashlib.sha256).hexdigest()
+
+
+def seal(purpose: str, plaintext: bytes, *, aad: bytes) -> bytes:
+    """AES-256-GCM; `aad` binds the ciphertext to its record so it cannot be swapped."""
+    nonce = os.urandom(NONCE_BYTES)
+    return nonce + AESGCM(derive_key(purpose)).encrypt(nonce, plaintext, aad)
+
+
+def unseal(purpose: str, sealed: bytes, *, aad: bytes) -> bytes:
+    """Raises cryptography's InvalidTag when the data or its binding was altered."""
+    nonce, ciphertext = sealed[:NONCE_BYTES], sealed[NONCE_BYTES:]
+    return AESGCM(derive_key(purpose)).decrypt(nonce, ciphertext, aad)

@@ -1,0 +1,166 @@
+"""Hash chains: tamper-evident, append-only ledgers, and a registry of every ledger.
+
+Each entry's hash is SHA-256 over the canonical JSON of its fields plus the previous entry's
+hash, so changing, removing or reordering an entry breaks the chain from that point. A ledger
+is a model subclassing `ChainedEntry` (one chain per value of its `chain_field`, e.g. per
+deployment) registered with `register_ledger`; `manage.py verify_ledger` checks them all.
+Consent entries live in governance; recognition events and deletion certificates register
+themselves the same way from their own apps.
+
+Limit: a chain cannot prove that its newest entries were not cut off; only that what remains
+is unaltered and contiguous from the first entry.
+"""
+
+import datetime as dt
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from django.db import models, transaction
+from django.utils import timezone
+
+GENESIS_HASH = "0" * 64
+
+
+class LedgerImmutable(Exception):
+    """Raised when code tries to update or delete a ledger entry."""
+
+
+def canonical_value(value: Any) -> Any:
+    """A JSON value that reads back the same from every database backend."""
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
+    if isinstance(value, dt.date | uuid.UUID | Decimal):
+        return str(value)
+    if isinstance(value, bytes):
+        return value.hex()
+    return value
+
+
+def compute_hash(fields: dict[str, Any], previous_hash: str) -> str:
+    body = json.dumps({"fields": fields, "previous_hash": previous_hash}, sort_keys=True,
+                      separators=(",", ":"), ensure_ascii=False, default=canonical_value)
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+class ChainedEntry(models.Model):
+    """Base of every ledger entry. Subclasses set `chain_field` and a unique constraint on
+    (chain_field, sequence), so two racing writers cannot fork a chain."""
+
+    sequence = models.PositiveBigIntegerField(editable=False)
+    previous_hash = models.CharField(max_length=64, editable=False)
+    entry_hash = models.CharField(max_length=64, editable=False)
+    recorded_at = models.DateTimeField(editable=False)
+
+    chain_field: ClassVar[str]
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # An invariant, not logic: a ledger entry is written once, by chain_append.
+        if not self._state.adding or not self.entry_hash:
+            raise LedgerImmutable("Ledger entries are appended with chain_append, never updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise LedgerImmutable("Ledger entries are never deleted.")
+
+    def chain_fields(self) -> dict[str, Any]:
+        """Every stored column except the primary key and the hash itself."""
+        return {
+            field.attname: canonical_value(getattr(self, field.attname))
+            for field in self._meta.concrete_fields
+            if not field.primary_key and field.attname != "entry_hash"
+        }
+
+
+def chain_append(entry: ChainedEntry) -> ChainedEntry:
+    """Seal `entry` onto the end of its chain and insert it.
+
+    The caller holds a row lock on the chain's owner (e.g. the deployment, select_for_update)
+    inside its transaction; the unique (chain, sequence) constraint is the backstop.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("chain_append must run inside the transaction that locks the chain")
+    model = type(entry)
+    chain_key = getattr(entry, model.chain_field)
+    last = (model.objects.filter(**{model.chain_field: chain_key})
+            .order_by("-sequence").only("sequence", "entry_hash").first())
+    entry.sequence = last.sequence + 1 if last else 1
+    entry.previous_hash = last.entry_hash if last else GENESIS_HASH
+    entry.recorded_at = entry.recorded_at or timezone.now()
+    entry.entry_hash = compute_hash(entry.chain_fields(), entry.previous_hash)
+    entry.save(force_insert=True)
+    return entry
+
+
+@dataclass(frozen=True)
+class BrokenLink:
+    entry: ChainedEntry
+    reason: str
+
+
+def chain_verify(entries: Iterable[ChainedEntry]) -> BrokenLink | None:
+    """The first entry (in sequence order) that breaks the chain, with why; None if intact."""
+    previous_hash, expected_sequence = GENESIS_HASH, 1
+    for entry in entries:
+        if entry.sequence != expected_sequence:
+            return BrokenLink(entry, f"expected sequence {expected_sequence}: an entry is "
+                                     "missing or was renumbered")
+        if entry.previous_hash != previous_hash:
+            return BrokenLink(entry, "its link to the previous entry does not match")
+        if compute_hash(entry.chain_fields(), entry.previous_hash) != entry.entry_hash:
+            return BrokenLink(entry, "its contents do not match its hash")
+        previous_hash, expected_sequence = entry.entry_hash, expected_sequence + 1
+    return None
+
+
+# --- the registry of ledgers -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ledger:
+    name: str
+    model: type[ChainedEntry]
+
+    def chain_keys(self) -> list[Any]:
+        field = self.model.chain_field
+        return list(self.model.objects.order_by(field).values_list(field, flat=True).distinct())
+
+    def entries(self, chain_key: Any) -> Iterator[ChainedEntry]:
+        qs = self.model.objects.filter(**{self.model.chain_field: chain_key})
+        return qs.order_by("sequence").iterator(chunk_size=2000)
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    ledger: str
+    chain_key: Any
+    broken: BrokenLink | None
+
+
+_LEDGERS: dict[str, Ledger] = {}
+
+
+def register_ledger(name: str, model: type[ChainedEntry]) -> None:
+    """Apps call this in AppConfig.ready(); registering the same model again is harmless."""
+    existing = _LEDGERS.get(name)
+    if existing and existing.model is not model:
+        raise ValueError(f"Ledger {name!r} is already registered for {existing.model.__name__}")
+    _LEDGERS[name] = Ledger(name, model)
+
+
+def registered_ledgers() -> list[Ledger]:
+    return sorted(_LEDGERS.values(), key=lambda ledger: ledger.name)
+
+
+def ledgers_verify() -> Iterator[ChainReport]:
+    """One report per chain of every registered ledger."""
+    for ledger in registered_ledgers():
+        for key in ledger.chain_keys():
+            yield ChainReport(ledger.name, key, chain_verify(ledger.entries(key)))

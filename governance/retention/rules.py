@@ -1,0 +1,142 @@
+"""The retention rules of a deployment: statutory caps in code, declarations in the database.
+
+Every category has candidate terms — the operator's declared rule and the statutory caps
+that apply to it. The *effective* rule is the one with the shortest period (DESIGN promise 5:
+"the shortest applicable rule wins"). `delete_after` computes the date an item must be gone
+from the moments its triggers happened: the earliest date any term gives, so a cap counted
+from a different trigger still bites.
+
+Erasure events (consent withdrawal, end of the deployment) are not periods to compare: when
+they happen the data goes at once (PIPL Art. 47), whatever the rule says.
+"""
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from governance.models import DataCategory, Deployment, Mode, RetentionTrigger
+
+DAYS_IN_YEAR = 365
+
+
+class Source:
+    DECLARED = "declared"
+    STATUTORY = "statutory"
+    PLATFORM_DEFAULT = "platform_default"
+
+
+@dataclass(frozen=True)
+class EffectiveRule:
+    category: str
+    period: dt.timedelta
+    trigger: str
+    source: str
+    reference: str
+
+    @property
+    def period_days(self) -> int:
+        return self.period.days
+
+
+@dataclass(frozen=True)
+class StatutoryCap:
+    category: str
+    period: dt.timedelta
+    trigger: str
+    reference: str
+
+
+# The longest the law lets each category be kept (a table, reviewed in git).
+STATUTORY_CAPS: tuple[StatutoryCap, ...] = (
+    StatutoryCap(DataCategory.FACE_TEMPLATE, dt.timedelta(days=3 * DAYS_IN_YEAR),
+                 RetentionTrigger.LAST_INTERACTION, "BIPA 740 ILCS 14/15(a)"),
+    StatutoryCap(DataCategory.FACE_IMAGE, dt.timedelta(days=3 * DAYS_IN_YEAR),
+                 RetentionTrigger.LAST_INTERACTION, "BIPA 740 ILCS 14/15(a)"),
+)
+
+# What applies when an operator declares nothing and no cap exists: kept for as short a time
+# as the platform can defend (the law asks for the minimum necessary, PIPL Art. 19).
+PLATFORM_DEFAULTS: dict[str, tuple[dt.timedelta, str]] = {
+    DataCategory.FACE_TEMPLATE: (dt.timedelta(days=3 * DAYS_IN_YEAR),
+                                 RetentionTrigger.LAST_INTERACTION),
+    DataCategory.FACE_IMAGE: (dt.timedelta(days=30), RetentionTrigger.COLLECTION),
+    DataCategory.RECOGNITION_EVENT: (dt.timedelta(days=DAYS_IN_YEAR),
+                                     RetentionTrigger.COLLECTION),
+    DataCategory.CONSENT_RECORD: (dt.timedelta(days=3 * DAYS_IN_YEAR),
+                                  RetentionTrigger.DEPLOYMENT_END),
+}
+PLATFORM_DEFAULT_REFERENCE = "PIPL Art. 19 (shortest time necessary)"
+
+# Data that goes at once when one of these happens (PIPL Art. 47(1)).
+ERASURE_EVENTS: dict[str, tuple[str, ...]] = {
+    DataCategory.FACE_TEMPLATE: (RetentionTrigger.CONSENT_WITHDRAWAL,
+                                 RetentionTrigger.DEPLOYMENT_END),
+    DataCategory.FACE_IMAGE: (RetentionTrigger.CONSENT_WITHDRAWAL,
+                              RetentionTrigger.DEPLOYMENT_END),
+}
+ERASURE_REFERENCE = "PIPL Art. 47(1)"
+
+# Logs of remote identification must be kept at least this long (EU AI Act Art. 26(6)).
+IDENTIFICATION_LOG_MINIMUM = dt.timedelta(days=183)
+IDENTIFICATION_LOG_REFERENCE = "EU AI Act Art. 26(6)"
+IDENTIFICATION_MODES = frozenset({Mode.IDENTIFICATION_REALTIME, Mode.IDENTIFICATION_POST})
+
+
+def declared_rule(*, deployment: Deployment, category: str) -> EffectiveRule | None:
+    # Read through the prefetch cache when the caller prefetched `retention_rules`.
+    for row in deployment.retention_rules.all():
+        if row.category == category:
+            return EffectiveRule(category, dt.timedelta(days=row.period_days), row.trigger,
+                                 Source.DECLARED, "Declared by the operator")
+    return None
+
+
+def candidate_rules(*, deployment: Deployment, category: str) -> list[EffectiveRule]:
+    """Every term that applies to the category: the declaration and the statutory caps."""
+    candidates = [
+        EffectiveRule(category, cap.period, cap.trigger, Source.STATUTORY, cap.reference)
+        for cap in STATUTORY_CAPS if cap.category == category
+    ]
+    declared = declared_rule(deployment=deployment, category=category)
+    if declared is not None:
+        candidates.insert(0, declared)
+    if not candidates:
+        period, trigger = PLATFORM_DEFAULTS[category]
+        candidates.append(EffectiveRule(category, period, trigger, Source.PLATFORM_DEFAULT,
+                                        PLATFORM_DEFAULT_REFERENCE))
+    return candidates
+
+
+def effective_retention(*, deployment: Deployment, category: str) -> EffectiveRule:
+    """The applicable rule with the shortest period, with its source and legal reference.
+    On a tie the statute is named, since it binds whatever the declaration says."""
+    candidates = candidate_rules(deployment=deployment, category=category)
+    return min(candidates, key=lambda r: (r.period, r.source == Source.DECLARED))
+
+
+def effective_retention_all(*, deployment: Deployment) -> list[EffectiveRule]:
+    return [effective_retention(deployment=deployment, category=category)
+            for category in DataCategory.values]
+
+
+def exceeds_cap(*, deployment: Deployment, category: str) -> StatutoryCap | None:
+    """The cap a declaration asks to exceed (same trigger, longer period), if any."""
+    declared = declared_rule(deployment=deployment, category=category)
+    if declared is None:
+        return None
+    for cap in STATUTORY_CAPS:
+        if cap.category == category and declared.period > cap.period:
+            return cap
+    return None
+
+
+def delete_after(*, deployment: Deployment, category: str,
+                 moments: Mapping[str, dt.datetime]) -> dt.datetime | None:
+    """When an item must be gone, given the moments its triggers happened (keyed by
+    RetentionTrigger). None while no trigger of any applicable term has happened yet."""
+    dates = [moments[rule.trigger] + rule.period
+             for rule in candidate_rules(deployment=deployment, category=category)
+             if moments.get(rule.trigger) is not None]
+    dates += [moments[event] for event in ERASURE_EVENTS.get(category, ())
+              if moments.get(event) is not None]
+    return min(dates, default=None)

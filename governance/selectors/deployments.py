@@ -1,0 +1,77 @@
+"""Reads of deployments and filings, limited to what the user may see.
+
+`deployment_is_active` is the one question the policy gate asks before any recognition.
+"""
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from governance.errors import NotFound
+from governance.models import Deployment, DeploymentStatus, Filing, FilingStatus, Role
+from governance.permissions import (
+    enterprises_audited_by,
+    enterprises_covered_by,
+    organisations_of,
+)
+
+DETAIL_PREFETCH = ("purposes", "retention_rules", "notices", "threshold_changes",
+                   "assessments", "filings", "decisions__regulator", "events__actor")
+
+
+def deployment_is_active(deployment: Deployment | int) -> bool:
+    """Whether the deployment may recognise right now. Reads the stored status, never a
+    cached instance, so a suspension holds from the very next request (DESIGN promise 3)."""
+    pk = deployment if isinstance(deployment, int) else deployment.pk
+    return Deployment.objects.filter(pk=pk, status=DeploymentStatus.ACTIVE).exists()
+
+
+def deployment_list_for_user(*, user: Any) -> QuerySet[Deployment]:
+    """Own organisation's deployments, those under the user's regulatory mandate, and those
+    of the enterprises the user's industry body audits (the same reach as `deployment.view`)."""
+    if not user.is_authenticated:
+        return Deployment.objects.none()
+    qs = Deployment.objects.select_related("organisation").prefetch_related("purposes")
+    if user.is_superuser:
+        return qs
+    own = organisations_of(user, roles=set(Role.values)).values("id")
+    return qs.filter(Q(organisation__in=own)
+                     | Q(organisation__in=enterprises_covered_by(user).values("id"))
+                     | Q(organisation__in=enterprises_audited_by(user).values("id")))
+
+
+def deployment_get_for_user(*, user: Any, deployment_id: int) -> Deployment:
+    """The deployment, or NotFound — also when it exists but is not the user's to see,
+    so that an outsider cannot learn which ids exist."""
+    try:
+        return (deployment_list_for_user(user=user).prefetch_related(*DETAIL_PREFETCH)
+                .get(pk=deployment_id))
+    except Deployment.DoesNotExist:
+        raise NotFound("No such deployment.") from None
+
+
+def approval_queue_for_user(*, user: Any) -> QuerySet[Deployment]:
+    """Public-interest deployments waiting for this regulator's decision, oldest first."""
+    return (Deployment.objects
+            .filter(status=DeploymentStatus.PENDING_APPROVAL,
+                    organisation__in=enterprises_covered_by(user).values("id"))
+            .select_related("organisation").prefetch_related("purposes")
+            .order_by("submitted_at", "id"))
+
+
+def filing_list_for_user(*, user: Any) -> QuerySet[Filing]:
+    """Filings of the deployments the user may see, the earliest deadline first."""
+    visible = deployment_list_for_user(user=user).values("id")
+    return (Filing.objects.filter(deployment__in=visible)
+            .select_related("deployment__organisation").order_by("due_at", "id"))
+
+
+def filing_get_for_user(*, user: Any, filing_id: int) -> Filing:
+    try:
+        return filing_list_for_user(user=user).get(pk=filing_id)
+    except Filing.DoesNotExist:
+        raise NotFound("No such filing.") from None
+
+
+def filings_open(qs: QuerySet[Filing]) -> QuerySet[Filing]:
+    return qs.filter(status=FilingStatus.OPEN)

@@ -1,0 +1,186 @@
+"""The deployment lifecycle: which move is allowed from which status, by whom.
+
+    draft ──submit──▶ pending_approval ──approve──▶ active ◀──resume── suspended
+      │   (public interest)      │                   │ └──suspend──▶ ┘
+      │                          └──reject──▶ rejected ──submit──▶ …
+      └──submit (private interest, all blocking rules pass)──▶ active
+    any status but decommissioned ──decommission──▶ decommissioned (terminal)
+
+Each move locks the row, checks the role, then the status, writes the event row with actor
+and reason, and commits as one transaction. A refused move changes nothing.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from governance.audit import acting_as
+from governance.compliance.rules import violations
+from governance.errors import DomainError, InvalidTransition, RuleViolations
+from governance.models import (
+    Decision,
+    Deployment,
+    DeploymentAction,
+    DeploymentDecision,
+    DeploymentStatus,
+    Interest,
+    Organisation,
+    OrganisationKind,
+)
+from governance.permissions import REGULATOR_DECIDERS, organisations_of, regulator_covers, require
+from governance.services.assessments import impact_assessment_lock
+from governance.services.events import deployment_event_record
+from governance.services.filings import filing_open_for_activation, filing_open_for_termination
+
+S = DeploymentStatus
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset[str]
+    permission: str
+    needs_reason: bool
+
+
+TRANSITIONS: dict[str, Transition] = {
+    DeploymentAction.SUBMIT: Transition(frozenset({S.DRAFT, S.REJECTED}),
+                                        "deployment.manage", False),
+    DeploymentAction.APPROVE: Transition(frozenset({S.PENDING_APPROVAL}),
+                                         "deployment.decide", True),
+    DeploymentAction.REJECT: Transition(frozenset({S.PENDING_APPROVAL}),
+                                        "deployment.decide", True),
+    DeploymentAction.SUSPEND: Transition(frozenset({S.ACTIVE}), "deployment.decide", True),
+    DeploymentAction.RESUME: Transition(frozenset({S.SUSPENDED}), "deployment.decide", True),
+    DeploymentAction.DECOMMISSION: Transition(
+        frozenset({S.DRAFT, S.PENDING_APPROVAL, S.ACTIVE, S.SUSPENDED, S.REJECTED}),
+        "deployment.manage", False),
+}
+
+
+def allowed_actions(*, deployment: Deployment, user: Any) -> list[str]:
+    """The moves this user may make now (pages show only these buttons)."""
+    from governance.permissions import can
+
+    return [action for action, t in TRANSITIONS.items()
+            if deployment.status in t.sources and can(user, t.permission, deployment)]
+
+
+def _begin(deployment: Deployment, action: str, actor: Any, reason: str) -> Deployment:
+    """Lock the row and check role, status and reason; return the locked row."""
+    transition = TRANSITIONS[action]
+    require(actor, transition.permission, deployment)
+    locked = Deployment.objects.select_for_update().select_related("organisation").get(
+        pk=deployment.pk)
+    if locked.status not in transition.sources:
+        raise InvalidTransition(
+            f"Cannot {action} a deployment that is {locked.get_status_display().lower()}.")
+    if transition.needs_reason and not reason.strip():
+        raise DomainError(f"Give the reasons to {action}.", code="reason_required")
+    return locked
+
+
+def _move(deployment: Deployment, action: str, to: str, actor: Any, reason: str) -> Deployment:
+    source = deployment.status
+    deployment.status = to
+    now = timezone.now()
+    if to == S.ACTIVE and deployment.activated_at is None:
+        deployment.activated_at = now
+    if to == S.DECOMMISSIONED:
+        deployment.decommissioned_at = now
+    with acting_as(actor):
+        deployment.save()
+    deployment_event_record(deployment=deployment, action=action, from_status=source,
+                            actor=actor, reason=reason.strip())
+    return deployment
+
+
+def _require_compliance(deployment: Deployment) -> None:
+    broken = violations(deployment)
+    if broken:
+        raise RuleViolations([f.as_violation() for f in broken])
+
+
+@transaction.atomic
+def deployment_submit(*, deployment: Deployment, actor: Any, reason: str = "") -> Deployment:
+    """Run every blocking rule; lock the assessment; then wait for the regulator (public
+    interest) or start running (private interest)."""
+    deployment = _begin(deployment, DeploymentAction.SUBMIT, actor, reason)
+    _require_compliance(deployment)
+    now = timezone.now()
+    assessment = (deployment.assessments.filter(completed_at__isnull=False)
+                  .order_by("-version").first())
+    impact_assessment_lock(assessment=assessment, at=now, actor=actor)
+    deployment.submitted_at = now
+    target = S.PENDING_APPROVAL if deployment.interest == Interest.PUBLIC else S.ACTIVE
+    _move(deployment, DeploymentAction.SUBMIT, target, actor, reason)
+    if target == S.ACTIVE:
+        filing_open_for_activation(deployment=deployment)
+    return deployment
+
+
+def _deciding_regulator(actor: Any, deployment: Deployment) -> Organisation:
+    regulators = organisations_of(actor, kind=OrganisationKind.REGULATOR,
+                                  roles=REGULATOR_DECIDERS)
+    return next(r for r in regulators if regulator_covers(r, deployment.organisation))
+
+
+@transaction.atomic
+def deployment_approve(*, deployment: Deployment, actor: Any, reason: str,
+                       legal_basis: str = "") -> Deployment:
+    """The regulator's prior approval of a public-interest deployment."""
+    deployment = _begin(deployment, DeploymentAction.APPROVE, actor, reason)
+    _require_compliance(deployment)
+    with acting_as(actor):
+        DeploymentDecision.objects.create(
+            deployment=deployment, regulator=_deciding_regulator(actor, deployment),
+            decision=Decision.APPROVED, reasons=reason.strip(),
+            legal_basis=legal_basis.strip(), decided_by=actor)
+    _move(deployment, DeploymentAction.APPROVE, S.ACTIVE, actor, reason)
+    filing_open_for_activation(deployment=deployment)
+    return deployment
+
+
+@transaction.atomic
+def deployment_reject(*, deployment: Deployment, actor: Any, reason: str) -> Deployment:
+    deployment = _begin(deployment, DeploymentAction.REJECT, actor, reason)
+    with acting_as(actor):
+        DeploymentDecision.objects.create(
+            deployment=deployment, regulator=_deciding_regulator(actor, deployment),
+            decision=Decision.REJECTED, reasons=reason.strip(), decided_by=actor)
+    return _move(deployment, DeploymentAction.REJECT, S.REJECTED, actor, reason)
+
+
+@transaction.atomic
+def deployment_suspend(*, deployment: Deployment, actor: Any, reason: str) -> Deployment:
+    """Stop recognition at once; the policy gate refuses from the next request."""
+    deployment = _begin(deployment, DeploymentAction.SUSPEND, actor, reason)
+    return _move(deployment, DeploymentAction.SUSPEND, S.SUSPENDED, actor, reason)
+
+
+@transaction.atomic
+def deployment_resume(*, deployment: Deployment, actor: Any, reason: str) -> Deployment:
+    deployment = _begin(deployment, DeploymentAction.RESUME, actor, reason)
+    _require_compliance(deployment)
+    return _move(deployment, DeploymentAction.RESUME, S.ACTIVE, actor, reason)
+
+
+@transaction.atomic
+def deployment_decommission(*, deployment: Deployment, actor: Any,
+                            reason: str = "") -> Deployment:
+    """End the deployment for good; a filed deployment also files its termination."""
+    deployment = _begin(deployment, DeploymentAction.DECOMMISSION, actor, reason)
+    _move(deployment, DeploymentAction.DECOMMISSION, S.DECOMMISSIONED, actor, reason)
+    filing_open_for_termination(deployment=deployment)
+    return deployment
+
+
+ACTIONS = {
+    DeploymentAction.SUBMIT: deployment_submit,
+    DeploymentAction.APPROVE: deployment_approve,
+    DeploymentAction.REJECT: deployment_reject,
+    DeploymentAction.SUSPEND: deployment_suspend,
+    DeploymentAction.RESUME: deployment_resume,
+    DeploymentAction.DECOMMISSION: deployment_decommission,
+}

@@ -1,0 +1,187 @@
+"""The policy gate recognition calls before it touches a face: "may deployment D process
+subject S for purpose P now?".
+
+Every call reads the current state from the database (no caching, and not the caller's
+possibly stale Deployment instance), so a withdrawal, a suspension or a new notice refuses
+the very next call. The answer is a `PolicyDecision`; the `*_require` twins raise
+`PolicyRefusal` with the refusal code instead, which the API renders as 403.
+"""
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.utils import timezone
+
+from governance.errors import PolicyRefusal
+from governance.models import (
+    Consent,
+    ConsentState,
+    Decision,
+    Deployment,
+    DeploymentDecision,
+    DeploymentStatus,
+    Interest,
+    LegalBasis,
+    Scenario,
+    Storage,
+)
+
+
+class Operation(StrEnum):
+    ENROLL = "enroll"
+    VERIFY = "verify"
+    IDENTIFY = "identify"
+    DELETE = "delete"
+
+
+class RefusalCode(StrEnum):
+    DEPLOYMENT_NOT_ACTIVE = "deployment_not_active"
+    PURPOSE_NOT_ALLOWED = "purpose_not_allowed"
+    NO_CONSENT = "no_consent"
+    CONSENT_WITHDRAWN = "consent_withdrawn"
+    CONSENT_EXPIRED = "consent_expired"
+    CONSENT_NEEDS_RENEWAL = "consent_needs_renewal"
+    SEPARATE_CONSENT_MISSING = "separate_consent_missing"
+    UNKNOWN_OPERATION = "unknown_operation"
+
+
+class Basis(StrEnum):
+    CONSENT = "consent"
+    LEGAL_BASIS = "legal_basis"  # a regulator-approved public-security deployment
+    DELETION = "deletion"  # deleting is always allowed
+    DEPLOYMENT = "deployment"  # deployment-level check only (1:N search before matching)
+
+
+@dataclass(frozen=True)
+class PolicyDecision:
+    allowed: bool
+    detail: str
+    code: str = ""  # a RefusalCode when refused
+    basis: str = ""  # a Basis when allowed
+    receipt_id: uuid.UUID | None = None  # the consent relied on
+    legal_basis: str = ""  # the deployment's legal basis relied on, when basis is legal_basis
+
+    def raise_if_refused(self) -> "PolicyDecision":
+        if not self.allowed:
+            raise PolicyRefusal(self.detail, code=self.code)
+        return self
+
+
+def _refuse(code: RefusalCode, detail: str) -> PolicyDecision:
+    return PolicyDecision(allowed=False, code=code, detail=detail)
+
+
+_REFUSAL_TEXT = {
+    RefusalCode.NO_CONSENT: "The person has not consented to this purpose here.",
+    RefusalCode.CONSENT_WITHDRAWN: "The person withdrew their consent.",
+    RefusalCode.CONSENT_EXPIRED: "The person's consent has expired.",
+    RefusalCode.CONSENT_NEEDS_RENEWAL: (
+        "The notice changed materially since the person consented; they must consent again."),
+    RefusalCode.SEPARATE_CONSENT_MISSING: (
+        "This deployment stores templates centrally, which needs the person's separate "
+        "consent (CAC Measures Art. 8)."),
+}
+
+
+def _fresh(deployment: Deployment | int) -> Deployment | None:
+    deployment_id = deployment if isinstance(deployment, int) else deployment.pk
+    return (Deployment.objects.filter(pk=deployment_id)
+            .only("status", "scenario", "interest", "legal_basis", "storage").first())
+
+
+def _deployment_decision(deployment: Deployment | None, purpose: str) -> PolicyDecision:
+    if deployment is None or deployment.status != DeploymentStatus.ACTIVE:
+        status = deployment.status if deployment else "unknown"
+        return _refuse(RefusalCode.DEPLOYMENT_NOT_ACTIVE,
+                       f"The deployment is not active (status: {status}).")
+    if not deployment.purposes.filter(code=purpose).exists():
+        return _refuse(RefusalCode.PURPOSE_NOT_ALLOWED,
+                       f"{purpose!r} is not one of this deployment's approved purposes.")
+    return PolicyDecision(allowed=True, basis=Basis.DEPLOYMENT,
+                          detail="The deployment may run for this purpose.")
+
+
+def _approved_legal_basis(deployment: Deployment) -> str:
+    """The legal basis recorded on the regulator's approval of a public-security deployment
+    that processes under the law rather than consent ("" when there is none). The latest
+    decision counts: a later rejection withdraws the basis."""
+    if not (deployment.legal_basis == LegalBasis.PUBLIC_SECURITY_LAW
+            and deployment.scenario == Scenario.PUBLIC_SECURITY
+            and deployment.interest == Interest.PUBLIC):
+        return ""
+    latest = (DeploymentDecision.objects.filter(deployment_id=deployment.id)
+              .order_by("-decided_at", "-id").only("decision", "legal_basis").first())
+    if latest is None or latest.decision != Decision.APPROVED:
+        return ""
+    return latest.legal_basis.strip()
+
+
+def _consent_outcome(consent: Consent, deployment: Deployment, now: dt.datetime
+                     ) -> RefusalCode | None:
+    """Why this consent does not cover processing now, or None if it does."""
+    if consent.state == ConsentState.WITHDRAWN:
+        return RefusalCode.CONSENT_WITHDRAWN
+    if consent.state == ConsentState.EXPIRED or (consent.expires_at and consent.expires_at <= now):
+        return RefusalCode.CONSENT_EXPIRED
+    if consent.needs_renewal:
+        return RefusalCode.CONSENT_NEEDS_RENEWAL
+    if deployment.storage == Storage.CENTRAL and not consent.central_storage:
+        return RefusalCode.SEPARATE_CONSENT_MISSING
+    return None
+
+
+def _consent_decision(deployment: Deployment, subject_ref: str, purpose: str,
+                      now: dt.datetime) -> PolicyDecision:
+    covering = (Consent.objects.filter(deployment=deployment, subject_ref=subject_ref,
+                                       purposes__code=purpose)
+                .order_by("-given_at", "-id"))
+    newest_refusal: RefusalCode | None = None
+    for consent in covering:
+        outcome = _consent_outcome(consent, deployment, now)
+        if outcome is None:
+            return PolicyDecision(allowed=True, basis=Basis.CONSENT,
+                                  receipt_id=consent.receipt_id,
+                                  detail="The person's consent covers this purpose.")
+        newest_refusal = newest_refusal or outcome
+    code = newest_refusal or RefusalCode.NO_CONSENT
+    return _refuse(code, _REFUSAL_TEXT[code])
+
+
+def policy_check_deployment(*, deployment: Deployment | int, purpose: str) -> PolicyDecision:
+    """Deployment-level gate: active and the purpose approved. For a 1:N search before any
+    subject is known; recognition then calls `policy_check` for each matched subject."""
+    return _deployment_decision(_fresh(deployment), purpose)
+
+
+def policy_check(*, deployment: Deployment | int, subject_ref: str, purpose: str,
+                 operation: str, now: dt.datetime | None = None) -> PolicyDecision:
+    """May `deployment` perform `operation` on `subject_ref` for `purpose` now?"""
+    if operation == Operation.DELETE:
+        # Destroying a person's data is never refused: not by status, purpose or consent.
+        return PolicyDecision(allowed=True, basis=Basis.DELETION, detail="Deletion is allowed.")
+    if operation not in {op.value for op in Operation}:
+        return _refuse(RefusalCode.UNKNOWN_OPERATION, f"Unknown operation {operation!r}.")
+    fresh = _fresh(deployment)
+    decision = _deployment_decision(fresh, purpose)
+    if not decision.allowed:
+        return decision
+    assert fresh is not None
+    legal_basis = _approved_legal_basis(fresh)
+    if legal_basis:
+        return PolicyDecision(allowed=True, basis=Basis.LEGAL_BASIS, legal_basis=legal_basis,
+                              detail="Processing rests on the public-security legal basis "
+                                     "approved by the regulator, not on consent.")
+    return _consent_decision(fresh, subject_ref, purpose, now or timezone.now())
+
+
+def policy_require(*, deployment: Deployment | int, subject_ref: str, purpose: str,
+                   operation: str, now: dt.datetime | None = None) -> PolicyDecision:
+    """`policy_check`, raising `PolicyRefusal(code=...)` (HTTP 403) when refused."""
+    return policy_check(deployment=deployment, subject_ref=subject_ref, purpose=purpose,
+                        operation=operation, now=now).raise_if_refused()
+
+
+def policy_require_deployment(*, deployment: Deployment | int, purpose: str) -> PolicyDecision:
+    return policy_check_deployment(deployment=deployment, purpose=purpose).raise_if_refused()

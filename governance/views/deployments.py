@@ -1,0 +1,186 @@
+"""Enterprise pages: the deployment wizard (describe → retention → assessment → submit),
+the status page and filings. Every write goes through the same services as the API."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from governance.errors import DomainError
+from governance.models import FILING_MATERIALS, OrganisationKind
+from governance.permissions import DEPLOYMENT_MANAGERS, Persona, can, organisations_of
+from governance.selectors.compliance import compliance_payload, retention_payload
+from governance.selectors.deployments import (
+    deployment_list_for_user,
+    filing_get_for_user,
+    filing_list_for_user,
+)
+from governance.services.assessments import impact_assessment_missing, impact_assessment_save
+from governance.services.deployments import deployment_create, deployment_update
+from governance.services.filings import filing_submit
+from governance.services.lifecycle import (
+    allowed_actions,
+    deployment_decommission,
+    deployment_submit,
+)
+from governance.views.common import get_deployment, pages_errors, report
+from governance.views.forms import (
+    AssessmentForm,
+    DescribeForm,
+    FilingForm,
+    ReasonForm,
+    RetentionForm,
+)
+from governance.views.pages import persona_required
+
+STEPS = (("describe", "Describe"), ("retention", "Retention"), ("assessment", "Assessment"),
+         ("submit", "Submit"))
+enterprise_page = persona_required(Persona.ENTERPRISE)
+
+
+def _wizard(request: HttpRequest, template: str, deployment, step: str, **context) -> HttpResponse:
+    return render(request, f"governance/deployments/{template}",
+                  {"deployment": deployment, "steps": STEPS, "step": step, **context})
+
+
+@enterprise_page
+def deployment_list(request: HttpRequest) -> HttpResponse:
+    deployments = deployment_list_for_user(user=request.user).filter(
+        organisation__in=organisations_of(request.user, kind=OrganisationKind.ENTERPRISE))
+    filings = filing_list_for_user(user=request.user).filter(deployment__in=deployments)
+    may_create = organisations_of(request.user, kind=OrganisationKind.ENTERPRISE,
+                                  roles=DEPLOYMENT_MANAGERS).exists()
+    return render(request, "governance/deployments/list.html", {
+        "deployments": deployments, "filings": [f for f in filings if f.status == "open"],
+        "may_create": may_create})
+
+
+@enterprise_page
+@pages_errors
+def deployment_describe(request: HttpRequest, deployment_id: int | None = None) -> HttpResponse:
+    deployment = get_deployment(request, deployment_id) if deployment_id else None
+    initial = DescribeForm.initial_for(deployment) if deployment else None
+    form = DescribeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        kwargs = form.service_kwargs()
+        try:
+            if deployment is None:
+                organisation = organisations_of(
+                    request.user, kind=OrganisationKind.ENTERPRISE, roles=DEPLOYMENT_MANAGERS
+                ).first()
+                if organisation is None:
+                    raise DomainError("You may not register deployments.", code="permission_denied")
+                kwargs.pop("threshold_reason")
+                deployment = deployment_create(organisation=organisation, actor=request.user,
+                                               **kwargs)
+            else:
+                deployment_update(deployment=deployment, actor=request.user, **kwargs)
+        except DomainError as exc:
+            report(request, exc)
+        else:
+            return redirect("deployment-retention", deployment_id=deployment.id)
+    return _wizard(request, "describe.html", deployment, "describe", form=form)
+
+
+@enterprise_page
+@pages_errors
+def deployment_retention(request: HttpRequest, deployment_id: int) -> HttpResponse:
+    deployment = get_deployment(request, deployment_id)
+    form = RetentionForm(request.POST or None, initial=RetentionForm.initial_for(deployment))
+    if request.method == "POST" and form.is_valid():
+        try:
+            deployment_update(deployment=deployment, actor=request.user, fields={},
+                              retention_rules=form.rules())
+        except DomainError as exc:
+            report(request, exc)
+        else:
+            return redirect("deployment-assessment", deployment_id=deployment.id)
+    rows = [{**row, "days": form[f"{row['category']}_days"],
+             "trigger": form[f"{row['category']}_trigger"]}
+            for row in retention_payload(deployment)]
+    return _wizard(request, "retention.html", deployment, "retention", form=form, rows=rows)
+
+
+@enterprise_page
+@pages_errors
+def deployment_assessment(request: HttpRequest, deployment_id: int) -> HttpResponse:
+    deployment = get_deployment(request, deployment_id)
+    latest = deployment.assessments.order_by("-version").first()
+    form = AssessmentForm(request.POST or None, initial=latest.answers if latest else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            latest = impact_assessment_save(deployment=deployment, actor=request.user,
+                                            answers=form.cleaned_data)
+        except DomainError as exc:
+            report(request, exc)
+        else:
+            if latest.is_complete:
+                return redirect("deployment-submit", deployment_id=deployment.id)
+            messages.error(request, "The assessment is saved but not complete yet.")
+    return _wizard(request, "assessment.html", deployment, "assessment", form=form,
+                   assessment=latest, missing=impact_assessment_missing(latest))
+
+
+@enterprise_page
+@pages_errors
+def deployment_review(request: HttpRequest, deployment_id: int) -> HttpResponse:
+    deployment = get_deployment(request, deployment_id)
+    violations: list = []
+    if request.method == "POST":
+        try:
+            deployment_submit(deployment=deployment, actor=request.user)
+        except DomainError as exc:
+            violations = report(request, exc)
+        else:
+            messages.success(request, "Submitted.")
+            return redirect("deployment-status", deployment_id=deployment.id)
+    return _wizard(request, "submit.html", deployment, "submit", violations=violations,
+                   compliance=compliance_payload(deployment),
+                   may_submit="submit" in allowed_actions(deployment=deployment,
+                                                          user=request.user))
+
+
+@enterprise_page
+@pages_errors
+def deployment_status(request: HttpRequest, deployment_id: int) -> HttpResponse:
+    deployment = get_deployment(request, deployment_id)
+    return render(request, "governance/deployments/status.html", {
+        "deployment": deployment, "compliance": compliance_payload(deployment),
+        "retention": retention_payload(deployment),
+        "actions": allowed_actions(deployment=deployment, user=request.user),
+        "may_manage": can(request.user, "deployment.manage", deployment),
+        "reason_form": ReasonForm()})
+
+
+@enterprise_page
+@require_POST
+@pages_errors
+def deployment_decommission_page(request: HttpRequest, deployment_id: int) -> HttpResponse:
+    deployment = get_deployment(request, deployment_id)
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    try:
+        deployment_decommission(deployment=deployment, actor=request.user,
+                                reason=form.cleaned_data.get("reason", ""))
+    except DomainError as exc:
+        report(request, exc)
+    else:
+        messages.success(request, "Decommissioned.")
+    return redirect("deployment-status", deployment_id=deployment.id)
+
+
+@enterprise_page
+@pages_errors
+def filing_page(request: HttpRequest, filing_id: int) -> HttpResponse:
+    filing = filing_get_for_user(user=request.user, filing_id=filing_id)
+    form = FilingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            filing_submit(filing=filing, actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            report(request, exc)
+        else:
+            messages.success(request, "Filing submitted to the regulator.")
+            return redirect("deployment-status", deployment_id=filing.deployment_id)
+    return render(request, "governance/deployments/filing.html",
+                  {"filing": filing, "form": form, "materials": FILING_MATERIALS})

@@ -1,0 +1,68 @@
+"""The public register pages and the printable on-site sign (PIPL Art. 26). No login."""
+
+import segno
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+
+from governance.errors import NotFound
+from governance.selectors.register import register_entry, register_get, register_list
+
+CATEGORY_LABELS = {"face_template": "Face templates", "face_image": "Face images",
+                   "recognition_event": "Recognition logs", "consent_record": "Consent records"}
+
+
+def register_index(request: HttpRequest) -> HttpResponse:
+    entries = [register_entry(d) for d in register_list()]
+    return render(request, "governance/register/index.html", {"entries": entries})
+
+
+def _entry(deployment_id: int) -> dict:
+    try:
+        return register_entry(register_get(deployment_id=deployment_id))
+    except NotFound as exc:
+        raise Http404(exc.detail) from None
+
+
+def register_detail(request: HttpRequest, deployment_id: int) -> HttpResponse:
+    entry = _entry(deployment_id)
+    return render(request, "governance/register/detail.html",
+                  {"entry": entry, "labels": CATEGORY_LABELS,
+                   "chart": threshold_chart(entry["threshold_history"], entry["threshold"])})
+
+
+def register_signage(request: HttpRequest, deployment_id: int) -> HttpResponse:
+    """A sign to print and post on site; its QR code opens the register entry."""
+    entry = _entry(deployment_id)
+    url = request.build_absolute_uri(reverse("register-detail", args=[deployment_id]))
+    qr = segno.make(url, error="m").svg_inline(scale=6, title="Register entry")
+    return render(request, "governance/register/signage.html",
+                  {"entry": entry, "url": url, "qr": mark_safe(qr)})  # noqa: S308 — segno's own SVG
+
+
+def threshold_chart(history: list[dict], current: float) -> str:
+    """A small inline SVG step line of the threshold over its changes (no script, no CDN)."""
+    values = [h["threshold"] for h in history] or [current]
+    if history and history[0]["previous"] is not None:
+        values.insert(0, history[0]["previous"])
+    width, height, pad = 320, 90, 12
+    step = (width - 2 * pad) / max(len(values) - 1, 1)
+    low, high = min(values + [0.3]), max(values + [0.8])
+
+    def y(value: float) -> float:
+        return round(height - pad - (value - low) / (high - low) * (height - 2 * pad), 1)
+
+    points = []
+    for i, value in enumerate(values):
+        x = round(pad + i * step, 1)
+        if points:
+            points.append(f"{x},{points[-1].split(',')[1]}")
+        points.append(f"{x},{y(value)}")
+    dots = "".join(f'<circle cx="{p.split(",")[0]}" cy="{p.split(",")[1]}" r="3"/>'
+                   for p in points[::2])
+    return mark_safe(  # noqa: S308 — built from numbers only
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="Threshold history">'
+        f'<polyline fill="none" stroke="currentColor" stroke-width="2" '
+        f'points="{" ".join(points)}"/><g fill="currentColor">{dots}</g></svg>')

@@ -1,0 +1,82 @@
+"""An enterprise admin registers a deployment in a real browser, and the public reads it."""
+
+import re
+
+import pytest
+
+from tests.browser.conftest import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+
+def test_the_wizard_takes_a_deployment_from_description_to_active(page, demo):
+    sign_in(page, "acme_admin")
+    page.wait_for_url("**/enterprise/")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Deployments").click()
+    page.get_by_role("link", name="Register a deployment").click()
+
+    # 1. describe
+    page.get_by_label("Name", exact=True).fill("Office lobby turnstiles")
+    page.get_by_label("Scenario", exact=True).select_option("access_control")
+    page.get_by_label("Mode", exact=True).select_option("verification")
+    page.get_by_label("Place", exact=True).select_option("office_building")
+    page.get_by_label("Interest", exact=True).select_option("private")
+    page.get_by_label("Access control", exact=True).check()
+    page.get_by_label("Non-face alternative", exact=True).fill("Staff badge at every turnstile.")
+    page.get_by_label("Public notice", exact=True).fill("Turnstiles recognise staff who consented.")
+    page.get_by_role("button", name="Save and continue").click()
+
+    # 2. retention: shorter than the cap for templates
+    page.wait_for_url(re.compile(r".*/retention/$"))
+    page.get_by_label("Face templates: days").fill("365")
+    page.get_by_label("Face templates: counted").select_option("last_interaction")
+    page.get_by_role("button", name="Save and continue").click()
+
+    # 3. assessment
+    page.wait_for_url(re.compile(r".*/assessment/$"))
+    for label in ("No other method achieves the purpose", "Yes, documented and reviewed",
+                  "Fewer than 1,000", "A short delay; the alternative is offered at once",
+                  "Encrypted at rest and in transit", "Named roles, every access logged"):
+        page.get_by_label(label).check()
+    page.get_by_role("group", name="Are minors, elderly").get_by_label("No").check()
+    page.get_by_role("group", name="After the measures").get_by_label("Low").check()
+    for section in ("Necessity and lawfulness", "Impact on people's rights",
+                    "Security measures", "Residual risk"):
+        page.get_by_label(f"{section}: summary").fill("Considered and documented.")
+    page.get_by_role("button", name="Save assessment").click()
+
+    # 4. submit
+    page.wait_for_url(re.compile(r".*/submit/$"))
+    assert page.get_by_text("No blocking rule fails").is_visible()
+    page.get_by_role("button", name="Submit the deployment").click()
+    page.wait_for_url(re.compile(r".*/enterprise/deployments/\d+/$"))
+    assert page.get_by_role("heading", name="Office lobby turnstiles Active").is_visible()
+
+
+def test_a_hotel_room_draft_is_refused_with_its_legal_reason(page, demo):
+    sign_in(page, "acme_admin")
+    page.wait_for_url("**/enterprise/")
+    page.goto("/enterprise/deployments/")
+    page.get_by_role("link", name="Hotel Lumen — room doors").click()
+    page.get_by_role("link", name="Continue the wizard").click()
+    page.get_by_role("link", name="4. Submit").click()
+    page.get_by_role("button", name="Submit the deployment").click()
+    alert = page.locator(".violations")
+    assert "The law stops this submission" in alert.inner_text()
+    assert "CAC Measures Art. 13" in alert.inner_text()
+
+
+def test_the_public_register_shows_running_deployments_without_login(page, demo):
+    page.goto("/register/")
+    table = page.get_by_role("table")
+    assert table.get_by_role("link", name="Residential gate — Block A").is_visible()
+    # Pending and draft deployments are not on the register.
+    assert page.get_by_text("Metro Line 2 gates").count() == 0
+    assert page.get_by_text("Hotel Lumen").count() == 0
+    table.get_by_role("link", name="Residential gate — Block A").click()
+    assert page.locator("#threshold").inner_text() == "0.55"
+    assert page.get_by_text("Fewer false accepts in the first month's audit.").is_visible()
+    page.get_by_role("link", name="Printable on-site sign").click()
+    assert page.get_by_role("heading", name="Face recognition in use").is_visible()
+    assert page.locator(".signage svg").count() == 1

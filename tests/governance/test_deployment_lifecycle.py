@@ -1,0 +1,172 @@
+"""The lifecycle: each move allowed and forbidden by role and by status, each with its event.
+
+Refused moves change nothing: the status stays, no event row, no decision, no lock.
+"""
+
+import pytest
+
+from governance.models import Decision, DeploymentDecision, DeploymentEvent, DeploymentStatus
+from governance.selectors.deployments import deployment_is_active
+from tests.governance.conftest import PERSONAS, user_for
+
+S = DeploymentStatus
+
+# action: (start status, public interest?, status after, who may)
+MOVES = {
+    "submit": (S.DRAFT, False, S.ACTIVE, "manager"),
+    "approve": (S.PENDING_APPROVAL, True, S.ACTIVE, "regulator"),
+    "reject": (S.PENDING_APPROVAL, True, S.REJECTED, "regulator"),
+    "suspend": (S.ACTIVE, False, S.SUSPENDED, "regulator"),
+    "resume": (S.SUSPENDED, False, S.ACTIVE, "regulator"),
+    "decommission": (S.ACTIVE, False, S.DECOMMISSIONED, "manager"),
+}
+# Who sees Acme's deployments at all (others get 404), and who may make which kind of move.
+VISIBLE = {"acme_admin", "acme_operator", "inspector", "auditor"}
+MAY = {"manager": {"acme_admin"}, "regulator": {"inspector"}}
+
+
+def expected_status(action: str, persona: str) -> int:
+    if persona == "anonymous":
+        return 401
+    if persona not in VISIBLE:
+        return 404
+    return 200 if persona in MAY[MOVES[action][3]] else 403
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("action", sorted(MOVES))
+def test_each_move_is_allowed_only_to_its_role(world, api_as, deployment_in, action, persona):
+    start, public, after, _ = MOVES[action]
+    deployment = deployment_in(start, public=public)
+    response = api_as(user_for(world, persona)).post(
+        f"/api/v1/deployments/{deployment.id}/{action}/", {"reason": "Reasons given."},
+        format="json")
+    assert response.status_code == expected_status(action, persona)
+    deployment.refresh_from_db()
+    events = DeploymentEvent.objects.filter(deployment=deployment)
+    if response.status_code == 200:
+        assert deployment.status == after
+        assert response.json()["status"] == after
+        event = events.get()
+        assert (event.action, event.from_status, event.to_status) == (action, start, after)
+        assert (event.actor, event.reason) == (user_for(world, persona), "Reasons given.")
+    else:
+        assert deployment.status == start
+        assert not events.exists()
+        assert not DeploymentDecision.objects.exists()
+
+
+WRONG_STATES = [
+    ("submit", S.ACTIVE), ("submit", S.PENDING_APPROVAL), ("submit", S.DECOMMISSIONED),
+    ("approve", S.DRAFT), ("approve", S.ACTIVE), ("reject", S.ACTIVE), ("reject", S.DRAFT),
+    ("suspend", S.DRAFT), ("suspend", S.SUSPENDED), ("resume", S.ACTIVE),
+    ("resume", S.PENDING_APPROVAL), ("decommission", S.DECOMMISSIONED),
+]
+
+
+@pytest.mark.parametrize(("action", "start"), WRONG_STATES)
+def test_a_move_from_the_wrong_status_is_a_conflict(world, api_as, deployment_in, action, start):
+    deployment = deployment_in(start, public=True)
+    actor = world.acme_admin if MOVES[action][3] == "manager" else world.inspector
+    response = api_as(actor).post(f"/api/v1/deployments/{deployment.id}/{action}/",
+                                  {"reason": "Because."}, format="json")
+    assert response.status_code == 409
+    assert response.json()["code"] == "invalid_transition"
+    deployment.refresh_from_db()
+    assert deployment.status == start
+    assert not DeploymentEvent.objects.exists()
+
+
+def test_a_public_interest_submission_waits_for_the_regulator(world, api_as, deployment_in):
+    deployment = deployment_in(S.DRAFT, public=True)
+    response = api_as(world.acme_admin).post(f"/api/v1/deployments/{deployment.id}/submit/")
+    assert response.status_code == 200
+    assert response.json()["status"] == S.PENDING_APPROVAL
+    assert not deployment_is_active(deployment)
+
+
+def test_a_failing_submission_answers_400_with_violations_and_changes_nothing(
+        world, api_as, deployment_in):
+    deployment = deployment_in(S.DRAFT, place_type="hotel_room", non_face_alternative="")
+    response = api_as(world.acme_admin).post(f"/api/v1/deployments/{deployment.id}/submit/")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "rule_violations"
+    assert body["violations"] == [
+        {"rule": "prohibited_place", "reference": "CAC Measures Art. 13",
+         "message": "Face recognition may not be installed in a hotel room "
+                    "(CAC Measures Art. 13)."},
+        {"rule": "non_face_alternative",
+         "reference": "CAC Measures Art. 10; SPC 2021 Interpretation Art. 10",
+         "message": "Describe how a person who refuses face recognition gets the same service "
+                    "(CAC Measures Art. 10; SPC 2021 Interpretation Art. 10)."},
+    ]
+    deployment.refresh_from_db()
+    assert (deployment.status, deployment.submitted_at) == (S.DRAFT, None)
+    assert not DeploymentEvent.objects.exists()
+    assert deployment.assessments.get().locked_at is None
+
+
+def test_submission_locks_the_assessment_it_rests_on(world, api_as, deployment_in):
+    deployment = deployment_in(S.DRAFT)
+    api_as(world.acme_admin).post(f"/api/v1/deployments/{deployment.id}/submit/")
+    deployment.refresh_from_db()
+    assessment = deployment.assessments.get()
+    assert assessment.locked_at == deployment.submitted_at
+    assert deployment.activated_at is not None
+
+
+@pytest.mark.parametrize("action", ["approve", "reject", "suspend", "resume"])
+def test_a_regulator_decision_needs_reasons(world, api_as, deployment_in, action):
+    deployment = deployment_in(MOVES[action][0], public=True)
+    response = api_as(world.inspector).post(f"/api/v1/deployments/{deployment.id}/{action}/",
+                                            {"reason": "  "}, format="json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "reason_required"
+    deployment.refresh_from_db()
+    assert deployment.status == MOVES[action][0]
+    assert not DeploymentEvent.objects.exists()
+
+
+def test_an_approval_records_the_regulator_reasons_and_legal_basis(world, api_as, deployment_in):
+    deployment = deployment_in(S.PENDING_APPROVAL, public=True)
+    response = api_as(world.inspector).post(
+        f"/api/v1/deployments/{deployment.id}/approve/",
+        {"reason": "Proportionate to the threat.", "legal_basis": "Public Security Law Art. 5"},
+        format="json")
+    assert response.status_code == 200
+    decision = DeploymentDecision.objects.get()
+    assert (decision.decision, decision.regulator, decision.decided_by) == (
+        Decision.APPROVED, world.regulator, world.inspector)
+    assert (decision.reasons, decision.legal_basis) == (
+        "Proportionate to the threat.", "Public Security Law Art. 5")
+    assert response.json()["decisions"][0]["reasons"] == "Proportionate to the threat."
+
+
+def test_a_rejected_deployment_can_be_corrected_and_submitted_again(world, api_as, deployment_in):
+    deployment = deployment_in(S.REJECTED, public=True)
+    response = api_as(world.acme_admin).post(f"/api/v1/deployments/{deployment.id}/submit/")
+    assert response.status_code == 200
+    assert response.json()["status"] == S.PENDING_APPROVAL
+
+
+def test_suspension_stops_recognition_from_the_next_request(world, api_as, deployment_in):
+    deployment = deployment_in(S.ACTIVE)
+    assert deployment_is_active(deployment)
+    api_as(world.inspector).post(f"/api/v1/deployments/{deployment.id}/suspend/",
+                                 {"reason": "Complaint under investigation."}, format="json")
+    # The stale instance still says active; the gate reads the stored status.
+    assert deployment.status == S.ACTIVE
+    assert not deployment_is_active(deployment)
+    assert not deployment_is_active(deployment.id)
+
+
+def test_resuming_rechecks_the_rules(world, api_as, deployment_in):
+    deployment = deployment_in(S.SUSPENDED)
+    deployment.notices.all().delete()
+    response = api_as(world.inspector).post(f"/api/v1/deployments/{deployment.id}/resume/",
+                                            {"reason": "Fixed."}, format="json")
+    assert response.status_code == 400
+    assert [v["rule"] for v in response.json()["violations"]] == ["notice_published"]
+    deployment.refresh_from_db()
+    assert deployment.status == S.SUSPENDED
