@@ -105,3 +105,13 @@ def api_as():
         return client
 
     return make
+
+
+@pytest.fixture
+def eager():
+    """Celery tasks run in-process when enqueued (pair with executed on-commit callbacks)."""
+    from config.celery_app import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False

@@ -43,6 +43,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    "governance.middleware.DomainErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

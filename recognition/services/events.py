@@ -6,7 +6,7 @@ from governance.ledger import chain_append
 from governance.models import Deployment
 from recognition.models import ApiKey, RecognitionEvent, RecognitionMatch
 
-RECOGNITION_LEDGER = "recognition events"
+RECOGNITION_LEDGER = "recognition event"
 
 
 @transaction.atomic

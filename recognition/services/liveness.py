@@ -56,28 +56,33 @@ class LivenessAnswer:
 def liveness_answer(*, deployment: Deployment, challenge_id: str,
                     frames: list[bytes]) -> LivenessAnswer:
     challenge = _open_challenge(deployment=deployment, challenge_id=challenge_id)
-    digests = [frame_digest(frame) for frame in frames]
+    # Replays are refused before any face is measured: cheap, and an attacker learns nothing.
+    if _remember_frames(deployment=deployment, digests=[frame_digest(f) for f in frames]):
+        return _close(challenge, LivenessAnswer(
+            passed=False, reason="replayed_frame",
+            detail="A frame was sent twice or was already used in an earlier answer."))
     try:
         images = [load_image(frame, max_bytes=MAX_FRAME_BYTES) for frame in frames]
     except EngineError as exc:
+        _close(challenge, LivenessAnswer(passed=False, reason=exc.code, detail=exc.detail))
         raise ImageRefused(exc) from None
     measurements = [measure_frame(image) for image in images]
     result = evaluate_measurements(measurements, list(challenge.actions))
-    replayed = _remember_frames(deployment=deployment, digests=digests)
-    passed = result.passed and not replayed
-    reason = "replayed_frame" if replayed else (result.reason or "")
-    challenge.answered_at = timezone.now()
-    challenge.passed = passed
-    challenge.failure_reason = reason
-    if passed:
+    if result.passed:
         vectors = np.stack([m.vector for m in measurements if m.vector is not None])
         secrets = deployment_secrets(deployment_key_ensure(deployment=deployment))
         challenge.sealed_identity = seal(key=secrets.key,
                                          plaintext=vector_to_bytes(vectors.mean(axis=0)),
                                          aad=_identity_aad(challenge))
-    challenge.save()
-    detail = "A frame was already used in an earlier answer." if replayed else result.detail
-    return LivenessAnswer(passed=passed, reason=reason, detail=detail)
+    return _close(challenge, LivenessAnswer(passed=result.passed, reason=result.reason or "",
+                                            detail=result.detail))
+
+
+def _close(challenge: LivenessChallenge, answer: LivenessAnswer) -> LivenessAnswer:
+    challenge.passed = answer.passed
+    challenge.failure_reason = answer.reason
+    challenge.save(update_fields=["passed", "failure_reason", "sealed_identity"])
+    return answer
 
 
 def _open_challenge(*, deployment: Deployment, challenge_id: str) -> LivenessChallenge:

@@ -84,13 +84,3 @@ def citizen_consent(world, gate):
 @pytest.fixture
 def now():
     return timezone.now()
-
-
-@pytest.fixture
-def eager():
-    """Celery tasks run in-process when enqueued (pair with on-commit callbacks executed)."""
-    from config.celery_app import app
-
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False

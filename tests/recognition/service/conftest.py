@@ -1,0 +1,85 @@
+"""An active Acme gate with a device key, consented subjects, and photo bytes."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from governance.services.consent import consent_give
+from recognition.gallery import gallery_forget
+from recognition.services.apikeys import api_key_create
+from tests.factories import ActiveDeploymentFactory, DeploymentNoticeFactory
+
+CLICK = {"time": "2026-03-01T10:00:00+00:00", "ip": "203.0.113.7", "user_agent": "pytest"}
+OBAMA = "people/obama/obama_1.jpg"
+OBAMA_2 = "people/obama/obama_2.jpg"
+BIDEN = "people/biden/biden_1.jpg"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_galleries():
+    # Galleries are per process and keyed by deployment id, which test databases reuse.
+    gallery_forget()
+    yield
+    gallery_forget()
+
+
+def make_gate(organisation, **kwargs):
+    deployment = ActiveDeploymentFactory(organisation=organisation, **kwargs)
+    DeploymentNoticeFactory(deployment=deployment, version=1)
+    return deployment
+
+
+@pytest.fixture
+def gate(world):
+    return make_gate(world.acme, name="Block A gate", purposes=["access_control", "attendance"])
+
+
+@pytest.fixture
+def consent(world):
+    """consent(deployment, subject_ref, purposes=("access_control",)) as Acme's admin records."""
+
+    def give(deployment, subject_ref, purposes=("access_control",)):
+        return consent_give(deployment=deployment, actor=world.acme_admin,
+                            subject_ref=subject_ref, purposes=list(purposes),
+                            method="in_app_explicit", evidence=dict(CLICK))
+
+    return give
+
+
+@pytest.fixture
+def device(world, gate):
+    """`device(deployment=gate)` → an API client holding a fresh key of that deployment."""
+
+    def make(deployment=None):
+        deployment = deployment or gate
+        admin = world.acme_admin if deployment.organisation == world.acme else world.other_admin
+        _, raw = api_key_create(deployment=deployment, name="camera", actor=admin)
+        client = APIClient()
+        client.credentials(HTTP_X_API_KEY=raw)
+        client.raw_key = raw
+        return client
+
+    return make
+
+
+@pytest.fixture
+def upload(read_face):
+    """upload(relative path) → an in-memory file with the photo's bytes, as a device sends."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    def make(relative: str, name: str | None = None, content: bytes | None = None):
+        data = read_face(relative) if content is None else content
+        return SimpleUploadedFile(name or relative.rsplit("/", 1)[-1], data,
+                                  content_type="image/jpeg")
+
+    return make
+
+
+@pytest.fixture
+def enroll(device, upload):
+    def call(client, subject_ref, photo=OBAMA, purpose="access_control", **extra):
+        return client.post("/api/v1/recognition/enroll/",
+                           {"subject_ref": subject_ref, "purpose": purpose,
+                            "image": upload(photo), **extra}, format="multipart")
+
+    return call
+

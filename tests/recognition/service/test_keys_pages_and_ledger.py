@@ -1,0 +1,119 @@
+"""API keys by persona, the recognition pages by persona, and the events' hash chain."""
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.urls import reverse
+
+from governance.models import SubjectLink
+from recognition.models import ApiKey, RecognitionEvent
+from tests.recognition.service.conftest import OBAMA
+
+PERSONAS = ["anonymous", "citizen", "acme_admin", "acme_operator", "other_admin", "inspector",
+            "auditor"]
+
+
+def user_for(world, persona):
+    return None if persona == "anonymous" else getattr(world, persona)
+
+
+KEY_CREATE = {"anonymous": 401, "citizen": 404, "acme_admin": 201, "acme_operator": 403,
+              "other_admin": 404, "inspector": 403, "auditor": 403}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_only_the_operators_admin_creates_keys_and_the_key_is_shown_once(world, gate, api_as,
+                                                                         persona):
+    response = api_as(user_for(world, persona)).post(
+        f"/api/v1/deployments/{gate.id}/api-keys/", {"name": "Gate camera"}, format="json")
+    assert response.status_code == KEY_CREATE[persona], response.json()
+    if response.status_code == 201:
+        key = response.json()["key"]
+        stored = ApiKey.objects.get()
+        assert key.startswith(stored.prefix) and key not in stored.key_hash
+        listed = api_as(world.acme_admin).get(f"/api/v1/deployments/{gate.id}/api-keys/")
+        assert "key" not in listed.json()[0]
+    else:
+        assert not ApiKey.objects.exists()
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_only_the_operators_admin_revokes_a_key(world, gate, device, api_as, persona):
+    device()
+    api_key = ApiKey.objects.get()
+    response = api_as(user_for(world, persona)).post(f"/api/v1/api-keys/{api_key.id}/revoke/")
+    expected = {"anonymous": 401, "acme_admin": 200}.get(persona, 404)
+    assert response.status_code == expected
+    api_key.refresh_from_db()
+    assert (api_key.revoked_at is not None) == (expected == 200)
+
+
+PAGES = {
+    "recognition-activity": {"anonymous": 302, "citizen": 403, "acme_admin": 200,
+                             "acme_operator": 200, "other_admin": 200, "inspector": 403,
+                             "auditor": 403},
+    "recognition-try": {"anonymous": 302, "citizen": 403, "acme_admin": 200,
+                        "acme_operator": 200, "other_admin": 200, "inspector": 403,
+                        "auditor": 403},
+    "recognition-my-events": {"anonymous": 302, "citizen": 200, "acme_admin": 403,
+                              "acme_operator": 403, "other_admin": 403, "inspector": 403,
+                              "auditor": 403},
+}
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_recognition_pages_open_for_their_personas(world, client, page, persona):
+    user = user_for(world, persona)
+    if user:
+        client.force_login(user)
+    assert client.get(reverse(page)).status_code == PAGES[page][persona]
+
+
+def test_another_enterprise_sees_none_of_acmes_events(world, gate, consent, device, enroll,
+                                                      client):
+    consent(gate, "resident-1")
+    enroll(device(), "resident-1", photo=OBAMA)
+    client.force_login(world.other_admin)
+    page = client.get(reverse("recognition-activity")).content.decode()
+    assert "resident-1" not in page
+    assert client.get(reverse("recognition-deployment", args=[gate.id])).status_code == 404
+
+
+def test_the_activity_page_shows_events_and_a_daily_chart(world, gate, consent, device, enroll,
+                                                          client):
+    consent(gate, "resident-1")
+    enroll(device(), "resident-1", photo=OBAMA)
+    client.force_login(world.acme_admin)
+    page = client.get(reverse("recognition-activity")).content.decode()
+    assert "resident-1" in page and 'class="bar-chart"' in page
+    refused = client.get(reverse("recognition-activity") + "?outcome=refused").content.decode()
+    assert "resident-1" not in refused
+
+
+def test_a_citizen_sees_who_recognised_them(world, gate, consent, device, enroll, client):
+    consent(gate, "resident-1")
+    enroll(device(), "resident-1", photo=OBAMA)
+    SubjectLink.objects.create(citizen=world.citizen, deployment=gate, subject_ref="resident-1",
+                               via="portal")
+    client.force_login(world.citizen)
+    page = client.get(reverse("recognition-my-events")).content.decode()
+    assert "Block A gate" in page and "Enrolment" in page
+    client.force_login(world.other_citizen)
+    assert "Block A gate" not in client.get(reverse("recognition-my-events")).content.decode()
+
+
+def test_tampering_with_a_recognition_event_is_named_by_verify_ledger(gate, consent, device,
+                                                                      enroll, capsys):
+    consent(gate, "resident-1")
+    enroll(device(), "resident-1", photo=OBAMA)
+    enroll(device(), "resident-1", photo=OBAMA)
+    call_command("verify_ledger")
+    first = RecognitionEvent.objects.order_by("sequence").first()
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE recognition_recognitionevent SET outcome = 'refused' "
+                       "WHERE id = %s", [first.id])
+    with pytest.raises(CommandError) as broken:
+        call_command("verify_ledger")
+    assert f"recognition event ledger, chain {gate.id}: entry #1 (id {first.id})" in str(
+        broken.value)
