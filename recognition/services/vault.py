@@ -5,7 +5,7 @@ it belongs to, so a sealed template copied into another row or deployment cannot
 """
 
 import base64
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -208,3 +208,74 @@ def subject_shred(*, deployment_id: int, subject_ref: str) -> ShredReport:
     gallery_version_bump(deployment_id=deployment_id)
     _report_stored_subjects(subject.deployment)
     return ShredReport(subject_found=True, templates=templates, images=images, key_id=key_id)
+
+
+@dataclass(frozen=True)
+class RotationReport:
+    deployment_id: int
+    key_version: int
+    transform_version: int
+    subjects: int
+    templates: int
+
+
+@transaction.atomic
+def deployment_vault_rotate(*, deployment: Deployment, rotate_key: bool = True,
+                            rotate_transform: bool = False,
+                            progress: Callable[[int], None] | None = None) -> RotationReport:
+    """Re-wrap every subject key under a new deployment key and/or re-issue every template
+    under a new secret transform (ISO/IEC 24745 renewability: a leaked gallery is revoked by
+    issuing new templates that do not match the old ones). One transaction per deployment,
+    holding the key row's lock, so no enrolment interleaves with a half-rotated vault."""
+    row = DeploymentKey.objects.select_for_update().get(deployment=deployment)
+    old = deployment_secrets(row)
+    new_key = generate_key() if rotate_key else old.key
+    new_transform_secret = generate_key() if rotate_transform else None
+    key_version = row.key_version + (1 if rotate_key else 0)
+    transform_version = row.transform_version + (1 if rotate_transform else 0)
+    new_transform = _transform(new_transform_secret) if new_transform_secret else old.transform
+    subjects = templates = 0
+    for subject in VaultSubject.objects.filter(deployment=deployment).select_for_update():
+        data_key = subject_data_key(subject, old)
+        if rotate_transform:
+            templates += _reissue_templates(subject, data_key, old.transform, new_transform,
+                                            transform_version)
+        if rotate_key:
+            subject.wrapped_data_key = wrap_key(kek=new_key, key=data_key,
+                                                aad=_subject_aad(subject))
+            subject.save(update_fields=["wrapped_data_key"])
+        subjects += 1
+        if progress:
+            progress(1)
+    if rotate_transform:
+        secret = new_transform_secret
+    else:
+        secret = open_sealed(key=old.key, sealed=bytes(row.sealed_transform_secret),
+                             aad=_aad("transform", deployment=deployment.id,
+                                      version=row.transform_version))
+    row.key_version, row.transform_version = key_version, transform_version
+    row.wrapped_key = wrap_key(kek=master_key(), key=new_key,
+                               aad=_aad("deployment-key", deployment=deployment.id,
+                                        version=key_version))
+    row.sealed_transform_secret = seal(key=new_key, plaintext=secret,
+                                       aad=_aad("transform", deployment=deployment.id,
+                                                version=transform_version))
+    row.rotated_at = timezone.now()
+    row.gallery_version += 1
+    row.save()
+    return RotationReport(deployment.id, key_version, transform_version, subjects, templates)
+
+
+def _reissue_templates(subject: VaultSubject, data_key: bytes, old: TemplateTransform,
+                       new: TemplateTransform, transform_version: int) -> int:
+    count = 0
+    for template in subject.templates.all():
+        stored = vector_from_bytes(open_sealed(key=data_key, sealed=bytes(template.sealed_vector),
+                                               aad=_template_aad(subject, template)))
+        reissued = new.apply(old.invert(stored))
+        template.sealed_vector = seal(key=data_key, plaintext=vector_to_bytes(reissued),
+                                      aad=_template_aad(subject, template))
+        template.transform_version = transform_version
+        template.save(update_fields=["sealed_vector", "transform_version"])
+        count += 1
+    return count

@@ -140,3 +140,11 @@ class TemplateTransform:
         if v.shape[-1] != TEMPLATE_DIM or v.ndim > 2:
             raise ValueError(f"expected (128,) or (N, 128), got {v.shape}")
         return v @ self._matrix.T
+
+    def invert(self, vector: np.ndarray) -> np.ndarray:
+        """Undo :meth:`apply` (an orthogonal matrix's inverse is its transpose): used only to
+        re-issue stored templates under a new secret."""
+        v = np.asarray(vector, dtype=np.float32)
+        if v.shape[-1] != TEMPLATE_DIM or v.ndim > 2:
+            raise ValueError(f"expected (128,) or (N, 128), got {v.shape}")
+        return v @ self._matrix
