@@ -127,7 +127,7 @@ class Migration(migrations.Migration):
                 ('sealed_vector', models.BinaryField()),
                 ('transform_version', models.PositiveIntegerField()),
                 ('engine_version', models.CharField(max_length=40)),
-                ('model_version', models.CharField(max_length=120)),
+                ('model_version', models.CharField(max_length=255)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('delete_after', models.DateTimeField(blank=True, db_index=True, null=True)),
                 ('subject', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='templates', to='recognition.vaultsubject')),

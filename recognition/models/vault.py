@@ -66,7 +66,7 @@ class Template(models.Model):
     sealed_vector = models.BinaryField()
     transform_version = models.PositiveIntegerField()
     engine_version = models.CharField(max_length=40)
-    model_version = models.CharField(max_length=120)
+    model_version = models.CharField(max_length=255)
     created_at = models.DateTimeField(auto_now_add=True)
     delete_after = models.DateTimeField(null=True, blank=True, db_index=True)
 
