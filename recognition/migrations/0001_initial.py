@@ -82,7 +82,7 @@ class Migration(migrations.Migration):
                 ('faces', models.PositiveSmallIntegerField(default=0)),
                 ('distance', models.FloatField(blank=True, null=True)),
                 ('threshold', models.FloatField(blank=True, null=True)),
-                ('liveness', models.CharField(blank=True, max_length=40)),
+                ('liveness', models.CharField(blank=True, max_length=64)),
                 ('api_key', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='events', to='recognition.apikey')),
                 ('deployment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='recognition_events', to='governance.deployment')),
             ],

@@ -43,7 +43,7 @@ class RecognitionEvent(ChainedEntry):
     threshold = models.FloatField(null=True, blank=True)
     api_key = models.ForeignKey(ApiKey, on_delete=models.SET_NULL, null=True, blank=True,
                                 related_name="events")
-    liveness = models.CharField(max_length=40, blank=True)
+    liveness = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["deployment_id", "sequence"]
