@@ -9,12 +9,14 @@ class RecognitionConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from governance.demo import register_seeder
         from governance.ledger import register_ledger
         from governance.navigation import nav_add
         from governance.permissions import Persona
         from governance.purge import register_purge_handler
         from governance.records import register_records_provider
         from recognition import permissions  # noqa: F401  (registers permission rules)
+        from recognition.demo import seed_recognition_demo
         from recognition.models import RecognitionEvent
         from recognition.selectors import event_rows_for_subject
         from recognition.services.events import RECOGNITION_LEDGER
@@ -23,6 +25,7 @@ class RecognitionConfig(AppConfig):
         register_purge_handler(purge_handler)
         register_ledger(RECOGNITION_LEDGER, RecognitionEvent)
         register_records_provider("recognition_events", event_rows_for_subject)
+        register_seeder(60, seed_recognition_demo)
         nav_add(Persona.ENTERPRISE, "Recognition", "recognition-activity", 40)
         nav_add(Persona.ENTERPRISE, "Try it", "recognition-try", 45)
         nav_add(Persona.CITIZEN, "Who recognised me", "recognition-my-events", 30)

@@ -162,6 +162,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The root of all encryption (template vault). Each environment module decides where it comes from.
 FACEGOV_MASTER_KEY = env_str("FACEGOV_MASTER_KEY")
 FACEGOV_DEMO_PASSWORD = env_str("FACEGOV_DEMO_PASSWORD", "facegov-demo")
+# The demo enrols alice with the shared photos (~13 s of face encoding on the first run).
+FACEGOV_DEMO_ENROL_FACES = env_bool("FACEGOV_DEMO_ENROL_FACES", True)
 FACEGOV_FACES_DIR = env_str("FACEGOV_FACES_DIR", str(BASE_DIR.parent / "shared" / "faces"))
 
 LOGGING = {

@@ -18,3 +18,5 @@ STORAGES = {
 # (tests/workers.py) opens the same test database as the test itself.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-facegov.sqlite3")}  # noqa: F405
+# Tests that want the demo's real enrolment turn this on themselves (it costs ~13 s).
+FACEGOV_DEMO_ENROL_FACES = False
