@@ -183,6 +183,9 @@ def recognition_identify(*, caller: Caller, purpose: str, image: bytes,
                                  top_k=min(max(top_k, 1), MAX_TOP_K))
         matched.extend(ref for ref, _ in candidates[:1])
         results.append(FaceResult(box=tuple(face.box), candidates=candidates))
+    if matched:  # a match is an interaction: the retention clock of those people restarts
+        VaultSubject.objects.filter(deployment=deployment, subject_ref__in=matched).update(
+            last_interaction_at=timezone.now())
     best = [c[0][1] for c in (r.candidates for r in results) if c]
     event = event_record(deployment=deployment, operation=op,
                          outcome=Outcome.MATCH if matched else Outcome.NO_MATCH,

@@ -65,6 +65,8 @@ def test_identify_finds_both_people_in_a_group_photo(enrolled, upload):
     assert best == ["resident-1", "resident-2"]
     event = RecognitionEvent.objects.get(id=response.json()["event_id"])
     assert sorted(event.matched_refs) == ["resident-1", "resident-2"]
+    touched = VaultSubject.objects.values_list("last_interaction_at", flat=True)
+    assert all(moment >= event.recorded_at for moment in touched)
 
 
 def test_identify_says_unknown_when_nobody_is_within_the_threshold(enrolled, upload):
