@@ -23,7 +23,9 @@ def with_purposes(*codes):
 def fields(**values):
     def apply(d):
         for name, value in values.items():
-            setattr(d, name, value)
+            # A callable is evaluated when the step runs, not when the table is built:
+            # times relative to "now" must not drift while a long suite runs.
+            setattr(d, name, value() if callable(value) else value)
         d.save()
     return apply
 
@@ -59,8 +61,8 @@ CASES = {
     "non_face_alternative": (fields(non_face_alternative="Ask the guard to open the gate."),
                              fields(non_face_alternative="  ")),
     "impact_assessment_current": (
-        fields(material_change_at=timezone.now() - dt.timedelta(days=1)),
-        fields(material_change_at=timezone.now() + dt.timedelta(minutes=1))),
+        fields(material_change_at=lambda: timezone.now() - dt.timedelta(days=1)),
+        fields(material_change_at=lambda: timezone.now() + dt.timedelta(minutes=1))),
     "central_storage_separate_consent": (
         fields(storage="central", central_storage_separate_consent=True),
         fields(storage="central", central_storage_separate_consent=False)),
