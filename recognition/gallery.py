@@ -35,6 +35,11 @@ def gallery_for(*, deployment_id: int) -> tuple[GalleryIndex, DeploymentSecrets 
             and loaded.transform_version == row.transform_version:
         return loaded.index, secrets
     with _lock:
+        # Another request may have reloaded while this one waited for the lock.
+        loaded = _galleries.get(deployment_id)
+        if loaded and loaded.version == row.gallery_version \
+                and loaded.transform_version == row.transform_version:
+            return loaded.index, secrets
         index = _load(deployment_id=deployment_id, secrets=secrets)
         _galleries[deployment_id] = LoadedGallery(row.gallery_version, row.transform_version,
                                                   index)

@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
@@ -14,6 +15,7 @@ from governance.permissions import require
 from recognition.models import ApiKey
 
 KEY_PREFIX = "fgk_"
+LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 def _hash(raw_key: str) -> str:
@@ -48,6 +50,10 @@ def api_key_lookup(*, raw_key: str) -> ApiKey | None:
     The caller refuses a revoked key — and records that refusal as the deployment's event."""
     api_key = (ApiKey.objects.select_related("deployment", "deployment__organisation")
                .filter(key_hash=_hash(raw_key)).first())
-    if api_key is not None and api_key.revoked_at is None:
-        ApiKey.objects.filter(id=api_key.id).update(last_used_at=timezone.now())
+    now = timezone.now()
+    stale = api_key is not None and (api_key.last_used_at is None
+                                     or now - api_key.last_used_at > LAST_USED_RESOLUTION)
+    if stale and api_key.revoked_at is None:
+        # "Last used" to the minute is what operators need; a write per request is not.
+        ApiKey.objects.filter(id=api_key.id).update(last_used_at=now)
     return api_key

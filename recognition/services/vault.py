@@ -91,13 +91,19 @@ def deployment_secrets(row: DeploymentKey) -> DeploymentSecrets:
 
 
 def _subject_aad(subject: VaultSubject) -> bytes:
-    return _aad("subject-key", deployment=subject.deployment_id, subject=subject.subject_ref,
-                key=subject.key_id)
+    return _subject_aad_of(subject.deployment_id, subject.subject_ref, subject.key_id)
+
+
+def _subject_aad_of(deployment_id: int, subject_ref: str, key_id: object) -> bytes:
+    return _aad("subject-key", deployment=deployment_id, subject=subject_ref, key=key_id)
 
 
 def _template_aad(subject: VaultSubject, template: Template) -> bytes:
-    return _aad("template", deployment=subject.deployment_id, subject=subject.subject_ref,
-                template=template.nonce_id)
+    return _template_aad_of(subject.deployment_id, subject.subject_ref, template.nonce_id)
+
+
+def _template_aad_of(deployment_id: int, subject_ref: str, nonce_id: object) -> bytes:
+    return _aad("template", deployment=deployment_id, subject=subject_ref, template=nonce_id)
 
 
 def _image_aad(subject: VaultSubject, image: FaceImage) -> bytes:
@@ -168,18 +174,25 @@ def subject_vectors(*, subject: VaultSubject, secrets: DeploymentSecrets) -> np.
 def gallery_rows(*, deployment_id: int, secrets: DeploymentSecrets,
                  batch_size: int = 2000) -> Iterator[tuple[int, np.ndarray]]:
     """(subject id, stored vector) for every template of the deployment, decrypted in batches
-    so a large gallery streams into a preallocated matrix without a second copy."""
-    keys: dict[int, bytes] = {}
-    templates = (Template.objects.filter(subject__deployment_id=deployment_id)
-                 .select_related("subject").order_by("subject_id", "id"))
-    for template in templates.iterator(chunk_size=batch_size):
-        subject = template.subject
-        if subject.id not in keys:
-            keys.clear()  # templates arrive grouped by subject: one key alive at a time
-            keys[subject.id] = subject_data_key(subject, secrets)
-        plain = open_sealed(key=keys[subject.id], sealed=bytes(template.sealed_vector),
-                            aad=_template_aad(subject, template))
-        yield subject.id, vector_from_bytes(plain)
+    so a large gallery streams into a preallocated matrix without a second copy.
+
+    Plain column tuples, not model instances: building two model objects per row (and parsing
+    their unused timestamps) was 60% of a 100,000-template cold load (benchmarks/
+    vault_gallery_load.py)."""
+    rows = (Template.objects.filter(subject__deployment_id=deployment_id)
+            .order_by("subject_id", "id")
+            .values_list("subject_id", "subject__subject_ref", "subject__key_id",
+                         "subject__wrapped_data_key", "nonce_id", "sealed_vector"))
+    current_subject, data_key = None, b""
+    for subject_id, subject_ref, key_id, wrapped, nonce_id, sealed in rows.iterator(
+            chunk_size=batch_size):
+        if subject_id != current_subject:  # rows arrive grouped by subject: one key at a time
+            data_key = unwrap_key(kek=secrets.key, wrapped=bytes(wrapped),
+                                  aad=_subject_aad_of(deployment_id, subject_ref, key_id))
+            current_subject = subject_id
+        plain = open_sealed(key=data_key, sealed=bytes(sealed),
+                            aad=_template_aad_of(deployment_id, subject_ref, nonce_id))
+        yield subject_id, vector_from_bytes(plain)
 
 
 @dataclass(frozen=True)
