@@ -18,6 +18,7 @@ from governance.permissions import (
     memberships,
     personas_of,
 )
+from governance.selectors.dashboards import enterprise_tiles, regulator_tiles
 
 
 def persona_required(persona: str) -> Callable:
@@ -51,7 +52,8 @@ def home_public(request: HttpRequest) -> HttpResponse:
 @persona_required(Persona.ENTERPRISE)
 def enterprise_home(request: HttpRequest) -> HttpResponse:
     rows = memberships(request.user, kind=OrganisationKind.ENTERPRISE)
-    return render(request, "governance/enterprise_home.html", {"memberships": rows})
+    return render(request, "governance/enterprise_home.html",
+                  {"memberships": rows, "tiles": enterprise_tiles(user=request.user)})
 
 
 @persona_required(Persona.REGULATOR)
@@ -59,6 +61,7 @@ def regulator_home(request: HttpRequest) -> HttpResponse:
     context = {
         "memberships": memberships(request.user, kind=OrganisationKind.REGULATOR),
         "enterprises": enterprises_covered_by(request.user),
+        "tiles": regulator_tiles(user=request.user),
     }
     return render(request, "governance/regulator_home.html", context)
 
