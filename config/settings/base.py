@@ -154,7 +154,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 # The beat schedule is code, reviewed in git; apps add their entries in config/beat.py.
-from config.beat import CELERY_BEAT_SCHEDULE  # noqa: E402,F401
+from config.beat import CELERY_BEAT_SCHEDULE, RETENTION_SWEEP_SECONDS  # noqa: E402,F401
 
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -179,3 +179,7 @@ LOGGING = {
 FACEGOV_HOLIDAY_COUNTRY = env_str("FACEGOV_HOLIDAY_COUNTRY", "CN")
 FACEGOV_REQUEST_DEADLINE_DAYS = env_int("FACEGOV_REQUEST_DEADLINE_DAYS", 15)
 FACEGOV_REQUEST_EXTENSION_DAYS = env_int("FACEGOV_REQUEST_EXTENSION_DAYS", 30)
+
+# --- Retention (governance/services/retention.py) --------------------------------------------
+# Items destroyed and certified per transaction (one deletion certificate per batch).
+FACEGOV_RETENTION_BATCH_SIZE = env_int("FACEGOV_RETENTION_BATCH_SIZE", 5000)
