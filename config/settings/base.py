@@ -183,3 +183,5 @@ FACEGOV_REQUEST_EXTENSION_DAYS = env_int("FACEGOV_REQUEST_EXTENSION_DAYS", 30)
 # --- Retention (governance/services/retention.py) --------------------------------------------
 # Items destroyed and certified per transaction (one deletion certificate per batch).
 FACEGOV_RETENTION_BATCH_SIZE = env_int("FACEGOV_RETENTION_BATCH_SIZE", 5000)
+# /metrics (Prometheus): open when empty, else scrapers send `Authorization: Bearer <token>`.
+FACEGOV_METRICS_TOKEN = env_str("FACEGOV_METRICS_TOKEN")

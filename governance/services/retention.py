@@ -305,18 +305,23 @@ def _deferral_upsert(*, hold: LegalHold, category: str, items: int, now: dt.date
     row.save(update_fields=["items", "last_deferred_at", "sweeps"])
 
 
-def overdue_count(*, now: dt.datetime | None = None,
-                  deployment_ids: Iterable[int] | None = None) -> int:
-    """Items past delete_after that no hold covers: 0 after a sweep."""
+def overdue_by_category(*, now: dt.datetime | None = None,
+                        deployment_ids: Iterable[int] | None = None) -> dict[str, int]:
+    """Items past delete_after that no hold covers, per category: all 0 after a sweep."""
     now = now or timezone.now()
     holds = active_holds(now=now)
-    total = 0
+    counts = {}
     for source in retention_sources():
         due = due_unheld(source, now=now, holds=holds)
         if deployment_ids is not None:
             due = due.filter(**{f"{source.deployment_field}__in": list(deployment_ids)})
-        total += due.count()
-    return total
+        counts[source.category] = due.count()
+    return counts
+
+
+def overdue_count(*, now: dt.datetime | None = None,
+                  deployment_ids: Iterable[int] | None = None) -> int:
+    return sum(overdue_by_category(now=now, deployment_ids=deployment_ids).values())
 
 
 # --- what changes delete_after ---------------------------------------------------------------
