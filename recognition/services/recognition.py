@@ -76,7 +76,7 @@ def _liveness(caller: Caller, operation: str, challenge_id: str, vector: np.ndar
         raise  # unreachable: _refuse raises; keeps type checkers and readers certain
 
 
-def _touch(deployment: Deployment, subjects) -> None:  # type: ignore[no-untyped-def]
+def subjects_touch(deployment: Deployment, subjects) -> None:  # type: ignore[no-untyped-def]
     """An interaction restarts the people's retention clock: their delete_after moves."""
     with transaction.atomic():
         subjects.update(last_interaction_at=timezone.now())
@@ -150,7 +150,7 @@ def recognition_verify(*, caller: Caller, subject_ref: str, purpose: str, image:
     stored = subject_vectors(subject=subject, secrets=secrets)
     distance = float(min(compare(row, secrets.transform.apply(probe.vector)) for row in stored))
     match = distance <= deployment.threshold
-    _touch(deployment, VaultSubject.objects.filter(id=subject.id))
+    subjects_touch(deployment, VaultSubject.objects.filter(id=subject.id))
     event = event_record(deployment=deployment, operation=op,
                          outcome=Outcome.MATCH if match else Outcome.NO_MATCH, purpose=purpose,
                          subject_ref=subject_ref, faces=1, distance=distance,
@@ -191,7 +191,7 @@ def recognition_identify(*, caller: Caller, purpose: str, image: bytes,
         matched.extend(ref for ref, _ in candidates[:1])
         results.append(FaceResult(box=tuple(face.box), candidates=candidates))
     if matched:  # a match is an interaction: the retention clock of those people restarts
-        _touch(deployment, VaultSubject.objects.filter(deployment=deployment,
+        subjects_touch(deployment, VaultSubject.objects.filter(deployment=deployment,
                                                        subject_ref__in=matched))
     best = [c[0][1] for c in (r.candidates for r in results) if c]
     event = event_record(deployment=deployment, operation=op,
