@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import Exists, Max, Min, OuterRef, Q, QuerySet
+from django.db.models import Max, Min, Q, QuerySet
 from django.utils import timezone
 
 from governance.ledger import chain_prune
@@ -92,30 +92,45 @@ def _reschedule(model: type[Template] | type[FaceImage], category: str):  # noqa
 # --- destroying templates and images ---------------------------------------------------------
 
 
+def _ids_clause(column: str, ids: list[int]) -> tuple[str, list]:
+    """`column` is one of `ids`: one array parameter on PostgreSQL (thousands of separate
+    placeholders cost more to send than the delete itself), placeholders elsewhere."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [ids]
+    return f"{column} IN ({', '.join(['%s'] * len(ids))})", list(ids)
+
+
 def _delete_returning(table: str, ids: list[int]) -> list[tuple[int, str, int]]:
     """DELETE … RETURNING: exactly the rows this transaction removed (id, nonce, subject)."""
     if not ids:
         return []
-    placeholders = ", ".join(["%s"] * len(ids))
+    clause, params = _ids_clause("id", ids)
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table} WHERE id IN ({placeholders}) "  # noqa: S608
-                       "RETURNING id, nonce_id, subject_id", ids)
+        cursor.execute(f"DELETE FROM {table} WHERE {clause} "  # noqa: S608
+                       "RETURNING id, nonce_id, subject_id", params)
         return [(row[0], str(uuid.UUID(str(row[1]))), row[2]) for row in cursor.fetchall()]
 
 
 def _shred_empty_subjects(subject_ids: Iterable[int]) -> list[str]:
-    """Crypto-shred every subject left with no template and no image; their key ids."""
-    empty = (VaultSubject.objects.filter(id__in=set(subject_ids))
-             .exclude(Exists(Template.objects.filter(subject=OuterRef("pk"))))
-             .exclude(Exists(FaceImage.objects.filter(subject=OuterRef("pk")))))
-    found = list(empty.values_list("id", "key_id"))
-    if not found:
+    """Crypto-shred every subject left with no template and no image: overwrite its wrapped
+    data key, then delete the row. Returns the shredded key ids."""
+    ids = sorted(set(subject_ids))
+    if not ids:
         return []
-    ids = [pk for pk, _ in found]
-    # Overwrite the wrapped key before the row goes (no stale page can unwrap it).
-    VaultSubject.objects.filter(id__in=ids).update(wrapped_data_key=b"")
-    VaultSubject.objects.filter(id__in=ids).delete()
-    return [str(key_id) for _, key_id in found]
+    subjects, templates, images = (VaultSubject._meta.db_table, Template._meta.db_table,
+                                   FaceImage._meta.db_table)
+    clause, params = _ids_clause(f"{subjects}.id", ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {subjects} SET wrapped_data_key = %s WHERE {clause} "  # noqa: S608
+            f"AND NOT EXISTS (SELECT 1 FROM {templates} t WHERE t.subject_id = {subjects}.id) "
+            f"AND NOT EXISTS (SELECT 1 FROM {images} i WHERE i.subject_id = {subjects}.id) "
+            "RETURNING id, key_id", [b"", *params])
+        shredded = cursor.fetchall()
+        if shredded:
+            clause, params = _ids_clause("id", [row[0] for row in shredded])
+            cursor.execute(f"DELETE FROM {subjects} WHERE {clause}", params)  # noqa: S608
+    return [str(uuid.UUID(str(key_id))) for _, key_id in shredded]
 
 
 def _destroy(model: type[Template] | type[FaceImage]):  # noqa: ANN202

@@ -24,7 +24,7 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -134,8 +134,7 @@ def deletion_certificate_issue(*, deployment: Deployment, source: RetentionSourc
         identifier_hashes=[hasher(f"{source.category}|{i}") for i in destroyed.identifiers],
         subject_hashes=subjects, keys_shredded=sorted(destroyed.keys_shredded),
         ledger_checkpoint=destroyed.ledger_checkpoint, recorded_at=now))
-    DeletionCertificateSubject.objects.bulk_create(
-        DeletionCertificateSubject(certificate=certificate, subject_hash=h) for h in subjects)
+    _index_subjects(certificate, subjects)
     if destroyed.ledger_checkpoint:
         checkpoint = destroyed.ledger_checkpoint
         LedgerCheckpoint.objects.update_or_create(
@@ -143,6 +142,20 @@ def deletion_certificate_issue(*, deployment: Deployment, source: RetentionSourc
             defaults={"sequence": checkpoint["sequence"], "entry_hash": checkpoint["entry_hash"],
                       "certificate": certificate, "pruned_at": now})
     return certificate
+
+
+def _index_subjects(certificate: DeletionCertificate, hashes: list[str]) -> None:
+    if not hashes:
+        return
+    if connection.vendor == "postgresql":  # one array parameter, not thousands of rows' worth
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {DeletionCertificateSubject._meta.db_table} "  # noqa: S608
+                "(certificate_id, subject_hash) SELECT %s, unnest(%s::varchar[])",
+                [certificate.id, hashes])
+        return
+    DeletionCertificateSubject.objects.bulk_create(
+        DeletionCertificateSubject(certificate=certificate, subject_hash=h) for h in hashes)
 
 
 # --- destroying ------------------------------------------------------------------------------
