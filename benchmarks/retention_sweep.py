@@ -11,7 +11,8 @@ DELETE … RETURNING, empty subjects crypto-shredded, one chained certificate pe
 keyed hashes of every identifier). Target: sweep ≤ 3 × baseline, and under 60 s.
 
 Run: python benchmarks/retention_sweep.py
-     (DATABASE_URL defaults to postgres://postgres@127.0.0.1:5432/facegov_bench_retention; the benchmark
+     (DATABASE_URL defaults to postgres://postgres@127.0.0.1:5432/facegov_bench_retention;
+     the benchmark
      creates and drops its own test_… database there.)
 """
 

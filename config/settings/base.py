@@ -164,6 +164,8 @@ FACEGOV_MASTER_KEY = env_str("FACEGOV_MASTER_KEY")
 FACEGOV_DEMO_PASSWORD = env_str("FACEGOV_DEMO_PASSWORD", "facegov-demo")
 # The demo enrols alice with the shared photos (~13 s of face encoding on the first run).
 FACEGOV_DEMO_ENROL_FACES = env_bool("FACEGOV_DEMO_ENROL_FACES", True)
+# The demo visitor pass's template expires this many minutes after `seed_demo` (0: no such demo).
+FACEGOV_DEMO_EXPIRY_MINUTES = env_int("FACEGOV_DEMO_EXPIRY_MINUTES", 3)
 FACEGOV_FACES_DIR = env_str("FACEGOV_FACES_DIR", str(BASE_DIR.parent / "shared" / "faces"))
 
 LOGGING = {

@@ -155,8 +155,9 @@ def due(*, deployment: Deployment, category: str,
 
 
 def describe_rule(rule: EffectiveRule) -> str:
-    amount = (f"{rule.period.days} days" if rule.period.days
-              else f"{int(rule.period.total_seconds() // 60)} minutes")
+    count, unit = ((rule.period.days, "day") if rule.period.days
+                   else (int(rule.period.total_seconds() // 60), "minute"))
+    amount = f"{count} {unit}{'' if count == 1 else 's'}"
     return f"{amount} after {RetentionTrigger(rule.trigger).label.removeprefix('after ')}"
 
 
