@@ -12,8 +12,7 @@ keyed hashes of every identifier). Target: sweep ≤ 3 × baseline, and under 60
 
 Run: python benchmarks/retention_sweep.py
      (DATABASE_URL defaults to postgres://postgres@127.0.0.1:5432/facegov_bench_retention;
-     the benchmark
-     creates and drops its own test_… database there.)
+     the benchmark creates and drops its own test_… database there.)
 """
 
 from __future__ import annotations
