@@ -5,6 +5,12 @@ Later work (retention sweeps, deadline checks) adds its entries here.
 
 from celery.schedules import crontab
 
+from config.settings.env import env_int
+
+# How often the retention sweep runs (seconds). Deletion is due to the minute, so a few
+# minutes at most; `make run` uses one minute so the demo's expiry shows quickly.
+RETENTION_SWEEP_SECONDS = env_int("FACEGOV_RETENTION_SWEEP_SECONDS", 180)
+
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Consent and rights (governance): each sweep is idempotent and batched.
     "subject-purge-sweep": {"task": "governance.subject_purge_sweep_task",
@@ -13,6 +19,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
                              "schedule": 900.0},
     "rights-request-overdue-sweep": {"task": "governance.rights_request_overdue_sweep_task",
                                      "schedule": 900.0},
+    # Retention (governance): destroy what is overdue and unheld, with certificates.
+    "retention-sweep": {"task": "governance.retention_sweep_task",
+                        "schedule": float(RETENTION_SWEEP_SECONDS)},
     "rights-export-erase": {"task": "governance.rights_export_erase_task",
                             "schedule": crontab(minute=17)},
 }

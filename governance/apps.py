@@ -23,6 +23,17 @@ class GovernanceConfig(AppConfig):
                         Persona.REGULATOR, Persona.INDUSTRY_BODY):
             nav_add(persona, "Public register", "register", 90)
         register_demo()
+        from governance.ledger import register_ledger
+        from governance.models import DeletionCertificate
+        from governance.records import register_records_provider
+        from governance.selectors.retention import certificate_rows_for_subject
+        from governance.services.retention import DELETION_CERTIFICATE_LEDGER
+
+        register_ledger(DELETION_CERTIFICATE_LEDGER, DeletionCertificate)
+        register_records_provider("deletion_certificates", certificate_rows_for_subject)
+        nav_add(Persona.ENTERPRISE, "Retention", "retention-dashboard", 50)
+        nav_add(Persona.REGULATOR, "Retention & holds", "retention-dashboard", 30)
+        nav_add(Persona.CITIZEN, "Deletion certificates", "citizen-certificates", 40)
         from governance.consent_setup import register_consent
 
         register_consent()

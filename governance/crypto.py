@@ -8,6 +8,7 @@ import base64
 import hashlib
 import hmac
 import os
+from collections.abc import Callable
 from enum import StrEnum
 
 from cryptography.hazmat.primitives import hashes
@@ -23,6 +24,7 @@ class KeyPurpose(StrEnum):
     CONTACT_HASH = "facegov/governance/contact-hash/v1"
     CONTACT_PROOF_CODE = "facegov/governance/contact-proof-code/v1"
     RIGHTS_EXPORT = "facegov/governance/rights-export/v1"
+    DELETION_CERTIFICATE = "facegov/governance/deletion-certificate/v1"
 
 
 def _master_key() -> bytes:
@@ -41,6 +43,16 @@ def derive_key(purpose: str) -> bytes:
 def keyed_hash(purpose: str, value: str) -> str:
     """HMAC-SHA256 (hex): comparable, but useless to whoever reads the database alone."""
     return hmac.new(derive_key(purpose), value.encode(), hashlib.sha256).hexdigest()
+
+
+def keyed_hasher(purpose: str) -> Callable[[str], str]:
+    """`keyed_hash` for many values: the key is derived once (HKDF per value would dominate)."""
+    key = derive_key(purpose)
+
+    def hash_one(value: str) -> str:
+        return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+
+    return hash_one
 
 
 def seal(purpose: str, plaintext: bytes, *, aad: bytes) -> bytes:

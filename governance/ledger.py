@@ -9,6 +9,11 @@ themselves the same way from their own apps.
 
 Limit: a chain cannot prove that its newest entries were not cut off; only that what remains
 is unaltered and contiguous from the first entry.
+
+Retention prunes a chain only from its oldest end, through `chain_prune`: the caller records a
+`LedgerCheckpoint` (the last removed entry's sequence and hash) beside a deletion certificate
+that carries the same values, in the same transaction. Verification then starts from the
+checkpoint, and a checkpoint that no chained certificate vouches for is itself a broken link.
 """
 
 import datetime as dt
@@ -105,9 +110,18 @@ class BrokenLink:
     reason: str
 
 
-def chain_verify(entries: Iterable[ChainedEntry]) -> BrokenLink | None:
+@dataclass(frozen=True)
+class ChainStart:
+    """Where verification begins: the genesis, or the checkpoint left by a sanctioned prune."""
+
+    sequence: int = 0
+    entry_hash: str = GENESIS_HASH
+
+
+def chain_verify(entries: Iterable[ChainedEntry],
+                 start: ChainStart = ChainStart()) -> BrokenLink | None:  # noqa: B008
     """The first entry (in sequence order) that breaks the chain, with why; None if intact."""
-    previous_hash, expected_sequence = GENESIS_HASH, 1
+    previous_hash, expected_sequence = start.entry_hash, start.sequence + 1
     for entry in entries:
         if entry.sequence != expected_sequence:
             return BrokenLink(entry, f"expected sequence {expected_sequence}: an entry is "
@@ -137,6 +151,23 @@ class Ledger:
         return qs.order_by("sequence").iterator(chunk_size=2000)
 
 
+def chain_prune(*, model: type[ChainedEntry], chain_key: Any, through_sequence: int
+                ) -> ChainStart:
+    """Remove a chain's entries 1..through_sequence (its oldest end) and return the new start.
+
+    The one sanctioned way to delete ledger entries: the caller holds the chain owner's lock
+    and records the returned start as a LedgerCheckpoint with its deletion certificate, in the
+    same transaction. Entries after `through_sequence` are untouched, so they still verify.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("chain_prune must run inside the transaction that locks the chain")
+    chain = model.objects.filter(**{model.chain_field: chain_key})
+    last = chain.filter(sequence=through_sequence).only("sequence", "entry_hash").get()
+    # QuerySet.delete bypasses ChainedEntry.delete (which refuses): this is the exception.
+    chain.filter(sequence__lte=through_sequence).delete()
+    return ChainStart(sequence=last.sequence, entry_hash=last.entry_hash)
+
+
 @dataclass(frozen=True)
 class ChainReport:
     ledger: str
@@ -159,8 +190,28 @@ def registered_ledgers() -> list[Ledger]:
     return sorted(_LEDGERS.values(), key=lambda ledger: ledger.name)
 
 
+def chain_start(ledger: str, chain_key: Any) -> ChainStart | BrokenLink:
+    """The checkpoint a prune left for this chain (genesis if none), or a BrokenLink when the
+    checkpoint is not the one its chained deletion certificate recorded."""
+    from governance.models import LedgerCheckpoint
+
+    checkpoint = (LedgerCheckpoint.objects.select_related("certificate")
+                  .filter(ledger=ledger, chain_key=str(chain_key)).first())
+    if checkpoint is None:
+        return ChainStart()
+    vouched = checkpoint.certificate.ledger_checkpoint
+    if vouched != {"ledger": ledger, "chain_key": str(chain_key),
+                   "sequence": checkpoint.sequence, "entry_hash": checkpoint.entry_hash}:
+        return BrokenLink(checkpoint.certificate, "the chain's checkpoint does not match the "
+                                                  "deletion certificate that recorded the prune")
+    return ChainStart(sequence=checkpoint.sequence, entry_hash=checkpoint.entry_hash)
+
+
 def ledgers_verify() -> Iterator[ChainReport]:
-    """One report per chain of every registered ledger."""
+    """One report per chain of every registered ledger, each from its checkpoint if pruned."""
     for ledger in registered_ledgers():
         for key in ledger.chain_keys():
-            yield ChainReport(ledger.name, key, chain_verify(ledger.entries(key)))
+            start = chain_start(ledger.name, key)
+            broken = start if isinstance(start, BrokenLink) else chain_verify(
+                ledger.entries(key), start)
+            yield ChainReport(ledger.name, key, broken)

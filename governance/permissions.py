@@ -274,3 +274,26 @@ def _rights_request_handle(user: Any, request: Any) -> bool:
 @rule("records.view_own")
 def _records_view_own(user: Any, _: Any) -> bool:
     return is_citizen(user)
+
+
+# --- retention: deletion certificates and legal holds ----------------------------------------
+# Certificates are seen by the operator's staff, regulators within their mandate, and the
+# citizen they are about (through the selector); holds are placed and read by regulators only.
+
+
+@rule("retention.view")
+def _retention_view(user: Any, deployment: Any) -> bool:
+    organisation = deployment.organisation
+    return (user.is_superuser or has_role(user, organisation, ENTERPRISE_STAFF)
+            or _regulator_sees(user, organisation))
+
+
+@rule("legal_hold.place")
+def _legal_hold_place(user: Any, deployment: Any) -> bool:
+    return regulates(user, deployment.organisation)
+
+
+@rule("legal_hold.list")
+def _legal_hold_list(user: Any, _: Any) -> bool:
+    return organisations_of(user, kind=OrganisationKind.REGULATOR,
+                            roles=REGULATOR_DECIDERS).exists()

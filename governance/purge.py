@@ -15,7 +15,7 @@ from functools import partial
 from django.db import transaction
 from django.utils import timezone
 
-from governance.models import Deployment, SubjectPurge
+from governance.models import DeletionTrigger, Deployment, SubjectPurge
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +32,14 @@ class PurgeReason:
     CONSENT_WITHDRAWN = "consent_withdrawn"
     CONSENT_EXPIRED = "consent_expired"
     DELETION_REQUEST = "deletion_request"
+
+
+# What a deletion certificate names as the trigger of each purge.
+ERASURE_TRIGGER = {
+    PurgeReason.CONSENT_WITHDRAWN: DeletionTrigger.CONSENT_WITHDRAWAL,
+    PurgeReason.CONSENT_EXPIRED: DeletionTrigger.CONSENT_WITHDRAWAL,
+    PurgeReason.DELETION_REQUEST: DeletionTrigger.DELETION_REQUEST,
+}
 
 
 def register_purge_handler(func: PurgeHandler) -> PurgeHandler:
@@ -54,10 +62,15 @@ def purge_handlers() -> list[PurgeHandler]:
 def subject_purge_schedule(*, deployment: Deployment, subject_ref: str,
                            reason: str) -> SubjectPurge:
     """Record the purge now; run the handlers after the surrounding transaction commits."""
+    from governance.services.retention import retention_subject_erase_schedule
     from governance.tasks import subject_purge_task
 
     purge = SubjectPurge.objects.create(deployment=deployment, subject_ref=subject_ref,
                                         reason=reason)
+    # The items are due from this moment, in this transaction: if the task below is lost, the
+    # next retention sweep destroys them anyway (DESIGN promise 4).
+    retention_subject_erase_schedule(deployment=deployment, subject_ref=subject_ref,
+                                     trigger=ERASURE_TRIGGER[reason], at=purge.requested_at)
     transaction.on_commit(partial(subject_purge_task.delay, purge.id))
     return purge
 

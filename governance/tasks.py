@@ -68,3 +68,27 @@ def rights_request_overdue_sweep_task() -> int:
     from governance.services.rights import rights_requests_mark_overdue
 
     return rights_requests_mark_overdue()
+
+
+# --- retention -------------------------------------------------------------------------------
+# Late acknowledgement is on for every task (settings): a worker killed mid-sweep leaves the
+# message queued, and since each batch is its own transaction, a rerun resumes where the
+# killed one stopped without destroying or certifying anything twice.
+
+
+@shared_task(name="governance.retention_sweep_task", autoretry_for=RECOVERABLE,
+             retry_backoff=10, retry_backoff_max=300, max_retries=5)
+def retention_sweep_task() -> int:
+    """The beat's sweep: everything overdue and unheld, in every deployment."""
+    from governance.services.retention import retention_sweep
+
+    return retention_sweep().destroyed
+
+
+@shared_task(name="governance.retention_deployment_task", autoretry_for=RECOVERABLE,
+             retry_backoff=10, retry_backoff_max=300, max_retries=5)
+def retention_deployment_task(deployment_id: int) -> int:
+    """At once for one deployment: its end, a changed rule, a released hold."""
+    from governance.services.retention import retention_destroy_due
+
+    return retention_destroy_due(deployment_id=deployment_id).destroyed

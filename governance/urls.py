@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from governance.views import auth, deployments, pages, register, regulator
+from governance.views import auth, deployments, pages, register, regulator, retention
 from governance.views import consent as consent_pages
 from governance.views import rights as rights_pages
 
@@ -59,6 +59,10 @@ urlpatterns = [
     path("citizen/link/", consent_pages.citizen_link_contact, name="citizen-link"),
     path("consents/<str:receipt_id>/", consent_pages.consent_receipt_page,
          name="consent-receipt-page"),
+    # retention: the gauge, certificates and holds; the citizen's certificates
+    path("retention/", retention.retention_dashboard, name="retention-dashboard"),
+    path("citizen/deletion-certificates/", retention.citizen_certificates,
+         name="citizen-certificates"),
     # rights requests
     path("citizen/requests/", rights_pages.citizen_requests, name="citizen-requests"),
     path("citizen/requests/<int:request_id>/", rights_pages.citizen_request_detail,

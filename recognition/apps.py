@@ -15,17 +15,22 @@ class RecognitionConfig(AppConfig):
         from governance.permissions import Persona
         from governance.purge import register_purge_handler
         from governance.records import register_records_provider
+        from governance.retention.registry import register_retention_source
         from recognition import permissions  # noqa: F401  (registers permission rules)
-        from recognition.demo import seed_recognition_demo
+        from recognition.demo import seed_expiring_demo, seed_recognition_demo
         from recognition.models import RecognitionEvent
+        from recognition.retention import SOURCES
         from recognition.selectors import event_rows_for_subject
         from recognition.services.events import RECOGNITION_LEDGER
         from recognition.services.recognition import purge_handler
 
+        for source in SOURCES:
+            register_retention_source(source)
         register_purge_handler(purge_handler)
         register_ledger(RECOGNITION_LEDGER, RecognitionEvent)
         register_records_provider("recognition_events", event_rows_for_subject)
         register_seeder(60, seed_recognition_demo)
+        register_seeder(65, seed_expiring_demo)
         nav_add(Persona.ENTERPRISE, "Recognition", "recognition-activity", 40)
         nav_add(Persona.ENTERPRISE, "Try it", "recognition-try", 45)
         nav_add(Persona.CITIZEN, "Who recognised me", "recognition-my-events", 30)

@@ -40,3 +40,68 @@ def seed_recognition_demo(*, password: str) -> list[str]:
                        image=(faces / ENROL_PHOTO).read_bytes(),
                        liveness_challenge=str(challenge.id))
     return [f"  alice ({consent.subject_ref}) enrolled at {GATE} after a live head-turn check"]
+
+
+# --- retention you can watch: a visitor pass whose template expires minutes after the seed ---
+
+VISITOR = {
+    "name": "Visitor pass — Block A lobby (demo retention)",
+    "location": "Acme Gardens, Block A lobby",
+    "scenario": "access_control", "mode": "verification",
+    "place_type": "residential_community", "interest": "private", "expected_subjects": 50,
+    "non_face_alternative": "The concierge checks an ID card and issues a paper pass.",
+}
+VISITOR_NOTICE = ("A one-day visitor pass by face. Your template is destroyed when the pass "
+                  "ends; you receive a deletion certificate. The concierge can always check "
+                  "an ID card instead.")
+
+
+def _visitor_pass(admin: User) -> Deployment:
+    from governance.demo import ACME
+    from governance.demo_deployments import ANSWERS
+    from governance.models import Organisation, RetentionRule
+    from governance.services.assessments import impact_assessment_save
+    from governance.services.deployments import deployment_create
+    from governance.services.lifecycle import deployment_submit
+
+    existing = Deployment.objects.filter(name=VISITOR["name"]).first()
+    if existing:
+        return existing
+    deployment = deployment_create(
+        organisation=Organisation.objects.get(name=ACME), actor=admin, fields=VISITOR,
+        purposes=["access_control"], notice_text=VISITOR_NOTICE,
+        retention_rules=[{"category": "face_template", "period_days": 1,
+                          "trigger": "collection", "note": "a one-day pass"}])
+    # The demo's clock runs in minutes (RetentionRule.demo_period_minutes, never in the API).
+    RetentionRule.objects.filter(deployment=deployment, category="face_template").update(
+        demo_period_minutes=settings.FACEGOV_DEMO_EXPIRY_MINUTES)
+    impact_assessment_save(deployment=deployment, actor=admin, answers=ANSWERS)
+    return deployment_submit(deployment=deployment, actor=admin)
+
+
+def seed_expiring_demo(*, password: str) -> list[str]:
+    """alice gets a visitor pass whose template expires FACEGOV_DEMO_EXPIRY_MINUTES after the
+    seed; the embedded worker's sweep destroys it and her page shows the certificate."""
+    from governance.services.consent import consent_give
+
+    minutes = settings.FACEGOV_DEMO_EXPIRY_MINUTES
+    faces = Path(settings.FACEGOV_FACES_DIR)
+    alice = User.objects.filter(username="alice").first()
+    if not (settings.FACEGOV_DEMO_ENROL_FACES and minutes and alice
+            and (faces / ENROL_PHOTO).is_file()):
+        return ["  retention demo skipped (no faces, no alice or FACEGOV_DEMO_EXPIRY_MINUTES=0)"]
+    admin = User.objects.get(username="acme_admin")
+    visitor = _visitor_pass(admin)
+    consent = Consent.objects.filter(deployment=visitor, citizen=alice, state="active").first()
+    if consent is None:
+        consent = consent_give(deployment=visitor, actor=alice, purposes=["access_control"],
+                               method="in_app_explicit",
+                               evidence={"time": "seed", "ip": "127.0.0.1",
+                                         "user_agent": "seed_demo"})
+    if not VaultSubject.objects.filter(deployment=visitor,
+                                       subject_ref=consent.subject_ref).exists():
+        recognition_enroll(caller=Caller(deployment=visitor, api_key=None),
+                           subject_ref=consent.subject_ref, purpose="access_control",
+                           image=(faces / ENROL_PHOTO).read_bytes())
+    return [f"  alice holds a visitor pass at Block A: her template expires {minutes} min "
+            "after this seed; see My data → Deletion certificates once the worker has swept"]

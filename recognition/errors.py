@@ -22,6 +22,13 @@ class SubjectNotEnrolled(DomainError):
     default_code = "subject_not_enrolled"
 
 
+class DataUnderLegalHold(DomainError):
+    """A regulator's legal hold keeps the data past the request; it stays due."""
+
+    status_code = 409
+    default_code = "legal_hold"
+
+
 class ApiKeyRevoked(DomainError):
     status_code = 401
     default_code = "api_key_revoked"

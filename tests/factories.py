@@ -147,3 +147,26 @@ class ActiveDeploymentFactory(DeploymentFactory):
     """A gate already running (for consent and recognition tests that start after approval)."""
 
     status = DeploymentStatus.ACTIVE
+
+
+def bulk_templates(deployment, *, subjects: int, per_subject: int = 1, delete_after=None,
+                   trigger: str = "collection", prefix: str = "bulk") -> list:
+    """Many vault subjects and templates at once, for retention tests: the bytes are random
+    stand-ins (the sweep never opens them), the retention columns are what is under test."""
+    import os
+
+    from recognition.models import Template, VaultSubject
+
+    created = VaultSubject.objects.bulk_create(
+        VaultSubject(deployment=deployment, subject_ref=f"{prefix}-{i}",
+                     wrapped_data_key=os.urandom(40), last_interaction_at=timezone.now())
+        for i in range(subjects))
+    if not all(s.pk for s in created):  # backends that do not return ids on bulk insert
+        created = list(VaultSubject.objects.filter(deployment=deployment,
+                                                   subject_ref__startswith=f"{prefix}-"))
+    Template.objects.bulk_create(
+        (Template(subject=subject, sealed_vector=os.urandom(540), transform_version=1,
+                  engine_version="test", model_version="test", delete_after=delete_after,
+                  delete_trigger=trigger if delete_after else "")
+         for subject in created for _ in range(per_subject)), batch_size=2000)
+    return created

@@ -154,7 +154,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 # The beat schedule is code, reviewed in git; apps add their entries in config/beat.py.
-from config.beat import CELERY_BEAT_SCHEDULE  # noqa: E402,F401
+from config.beat import CELERY_BEAT_SCHEDULE, RETENTION_SWEEP_SECONDS  # noqa: E402,F401
 
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -164,6 +164,8 @@ FACEGOV_MASTER_KEY = env_str("FACEGOV_MASTER_KEY")
 FACEGOV_DEMO_PASSWORD = env_str("FACEGOV_DEMO_PASSWORD", "facegov-demo")
 # The demo enrols alice with the shared photos (~13 s of face encoding on the first run).
 FACEGOV_DEMO_ENROL_FACES = env_bool("FACEGOV_DEMO_ENROL_FACES", True)
+# The demo visitor pass's template expires this many minutes after `seed_demo` (0: no such demo).
+FACEGOV_DEMO_EXPIRY_MINUTES = env_int("FACEGOV_DEMO_EXPIRY_MINUTES", 3)
 FACEGOV_FACES_DIR = env_str("FACEGOV_FACES_DIR", str(BASE_DIR.parent / "shared" / "faces"))
 
 LOGGING = {
@@ -179,3 +181,9 @@ LOGGING = {
 FACEGOV_HOLIDAY_COUNTRY = env_str("FACEGOV_HOLIDAY_COUNTRY", "CN")
 FACEGOV_REQUEST_DEADLINE_DAYS = env_int("FACEGOV_REQUEST_DEADLINE_DAYS", 15)
 FACEGOV_REQUEST_EXTENSION_DAYS = env_int("FACEGOV_REQUEST_EXTENSION_DAYS", 30)
+
+# --- Retention (governance/services/retention.py) --------------------------------------------
+# Items destroyed and certified per transaction (one deletion certificate per batch).
+FACEGOV_RETENTION_BATCH_SIZE = env_int("FACEGOV_RETENTION_BATCH_SIZE", 5000)
+# /metrics (Prometheus): open when empty, else scrapers send `Authorization: Bearer <token>`.
+FACEGOV_METRICS_TOKEN = env_str("FACEGOV_METRICS_TOKEN")

@@ -20,3 +20,4 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-facegov.sqlite3")}  # noqa: F405
 # Tests that want the demo's real enrolment turn this on themselves (it costs ~13 s).
 FACEGOV_DEMO_ENROL_FACES = False
+FACEGOV_DEMO_EXPIRY_MINUTES = 0

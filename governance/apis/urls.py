@@ -24,6 +24,11 @@ from governance.apis.deployments import (
 )
 from governance.apis.organisations import MeApi, OrganisationDetailApi, OrganisationListApi
 from governance.apis.register import RegisterDetailApi, RegisterListApi
+from governance.apis.retention import (
+    DeletionCertificateListApi,
+    LegalHoldListApi,
+    LegalHoldReleaseApi,
+)
 from governance.apis.rights import (
     MyRecordsApi,
     RightsRequestDetailApi,
@@ -89,4 +94,10 @@ urlpatterns = [
          name="api-request-reject"),
     path("requests/<int:request_id>/export/", RightsRequestExportApi.as_view(),
          name="api-request-export"),
+    # retention: deletion certificates and legal holds
+    path("deletion-certificates/", DeletionCertificateListApi.as_view(),
+         name="api-deletion-certificates"),
+    path("legal-holds/", LegalHoldListApi.as_view(), name="api-legal-holds"),
+    path("legal-holds/<int:hold_id>/release/", LegalHoldReleaseApi.as_view(),
+         name="api-legal-hold-release"),
 ]

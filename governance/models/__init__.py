@@ -43,7 +43,18 @@ from governance.models.organisations import (
     Role,
     User,
 )
-from governance.models.retention import DataCategory, RetentionRule, RetentionTrigger
+from governance.models.retention import (
+    DataCategory,
+    DeletionCertificate,
+    DeletionCertificateSubject,
+    DeletionTrigger,
+    LedgerCheckpoint,
+    LegalHold,
+    RetentionDeferral,
+    RetentionRule,
+    RetentionSweep,
+    RetentionTrigger,
+)
 from governance.models.rights import (
     RequestState,
     RequestType,
@@ -74,6 +85,13 @@ __all__ = [
     "MATERIAL_FIELDS",
     "CitizenProfile",
     "DataCategory",
+    "DeletionCertificate",
+    "DeletionCertificateSubject",
+    "DeletionTrigger",
+    "LedgerCheckpoint",
+    "LegalHold",
+    "RetentionDeferral",
+    "RetentionSweep",
     "Decision",
     "Deployment",
     "DeploymentAction",

@@ -86,8 +86,10 @@ def declared_rule(*, deployment: Deployment, category: str) -> EffectiveRule | N
     # Read through the prefetch cache when the caller prefetched `retention_rules`.
     for row in deployment.retention_rules.all():
         if row.category == category:
-            return EffectiveRule(category, dt.timedelta(days=row.period_days), row.trigger,
-                                 Source.DECLARED, "Declared by the operator")
+            period = (dt.timedelta(minutes=row.demo_period_minutes) if row.demo_period_minutes
+                      else dt.timedelta(days=row.period_days))
+            return EffectiveRule(category, period, row.trigger, Source.DECLARED,
+                                 "Declared by the operator")
     return None
 
 
@@ -130,13 +132,38 @@ def exceeds_cap(*, deployment: Deployment, category: str) -> StatutoryCap | None
     return None
 
 
+@dataclass(frozen=True)
+class Due:
+    """When an item must be gone, and the term (trigger, rule, reference) that says so."""
+
+    at: dt.datetime
+    trigger: str
+    rule: str
+    reference: str
+
+
+def due(*, deployment: Deployment, category: str,
+        moments: Mapping[str, dt.datetime]) -> Due | None:
+    """The earliest date any applicable term gives, with that term; None while no trigger of
+    any applicable term has happened yet."""
+    found = [Due(moments[r.trigger] + r.period, r.trigger, describe_rule(r), r.reference)
+             for r in candidate_rules(deployment=deployment, category=category)
+             if moments.get(r.trigger) is not None]
+    found += [Due(moments[event], event, "erase at once", ERASURE_REFERENCE)
+              for event in ERASURE_EVENTS.get(category, ()) if moments.get(event) is not None]
+    return min(found, key=lambda d: d.at, default=None)
+
+
+def describe_rule(rule: EffectiveRule) -> str:
+    count, unit = ((rule.period.days, "day") if rule.period.days
+                   else (int(rule.period.total_seconds() // 60), "minute"))
+    amount = f"{count} {unit}{'' if count == 1 else 's'}"
+    return f"{amount} after {RetentionTrigger(rule.trigger).label.removeprefix('after ')}"
+
+
 def delete_after(*, deployment: Deployment, category: str,
                  moments: Mapping[str, dt.datetime]) -> dt.datetime | None:
     """When an item must be gone, given the moments its triggers happened (keyed by
     RetentionTrigger). None while no trigger of any applicable term has happened yet."""
-    dates = [moments[rule.trigger] + rule.period
-             for rule in candidate_rules(deployment=deployment, category=category)
-             if moments.get(rule.trigger) is not None]
-    dates += [moments[event] for event in ERASURE_EVENTS.get(category, ())
-              if moments.get(event) is not None]
-    return min(dates, default=None)
+    found = due(deployment=deployment, category=category, moments=moments)
+    return found.at if found else None

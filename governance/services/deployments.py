@@ -29,6 +29,7 @@ from governance.models import (
 from governance.permissions import require
 from governance.services.events import deployment_event_record
 from governance.services.notices import notice_publish
+from governance.services.retention import retention_rules_changed
 
 # The declared fields a client may set (status and timestamps belong to the lifecycle).
 EDITABLE_FIELDS = frozenset({
@@ -96,6 +97,8 @@ def deployment_update(*, deployment: Deployment, actor: Any, fields: Mapping[str
             deployment.purposes.set(_purposes(purposes))
         if retention_rules is not None:
             _set_retention(deployment, retention_rules)
+            if "retention_rules" in changed:
+                retention_rules_changed(deployment=deployment)
         if deployment.threshold != previous_threshold:
             _record_threshold(deployment, previous_threshold, actor, threshold_reason)
         if notice_text is not None and _notice_changed(deployment, notice_text):

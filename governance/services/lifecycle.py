@@ -33,6 +33,7 @@ from governance.permissions import REGULATOR_DECIDERS, organisations_of, regulat
 from governance.services.assessments import impact_assessment_lock
 from governance.services.events import deployment_event_record
 from governance.services.filings import filing_open_for_activation, filing_open_for_termination
+from governance.services.retention import retention_deployment_end
 
 S = DeploymentStatus
 
@@ -169,10 +170,13 @@ def deployment_resume(*, deployment: Deployment, actor: Any, reason: str) -> Dep
 @transaction.atomic
 def deployment_decommission(*, deployment: Deployment, actor: Any,
                             reason: str = "") -> Deployment:
-    """End the deployment for good; a filed deployment also files its termination."""
+    """End the deployment for good; a filed deployment also files its termination. Its
+    biometric data is due at once (destroyed after commit, except what a hold keeps);
+    assessments, the consent ledger and certificates stay under their own rules."""
     deployment = _begin(deployment, DeploymentAction.DECOMMISSION, actor, reason)
     _move(deployment, DeploymentAction.DECOMMISSION, S.DECOMMISSIONED, actor, reason)
     filing_open_for_termination(deployment=deployment)
+    retention_deployment_end(deployment=deployment, at=deployment.decommissioned_at)
     return deployment
 
 

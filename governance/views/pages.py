@@ -51,17 +51,23 @@ def home_public(request: HttpRequest) -> HttpResponse:
 
 @persona_required(Persona.ENTERPRISE)
 def enterprise_home(request: HttpRequest) -> HttpResponse:
+    from governance.views.retention import retention_panel
+
     rows = memberships(request.user, kind=OrganisationKind.ENTERPRISE)
     return render(request, "governance/enterprise_home.html",
-                  {"memberships": rows, "tiles": enterprise_tiles(user=request.user)})
+                  {"memberships": rows, "tiles": enterprise_tiles(user=request.user),
+                   "retention": retention_panel(request.user)})
 
 
 @persona_required(Persona.REGULATOR)
 def regulator_home(request: HttpRequest) -> HttpResponse:
+    from governance.views.retention import retention_panel
+
     context = {
         "memberships": memberships(request.user, kind=OrganisationKind.REGULATOR),
         "enterprises": enterprises_covered_by(request.user),
         "tiles": regulator_tiles(user=request.user),
+        "retention": retention_panel(request.user),
     }
     return render(request, "governance/regulator_home.html", context)
 

@@ -9,7 +9,7 @@ import uuid
 
 from django.db import models
 
-from governance.models import Deployment
+from governance.models import DeletionTrigger, Deployment
 
 
 class DeploymentKey(models.Model):
@@ -68,7 +68,11 @@ class Template(models.Model):
     engine_version = models.CharField(max_length=40)
     model_version = models.CharField(max_length=255)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Computed by the retention rules when written, recomputed when what they depend on
+    # changes (recognition/retention.py); the trigger is the term that set it.
     delete_after = models.DateTimeField(null=True, blank=True, db_index=True)
+    delete_trigger = models.CharField(max_length=30, choices=DeletionTrigger.choices,
+                                      blank=True)
 
     def __str__(self) -> str:
         return f"template {self.nonce_id}"
@@ -83,6 +87,8 @@ class FaceImage(models.Model):
     content_type = models.CharField(max_length=40)
     created_at = models.DateTimeField(auto_now_add=True)
     delete_after = models.DateTimeField(null=True, blank=True, db_index=True)
+    delete_trigger = models.CharField(max_length=30, choices=DeletionTrigger.choices,
+                                      blank=True)
 
     def __str__(self) -> str:
         return f"image {self.nonce_id}"

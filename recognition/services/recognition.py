@@ -12,7 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from governance.errors import DomainError
-from governance.models import Deployment
+from governance.models import DataCategory, DeletionTrigger, Deployment
+from governance.services.retention import (
+    retention_destroy_due,
+    retention_subject_erase_schedule,
+)
 from recognition.engine import (
     EngineError,
     compare,
@@ -21,16 +25,16 @@ from recognition.engine import (
     encode_probe,
     load_image,
 )
-from recognition.errors import ImageRefused, SubjectNotEnrolled
+from recognition.errors import DataUnderLegalHold, ImageRefused, SubjectNotEnrolled
 from recognition.gallery import gallery_for
 from recognition.models import ApiKey, Operation, Outcome, RecognitionEvent, VaultSubject
+from recognition.retention import subject_retention_refresh
 from recognition.services import policy_gate
 from recognition.services.events import event_record
 from recognition.services.liveness import liveness_consume
 from recognition.services.vault import (
     deployment_key_ensure,
     deployment_secrets,
-    subject_shred,
     subject_vectors,
     template_store,
 )
@@ -72,8 +76,11 @@ def _liveness(caller: Caller, operation: str, challenge_id: str, vector: np.ndar
         raise  # unreachable: _refuse raises; keeps type checkers and readers certain
 
 
-def _touch(subject: VaultSubject) -> None:
-    VaultSubject.objects.filter(id=subject.id).update(last_interaction_at=timezone.now())
+def subjects_touch(deployment: Deployment, subjects) -> None:  # type: ignore[no-untyped-def]
+    """An interaction restarts the people's retention clock: their delete_after moves."""
+    with transaction.atomic():
+        subjects.update(last_interaction_at=timezone.now())
+        subject_retention_refresh(deployment=deployment, subjects=subjects)
 
 
 @dataclass(frozen=True)
@@ -143,7 +150,7 @@ def recognition_verify(*, caller: Caller, subject_ref: str, purpose: str, image:
     stored = subject_vectors(subject=subject, secrets=secrets)
     distance = float(min(compare(row, secrets.transform.apply(probe.vector)) for row in stored))
     match = distance <= deployment.threshold
-    _touch(subject)
+    subjects_touch(deployment, VaultSubject.objects.filter(id=subject.id))
     event = event_record(deployment=deployment, operation=op,
                          outcome=Outcome.MATCH if match else Outcome.NO_MATCH, purpose=purpose,
                          subject_ref=subject_ref, faces=1, distance=distance,
@@ -184,8 +191,8 @@ def recognition_identify(*, caller: Caller, purpose: str, image: bytes,
         matched.extend(ref for ref, _ in candidates[:1])
         results.append(FaceResult(box=tuple(face.box), candidates=candidates))
     if matched:  # a match is an interaction: the retention clock of those people restarts
-        VaultSubject.objects.filter(deployment=deployment, subject_ref__in=matched).update(
-            last_interaction_at=timezone.now())
+        subjects_touch(deployment, VaultSubject.objects.filter(deployment=deployment,
+                                                       subject_ref__in=matched))
     best = [c[0][1] for c in (r.candidates for r in results) if c]
     event = event_record(deployment=deployment, operation=op,
                          outcome=Outcome.MATCH if matched else Outcome.NO_MATCH,
@@ -223,21 +230,45 @@ class DeleteResult:
     event: RecognitionEvent | None
 
 
+BIOMETRIC_CATEGORIES = (DataCategory.FACE_TEMPLATE, DataCategory.FACE_IMAGE)
+
+
+def _destroy_subject(deployment: Deployment, subject_ref: str, reason: str,
+                     api_key: ApiKey | None) -> DeleteResult:
+    """Destroy the subject's due templates and images through the retention engine (one
+    certificate per category) and log one `delete` event. Idempotent: when nothing is left,
+    nothing is destroyed and no event is written."""
+    report = retention_destroy_due(deployment_id=deployment.id, subject_ref=subject_ref,
+                                   categories=BIOMETRIC_CATEGORIES)
+    if not report.destroyed:
+        if VaultSubject.objects.filter(deployment=deployment, subject_ref=subject_ref).exists():
+            raise DataUnderLegalHold("A legal hold keeps this person's data for now; it is "
+                                     "deleted when the hold ends.")
+        return DeleteResult(deleted=False, templates=0, event=None)
+    event = event_record(deployment=deployment, operation=Operation.DELETE,
+                         outcome=Outcome.DELETED, purpose=reason, subject_ref=subject_ref,
+                         api_key=api_key)
+    return DeleteResult(deleted=True,
+                        templates=report.by_category.get(DataCategory.FACE_TEMPLATE, 0),
+                        event=event)
+
+
 def recognition_subject_delete(*, deployment: Deployment, subject_ref: str, reason: str,
                                api_key: ApiKey | None = None) -> DeleteResult:
-    """Destroy the subject's templates and images (crypto-shredding). Idempotent: when nothing
-    is held any more, nothing is destroyed and no event is written."""
+    """The operator deletes a subject: due from now, destroyed at once with a certificate
+    (crypto-shredding); a legal hold refuses with `legal_hold` and keeps it due."""
     with transaction.atomic():
-        report = subject_shred(deployment_id=deployment.id, subject_ref=subject_ref)
-        if not report.subject_found:
-            return DeleteResult(deleted=False, templates=0, event=None)
-        event = event_record(deployment=deployment, operation=Operation.DELETE,
-                             outcome=Outcome.DELETED, purpose=reason, subject_ref=subject_ref,
-                             api_key=api_key)
-    return DeleteResult(deleted=True, templates=report.templates, event=event)
+        retention_subject_erase_schedule(deployment=deployment, subject_ref=subject_ref,
+                                         trigger=DeletionTrigger.DELETION_REQUEST)
+    return _destroy_subject(deployment, subject_ref, reason, api_key)
 
 
 def purge_handler(*, deployment_id: int, subject_ref: str, reason: str) -> None:
-    """Governance's purge hook: consent withdrawn or deletion granted → templates destroyed."""
+    """Governance's purge hook: consent withdrawn or deletion granted. The items were made
+    due in the caller's transaction; destroy them now (a hold defers them, recorded by the
+    sweep, and the sweep destroys them when it ends)."""
     deployment = Deployment.objects.get(id=deployment_id)
-    recognition_subject_delete(deployment=deployment, subject_ref=subject_ref, reason=reason)
+    try:
+        _destroy_subject(deployment, subject_ref, reason, None)
+    except DataUnderLegalHold:
+        pass

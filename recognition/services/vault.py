@@ -20,6 +20,7 @@ from governance.models import Deployment
 from governance.services.filings import deployment_stored_subjects_record
 from recognition.engine import ENGINE_VERSION, MODEL_VERSION
 from recognition.models import DeploymentKey, FaceImage, Template, VaultSubject
+from recognition.retention import subject_retention_refresh
 from recognition.vault.crypto import (
     TemplateTransform,
     generate_key,
@@ -132,7 +133,7 @@ def template_store(*, deployment: Deployment, subject_ref: str, vector: np.ndarr
         subject.wrapped_data_key = wrap_key(kek=secrets.key, key=generate_key(),
                                             aad=_subject_aad(subject))
         subject.save()
-        _report_stored_subjects(deployment)
+        stored_subjects_report(deployment)
     data_key = subject_data_key(subject, secrets)
     template = Template(subject=subject, transform_version=secrets.transform_version,
                         engine_version=ENGINE_VERSION, model_version=MODEL_VERSION)
@@ -146,11 +147,16 @@ def template_store(*, deployment: Deployment, subject_ref: str, vector: np.ndarr
                                        aad=_image_aad(subject, face_image))
         face_image.save()
     VaultSubject.objects.filter(id=subject.id).update(last_interaction_at=now)
+    # delete_after is computed as the rows are written: the new ones, and the subject's older
+    # ones whose last-interaction clock just restarted.
+    subject_retention_refresh(deployment=deployment,
+                              subjects=VaultSubject.objects.filter(id=subject.id))
     gallery_version_bump(deployment_id=deployment.id)
+    template.refresh_from_db(fields=["delete_after", "delete_trigger"])
     return template
 
 
-def _report_stored_subjects(deployment: Deployment) -> None:
+def stored_subjects_report(deployment: Deployment) -> None:
     """Governance opens the CAC Art. 15 filing when a deployment stores 100,000 people."""
     deployment_stored_subjects_record(
         deployment=deployment,
@@ -219,7 +225,7 @@ def subject_shred(*, deployment_id: int, subject_ref: str) -> ShredReport:
     VaultSubject.objects.filter(id=subject.id).update(wrapped_data_key=b"")
     subject.delete()
     gallery_version_bump(deployment_id=deployment_id)
-    _report_stored_subjects(subject.deployment)
+    stored_subjects_report(subject.deployment)
     return ShredReport(subject_found=True, templates=templates, images=images, key_id=key_id)
 
 

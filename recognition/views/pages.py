@@ -10,11 +10,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from governance.charts import bar_chart_svg, daily_bars
 from governance.errors import DomainError
 from governance.permissions import Persona, can, require
 from governance.selectors.deployments import deployment_get_for_user, deployment_list_for_user
 from governance.views.pages import persona_required
-from recognition.charts import bar_chart_svg, daily_bars
 from recognition.models import Operation, Outcome
 from recognition.selectors import (
     api_key_get_for_user,

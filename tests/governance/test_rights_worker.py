@@ -6,7 +6,6 @@ import time
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from governance.models import OrganisationKind, Purpose, RequestState, RightsExport, RightsRequest
 from governance.services.consent import consent_give
@@ -19,17 +18,9 @@ from tests.factories import (
     MembershipFactory,
     OrganisationFactory,
 )
-from tests.workers import celery_worker
+from tests.workers import celery_worker, worker_database_url
 
 EXPORT_TIMEOUT_SECONDS = 45
-
-def worker_database_url() -> str:
-    """The URL of the database this test runs on, for the worker process to open."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    return (f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or 'localhost'}:"
-            f"{db['PORT'] or 5432}/{db['NAME']}")
 
 @pytest.mark.worker
 def test_a_real_worker_builds_the_sealed_export_and_fulfils_the_request(transactional_db,
