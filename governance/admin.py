@@ -5,6 +5,7 @@ from governance.models import (
     CitizenProfile,
     Consent,
     ConsentLedgerEntry,
+    DeletionCertificate,
     Deployment,
     DeploymentDecision,
     DeploymentEvent,
@@ -12,10 +13,14 @@ from governance.models import (
     Filing,
     ImpactAssessment,
     IndustryMembership,
+    LedgerCheckpoint,
+    LegalHold,
     Membership,
     Organisation,
     Purpose,
+    RetentionDeferral,
     RetentionRule,
+    RetentionSweep,
     RightsRequest,
     SubjectPurge,
     ThresholdChange,
@@ -139,19 +144,8 @@ class FilingAdmin(AppendOnlyAdmin):
 # Changes go through the services (which write the ledger and events); the admin only shows.
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(Consent)
-class ConsentAdmin(ReadOnlyAdmin):
+class ConsentAdmin(AppendOnlyAdmin):
     list_display = ["receipt_id", "deployment", "subject_ref", "state", "needs_renewal",
                     "given_at"]
     list_filter = ["state", "needs_renewal", "method"]
@@ -159,19 +153,55 @@ class ConsentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ConsentLedgerEntry)
-class ConsentLedgerEntryAdmin(ReadOnlyAdmin):
+class ConsentLedgerEntryAdmin(AppendOnlyAdmin):
     list_display = ["deployment", "sequence", "kind", "subject_ref", "recorded_at", "entry_hash"]
     list_filter = ["kind"]
     search_fields = ["subject_ref", "entry_hash"]
 
 
 @admin.register(RightsRequest)
-class RightsRequestAdmin(ReadOnlyAdmin):
+class RightsRequestAdmin(AppendOnlyAdmin):
     list_display = ["id", "type", "deployment", "citizen", "state", "due_at"]
     list_filter = ["type", "state"]
 
 
 @admin.register(SubjectPurge)
-class SubjectPurgeAdmin(ReadOnlyAdmin):
+class SubjectPurgeAdmin(AppendOnlyAdmin):
     list_display = ["deployment", "subject_ref", "reason", "requested_at", "completed_at",
                     "attempts"]
+
+
+# --- retention: certificates, holds and sweeps are shown, never edited here -----------------
+# Holds are placed and released through their service (it records who and why, and schedules
+# the deferred deletions); certificates are ledger entries.
+
+
+@admin.register(DeletionCertificate)
+class DeletionCertificateAdmin(AppendOnlyAdmin):
+    list_display = ["deployment", "sequence", "category", "count", "trigger", "legal_reference",
+                    "recorded_at"]
+    list_filter = ["category", "trigger"]
+
+
+@admin.register(LegalHold)
+class LegalHoldAdmin(AppendOnlyAdmin):
+    list_display = ["deployment", "subject_ref", "category", "regulator", "placed_at",
+                    "expires_at", "released_at"]
+    list_filter = ["category"]
+
+
+@admin.register(RetentionDeferral)
+class RetentionDeferralAdmin(AppendOnlyAdmin):
+    list_display = ["hold", "category", "items", "first_deferred_at", "last_deferred_at",
+                    "sweeps"]
+
+
+@admin.register(LedgerCheckpoint)
+class LedgerCheckpointAdmin(AppendOnlyAdmin):
+    list_display = ["ledger", "chain_key", "sequence", "pruned_at"]
+
+
+@admin.register(RetentionSweep)
+class RetentionSweepAdmin(AppendOnlyAdmin):
+    list_display = ["started_at", "duration_seconds", "destroyed", "certificates", "deferred",
+                    "overdue_after"]
