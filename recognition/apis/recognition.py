@@ -40,14 +40,21 @@ class DeviceApi(APIView):
         return Caller(deployment=request.auth.deployment, api_key=request.auth)
 
 
+class SubjectPhotoInput(serializers.Serializer):
+    """What enrol and verify both take: who, for which purpose, the photo, and the passed
+    liveness challenge when the deployment requires one."""
+
+    subject_ref = serializers.CharField(max_length=128)
+    purpose = serializers.SlugField(max_length=60)
+    image = serializers.FileField()
+    liveness_challenge = serializers.UUIDField(required=False, allow_null=True)
+
+
 class EnrollApi(DeviceApi):
     operation = Operation.ENROLL
 
-    class InputSerializer(serializers.Serializer):
-        subject_ref = serializers.CharField(max_length=128)
-        purpose = serializers.SlugField(max_length=60)
-        image = serializers.FileField()
-        liveness_challenge = serializers.UUIDField(required=False, allow_null=True)
+    class InputSerializer(SubjectPhotoInput):
+        pass
 
     class OutputSerializer(serializers.Serializer):
         subject_ref = serializers.CharField()
@@ -71,11 +78,8 @@ class EnrollApi(DeviceApi):
 class VerifyApi(DeviceApi):
     operation = Operation.VERIFY
 
-    class InputSerializer(serializers.Serializer):
-        subject_ref = serializers.CharField(max_length=128)
-        purpose = serializers.SlugField(max_length=60)
-        image = serializers.FileField()
-        liveness_challenge = serializers.UUIDField(required=False, allow_null=True)
+    class InputSerializer(SubjectPhotoInput):
+        pass
 
     class OutputSerializer(serializers.Serializer):
         match = serializers.BooleanField()
