@@ -61,6 +61,9 @@ urlpatterns = [
          name="consent-receipt-page"),
     # retention: the gauge, certificates and holds; the citizen's certificates
     path("retention/", retention.retention_dashboard, name="retention-dashboard"),
+    path("retention/holds/new/", retention.legal_hold_new, name="legal-hold-new"),
+    path("retention/holds/<int:hold_id>/release/", retention.legal_hold_release_page,
+         name="legal-hold-release"),
     path("citizen/deletion-certificates/", retention.citizen_certificates,
          name="citizen-certificates"),
     # rights requests

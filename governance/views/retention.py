@@ -3,19 +3,28 @@ certificates, the holds in force; and the citizen's own deletion certificates.""
 
 from typing import Any
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from governance.charts import bar_chart_svg, daily_bars
-from governance.permissions import Persona, personas_of
+from governance.errors import DomainError, NotFound
+from governance.models import DataCategory
+from governance.permissions import Persona, can, personas_of, require
+from governance.selectors.deployments import deployment_list_for_user
 from governance.selectors.retention import (
     certificates_for_citizen,
     deletions_per_day,
+    deployment_get_for_hold,
+    legal_hold_list_for_user,
     retention_overview,
 )
+from governance.services.retention import legal_hold_place, legal_hold_release
 from governance.views.pages import persona_required
 
 CHART_DAYS = 30
@@ -32,12 +41,69 @@ def retention_panel(user: Any) -> dict[str, Any]:
     return overview
 
 
+class LegalHoldForm(forms.Form):
+    deployment = forms.TypedChoiceField(coerce=int)
+    subject_ref = forms.CharField(max_length=128, required=False, label="Subject (optional)",
+                                  help_text="Leave empty to hold every subject.")
+    category = forms.ChoiceField(choices=[("", "Every category"), *DataCategory.choices],
+                                 required=False)
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    expires_at = forms.DateTimeField(label="Hold until",
+                                     widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["deployment"].choices = [
+            (d.id, f"{d.name} — {d.organisation.name}")
+            for d in deployment_list_for_user(user=user).select_related("organisation")
+            if can(user, "legal_hold.place", d)]
+
+
 @login_required
 def retention_dashboard(request: HttpRequest) -> HttpResponse:
     if not DASHBOARD_PERSONAS & set(personas_of(request.user)):
         raise PermissionDenied
-    return render(request, "governance/retention/dashboard.html",
-                  {"retention": retention_panel(request.user)})
+    context: dict[str, Any] = {"retention": retention_panel(request.user)}
+    if can(request.user, "legal_hold.list"):
+        context["hold_form"] = LegalHoldForm(user=request.user)
+    return render(request, "governance/retention/dashboard.html", context)
+
+
+@require_POST
+@login_required
+def legal_hold_new(request: HttpRequest) -> HttpResponse:
+    """A regulator places a hold from the page, through the same service as the API."""
+    require(request.user, "legal_hold.list")
+    form = LegalHoldForm(request.POST, user=request.user)
+    if not form.is_valid():
+        messages.error(request, "The hold was not placed: " + "; ".join(
+            f"{field}: {' '.join(errors)}" for field, errors in form.errors.items()))
+        return redirect("retention-dashboard")
+    fields = dict(form.cleaned_data)
+    deployment = deployment_get_for_hold(user=request.user,
+                                         deployment_id=fields.pop("deployment"))
+    try:
+        legal_hold_place(actor=request.user, deployment=deployment, **fields)
+    except DomainError as exc:
+        messages.error(request, f"The hold was not placed: {exc.detail}")
+    else:
+        messages.success(request, f"Hold placed on {deployment.name}.")
+    return redirect("retention-dashboard")
+
+
+@require_POST
+@login_required
+def legal_hold_release_page(request: HttpRequest, hold_id: int) -> HttpResponse:
+    hold = legal_hold_list_for_user(user=request.user).filter(id=hold_id).first()
+    if hold is None:
+        raise NotFound("No such legal hold.")
+    try:
+        legal_hold_release(hold=hold, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, "Hold released; the next sweep destroys what is overdue.")
+    return redirect("retention-dashboard")
 
 
 @persona_required(Persona.CITIZEN)
