@@ -1,31 +1,14 @@
-"""What the deployment pages share: access-checked fetching and domain errors as HTTP."""
+"""What the deployment pages share: access-checked fetching and showing refusals.
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
+NotFound and NotPermitted need no handling here: DomainErrorPagesMiddleware renders them."""
+
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest
 
 from governance.errors import DomainError, NotFound, NotPermitted, RuleViolations
 from governance.models import Deployment
 from governance.selectors.deployments import deployment_get_for_user
-
-
-def pages_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """NotFound is a 404 page and NotPermitted a 403 page, as for any other page."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(exc.detail) from None
-        except NotPermitted:
-            raise PermissionDenied from None
-
-    return wrapped
 
 
 def get_deployment(request: HttpRequest, deployment_id: int) -> Deployment:

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -40,13 +39,11 @@ def page_click_record(request: HttpRequest) -> dict[str, str]:
 
 def run_service(request: HttpRequest, call: Callable[[], Any], success: str) -> bool:
     """Run a service for a page: success → a message; a domain refusal → its detail shown.
-    NotFound and NotPermitted become the usual 404 and 403 pages."""
+    NotFound and NotPermitted propagate: DomainErrorPagesMiddleware renders 404 and 403."""
     try:
         call()
-    except NotFound:
-        raise Http404 from None
-    except NotPermitted:
-        raise PermissionDenied from None
+    except (NotFound, NotPermitted):
+        raise
     except DomainError as exc:
         messages.error(request, exc.detail)
         return False
@@ -55,10 +52,7 @@ def run_service(request: HttpRequest, call: Callable[[], Any], success: str) -> 
 
 
 def deployment_for_page(request: HttpRequest, deployment_id: int) -> Any:
-    try:
-        return deployment_get_for_consent(user=request.user, deployment_id=deployment_id)
-    except NotFound:
-        raise Http404 from None
+    return deployment_get_for_consent(user=request.user, deployment_id=deployment_id)
 
 
 @persona_required(Persona.CITIZEN)

@@ -23,7 +23,7 @@ from governance.services.lifecycle import (
     deployment_decommission,
     deployment_submit,
 )
-from governance.views.common import get_deployment, pages_errors, report
+from governance.views.common import get_deployment, report
 from governance.views.forms import (
     AssessmentForm,
     DescribeForm,
@@ -56,7 +56,6 @@ def deployment_list(request: HttpRequest) -> HttpResponse:
 
 
 @enterprise_page
-@pages_errors
 def deployment_describe(request: HttpRequest, deployment_id: int | None = None) -> HttpResponse:
     deployment = get_deployment(request, deployment_id) if deployment_id else None
     initial = DescribeForm.initial_for(deployment) if deployment else None
@@ -83,7 +82,6 @@ def deployment_describe(request: HttpRequest, deployment_id: int | None = None) 
 
 
 @enterprise_page
-@pages_errors
 def deployment_retention(request: HttpRequest, deployment_id: int) -> HttpResponse:
     deployment = get_deployment(request, deployment_id)
     form = RetentionForm(request.POST or None, initial=RetentionForm.initial_for(deployment))
@@ -102,7 +100,6 @@ def deployment_retention(request: HttpRequest, deployment_id: int) -> HttpRespon
 
 
 @enterprise_page
-@pages_errors
 def deployment_assessment(request: HttpRequest, deployment_id: int) -> HttpResponse:
     deployment = get_deployment(request, deployment_id)
     latest = deployment.assessments.order_by("-version").first()
@@ -122,7 +119,6 @@ def deployment_assessment(request: HttpRequest, deployment_id: int) -> HttpRespo
 
 
 @enterprise_page
-@pages_errors
 def deployment_review(request: HttpRequest, deployment_id: int) -> HttpResponse:
     deployment = get_deployment(request, deployment_id)
     violations: list = []
@@ -141,7 +137,6 @@ def deployment_review(request: HttpRequest, deployment_id: int) -> HttpResponse:
 
 
 @enterprise_page
-@pages_errors
 def deployment_status(request: HttpRequest, deployment_id: int) -> HttpResponse:
     deployment = get_deployment(request, deployment_id)
     return render(request, "governance/deployments/status.html", {
@@ -154,7 +149,6 @@ def deployment_status(request: HttpRequest, deployment_id: int) -> HttpResponse:
 
 @enterprise_page
 @require_POST
-@pages_errors
 def deployment_decommission_page(request: HttpRequest, deployment_id: int) -> HttpResponse:
     deployment = get_deployment(request, deployment_id)
     form = ReasonForm(request.POST)
@@ -170,7 +164,6 @@ def deployment_decommission_page(request: HttpRequest, deployment_id: int) -> Ht
 
 
 @enterprise_page
-@pages_errors
 def filing_page(request: HttpRequest, filing_id: int) -> HttpResponse:
     filing = filing_get_for_user(user=request.user, filing_id=filing_id)
     form = FilingForm(request.POST or None)

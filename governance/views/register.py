@@ -1,12 +1,11 @@
 """The public register pages and the printable on-site sign (PIPL Art. 26). No login."""
 
 import segno
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from governance.errors import NotFound
 from governance.selectors.register import register_entry, register_get, register_list
 
 CATEGORY_LABELS = {"face_template": "Face templates", "face_image": "Face images",
@@ -19,10 +18,7 @@ def register_index(request: HttpRequest) -> HttpResponse:
 
 
 def _entry(deployment_id: int) -> dict:
-    try:
-        return register_entry(register_get(deployment_id=deployment_id))
-    except NotFound as exc:
-        raise Http404(exc.detail) from None
+    return register_entry(register_get(deployment_id=deployment_id))
 
 
 def register_detail(request: HttpRequest, deployment_id: int) -> HttpResponse:

@@ -16,7 +16,7 @@ from governance.selectors.deployments import (
 )
 from governance.services.filings import filing_acknowledge
 from governance.services.lifecycle import ACTIONS, allowed_actions
-from governance.views.common import get_deployment, pages_errors, report
+from governance.views.common import get_deployment, report
 from governance.views.forms import ReasonForm
 from governance.views.pages import persona_required
 
@@ -34,7 +34,6 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
 
 
 @regulator_page
-@pages_errors
 def regulator_deployment(request: HttpRequest, deployment_id: int) -> HttpResponse:
     deployment = get_deployment(request, deployment_id)
     assessment = deployment.assessments.order_by("-version").first()
@@ -48,7 +47,6 @@ def regulator_deployment(request: HttpRequest, deployment_id: int) -> HttpRespon
 
 @regulator_page
 @require_POST
-@pages_errors
 def regulator_decide(request: HttpRequest, deployment_id: int, action: str) -> HttpResponse:
     deployment = get_deployment(request, deployment_id)
     if action not in REGULATOR_ACTIONS:
@@ -76,7 +74,6 @@ def regulator_filings(request: HttpRequest) -> HttpResponse:
 
 @regulator_page
 @require_POST
-@pages_errors
 def regulator_filing_acknowledge(request: HttpRequest, filing_id: int) -> HttpResponse:
     filing = filing_get_for_user(user=request.user, filing_id=filing_id)
     try:

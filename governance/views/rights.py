@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from governance.deadlines import time_left
-from governance.errors import DomainError, NotFound
+from governance.errors import DomainError
 from governance.models import RequestType, RightsRequest
 from governance.permissions import Persona, can, organisations_of
 from governance.selectors.consent import consent_list_for_user, deployments_open_to_citizens
@@ -26,10 +26,7 @@ from governance.views.pages import persona_required
 
 
 def _request_for_page(request: HttpRequest, request_id: int) -> RightsRequest:
-    try:
-        return rights_request_get_for_user(user=request.user, request_id=request_id)
-    except NotFound:
-        raise Http404 from None
+    return rights_request_get_for_user(user=request.user, request_id=request_id)
 
 
 def _with_countdown(requests: Any) -> list[RightsRequest]:
