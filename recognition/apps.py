@@ -33,4 +33,5 @@ class RecognitionConfig(AppConfig):
         register_seeder(65, seed_expiring_demo)
         nav_add(Persona.ENTERPRISE, "Recognition", "recognition-activity", 40)
         nav_add(Persona.ENTERPRISE, "Try it", "recognition-try", 45)
+        nav_add(Persona.ENTERPRISE, "Match reviews", "recognition-confirmations", 46)
         nav_add(Persona.CITIZEN, "Who recognised me", "recognition-my-events", 30)

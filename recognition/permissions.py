@@ -23,3 +23,10 @@ def _view_recognition(user: Any, deployment: Deployment) -> bool:
 @rule("deployment.try_recognition")
 def _try_recognition(user: Any, deployment: Deployment) -> bool:
     return has_role(user, deployment.organisation, {Role.ADMIN, Role.OPERATOR})
+
+
+@rule("recognition.confirm_match")
+def _confirm_match(user: Any, deployment: Deployment) -> bool:
+    """The operator's own staff review matches; a regulator sees them but does not act."""
+    return has_role(user, deployment.organisation, {Role.ADMIN, Role.PRIVACY_OFFICER,
+                                                     Role.OPERATOR})

@@ -121,6 +121,9 @@ class IdentifyApi(DeviceApi):
         faces = serializers.ListField(child=serializers.DictField())
         threshold = serializers.FloatField()
         event_id = serializers.IntegerField()
+        confirmation_required = serializers.BooleanField(
+            help_text="Matches must be confirmed by two people before any action.")
+        confirmations = serializers.ListField(child=serializers.DictField())
 
     @extend_schema(request={"multipart/form-data": InputSerializer},
                    responses={200: OutputSerializer})
@@ -137,8 +140,12 @@ class IdentifyApi(DeviceApi):
              "unknown": not face.candidates}
             for face in result.faces
         ]
+        confirmations = [{"id": c.id, "subject_ref": c.subject_ref, "status": c.status}
+                         for c in result.confirmations]
         return Response(self.OutputSerializer(
-            {"faces": faces, "threshold": result.threshold, "event_id": result.event.id}).data)
+            {"faces": faces, "threshold": result.threshold, "event_id": result.event.id,
+             "confirmation_required": request.auth.deployment.two_person_confirmation,
+             "confirmations": confirmations}).data)
 
 
 class SubjectDeleteApi(DeviceApi):

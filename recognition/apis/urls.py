@@ -1,6 +1,7 @@
 from django.urls import path
 
 from recognition.apis.apikeys import ApiKeyListCreateApi, ApiKeyRevokeApi
+from recognition.apis.confirmations import ConfirmationDecideApi, ConfirmationListApi
 from recognition.apis.liveness import LivenessAnswerApi, LivenessChallengeApi
 from recognition.apis.recognition import EnrollApi, IdentifyApi, SubjectDeleteApi, VerifyApi
 
@@ -14,6 +15,10 @@ urlpatterns = [
     path("recognition/identify/", IdentifyApi.as_view(), name="api-recognition-identify"),
     path("recognition/subjects/<str:subject_ref>/", SubjectDeleteApi.as_view(),
          name="api-recognition-subject-delete"),
+    path("recognition/confirmations/", ConfirmationListApi.as_view(),
+         name="api-recognition-confirmations"),
+    path("recognition/confirmations/<int:confirmation_id>/", ConfirmationDecideApi.as_view(),
+         name="api-recognition-confirmation-decide"),
     path("recognition/liveness/", LivenessChallengeApi.as_view(),
          name="api-liveness-challenge"),
     path("recognition/liveness/<uuid:challenge_id>/", LivenessAnswerApi.as_view(),

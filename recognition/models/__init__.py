@@ -1,10 +1,19 @@
 from recognition.models.apikeys import ApiKey
-from recognition.models.events import Operation, Outcome, RecognitionEvent, RecognitionMatch
+from recognition.models.events import (
+    ConfirmationStatus,
+    MatchConfirmation,
+    Operation,
+    Outcome,
+    RecognitionEvent,
+    RecognitionMatch,
+)
 from recognition.models.liveness import LivenessChallenge, SeenFrame
 from recognition.models.vault import DeploymentKey, FaceImage, Template, VaultSubject
 
 __all__ = [
     "ApiKey",
+    "ConfirmationStatus",
+    "MatchConfirmation",
     "DeploymentKey",
     "FaceImage",
     "LivenessChallenge",

@@ -71,3 +71,40 @@ class RecognitionMatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject_ref} matched in event {self.event_id}"
+
+
+class ConfirmationStatus(models.TextChoices):
+    PENDING = "pending", "Awaiting a second person"
+    CONFIRMED = "confirmed", "Confirmed by two people"
+    REJECTED = "rejected", "Rejected"
+
+
+class MatchConfirmation(models.Model):
+    """A 1:N match on a deployment that must not be acted on until two different people have
+    confirmed it (EU AI Act Art. 14(5)); either of them can reject it instead."""
+
+    event = models.ForeignKey(RecognitionEvent, on_delete=models.PROTECT,
+                              related_name="confirmations")
+    deployment = models.ForeignKey(Deployment, on_delete=models.PROTECT, related_name="+")
+    subject_ref = models.CharField(max_length=128)
+    distance = models.FloatField()
+    status = models.CharField(max_length=10, choices=ConfirmationStatus.choices,
+                              default=ConfirmationStatus.PENDING)
+    first_by = models.ForeignKey("governance.User", on_delete=models.PROTECT, null=True,
+                                 blank=True, related_name="+")
+    first_at = models.DateTimeField(null=True, blank=True)
+    second_by = models.ForeignKey("governance.User", on_delete=models.PROTECT, null=True,
+                                  blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(second_by__isnull=True) | ~models.Q(second_by=models.F(
+                    "first_by")), name="match_confirmation_two_different_people"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject_ref} in event {self.event_id}: {self.status}"

@@ -9,7 +9,7 @@ from governance.models import Deployment
 from governance.permissions import can
 from governance.selectors.deployments import deployment_list_for_user
 from governance.selectors.records import citizen_links
-from recognition.models import ApiKey, RecognitionEvent, VaultSubject
+from recognition.models import ApiKey, MatchConfirmation, RecognitionEvent, VaultSubject
 
 
 def api_key_list_for_deployment(*, user: Any, deployment: Deployment) -> QuerySet[ApiKey]:
@@ -60,3 +60,18 @@ def event_rows_for_subject(*, deployment_id: int, subject_ref: str) -> list[dict
              "time": e.recorded_at.isoformat(), "operation": e.operation, "purpose": e.purpose,
              "outcome": e.outcome, "refusal_code": e.refusal_code, "distance": e.distance,
              "threshold": e.threshold, "liveness": e.liveness} for e in events]
+
+
+def confirmation_list_for_user(*, user: Any) -> QuerySet[MatchConfirmation]:
+    """Matches awaiting (or past) two-person review, of deployments the user may confirm on."""
+    deployments = [d.id for d in deployment_list_for_user(user=user)
+                   if can(user, "recognition.confirm_match", d)]
+    return (MatchConfirmation.objects.filter(deployment_id__in=deployments)
+            .select_related("deployment", "first_by", "second_by").order_by("-created_at"))
+
+
+def confirmation_get_for_user(*, user: Any, confirmation_id: int) -> MatchConfirmation:
+    confirmation = confirmation_list_for_user(user=user).filter(id=confirmation_id).first()
+    if confirmation is None:
+        raise NotFound("No such match to confirm.")
+    return confirmation

@@ -27,9 +27,17 @@ from recognition.engine import (
 )
 from recognition.errors import DataUnderLegalHold, ImageRefused, SubjectNotEnrolled
 from recognition.gallery import gallery_for
-from recognition.models import ApiKey, Operation, Outcome, RecognitionEvent, VaultSubject
+from recognition.models import (
+    ApiKey,
+    MatchConfirmation,
+    Operation,
+    Outcome,
+    RecognitionEvent,
+    VaultSubject,
+)
 from recognition.retention import subject_retention_refresh
 from recognition.services import policy_gate
+from recognition.services.confirmations import confirmations_open
 from recognition.services.events import event_record
 from recognition.services.liveness import liveness_consume
 from recognition.services.vault import (
@@ -171,6 +179,8 @@ class IdentifyResult:
     faces: list[FaceResult]
     threshold: float
     event: RecognitionEvent
+    # Matches that must be confirmed by two people before anyone acts on them.
+    confirmations: list[MatchConfirmation]
 
 
 def recognition_identify(*, caller: Caller, purpose: str, image: bytes,
@@ -194,12 +204,17 @@ def recognition_identify(*, caller: Caller, purpose: str, image: bytes,
         subjects_touch(deployment, VaultSubject.objects.filter(deployment=deployment,
                                                        subject_ref__in=matched))
     best = [c[0][1] for c in (r.candidates for r in results) if c]
-    event = event_record(deployment=deployment, operation=op,
-                         outcome=Outcome.MATCH if matched else Outcome.NO_MATCH,
-                         purpose=purpose, matched_refs=matched, faces=len(faces),
-                         distance=min(best) if best else None, threshold=deployment.threshold,
-                         api_key=caller.api_key)
-    return IdentifyResult(faces=results, threshold=deployment.threshold, event=event)
+    with transaction.atomic():
+        event = event_record(deployment=deployment, operation=op,
+                             outcome=Outcome.MATCH if matched else Outcome.NO_MATCH,
+                             purpose=purpose, matched_refs=matched, faces=len(faces),
+                             distance=min(best) if best else None,
+                             threshold=deployment.threshold, api_key=caller.api_key)
+        confirmations = confirmations_open(
+            deployment=deployment, event=event,
+            matches=[r.candidates[0] for r in results if r.candidates])
+    return IdentifyResult(faces=results, threshold=deployment.threshold, event=event,
+                          confirmations=confirmations)
 
 
 def _candidates(deployment: Deployment, index, secrets, vector: np.ndarray, purpose: str, *,

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from governance.charts import bar_chart_svg, daily_bars
@@ -19,11 +19,14 @@ from recognition.models import Operation, Outcome
 from recognition.selectors import (
     api_key_get_for_user,
     api_key_list_for_deployment,
+    confirmation_get_for_user,
+    confirmation_list_for_user,
     event_list_for_user,
     events_for_citizen,
     subject_list_for_deployment,
 )
 from recognition.services.apikeys import api_key_create, api_key_revoke
+from recognition.services.confirmations import match_confirm
 from recognition.services.recognition import Caller, recognition_verify
 
 CHART_DAYS = 30
@@ -114,3 +117,19 @@ def try_it(request: HttpRequest) -> HttpResponse:
 def my_events(request: HttpRequest) -> HttpResponse:
     return render(request, "recognition/my_events.html",
                   {"events": events_for_citizen(user=request.user)[:500]})
+
+
+@persona_required(Persona.ENTERPRISE)
+def confirmations(request: HttpRequest) -> HttpResponse:
+    """The two-person review queue: confirm or reject each match before anyone acts on it."""
+    if request.method == "POST":
+        confirmation = confirmation_get_for_user(
+            user=request.user, confirmation_id=int(request.POST.get("confirmation", 0)))
+        try:
+            match_confirm(confirmation=confirmation, actor=request.user,
+                          agree=request.POST.get("decision") == "confirm")
+        except DomainError as exc:
+            messages.error(request, exc.detail)
+        return redirect("recognition-confirmations")
+    rows = confirmation_list_for_user(user=request.user)[:200]
+    return render(request, "recognition/confirmations.html", {"confirmations": rows})
