@@ -25,13 +25,20 @@ class KeyPurpose(StrEnum):
     CONTACT_PROOF_CODE = "facegov/governance/contact-proof-code/v1"
     RIGHTS_EXPORT = "facegov/governance/rights-export/v1"
     DELETION_CERTIFICATE = "facegov/governance/deletion-certificate/v1"
+    # The key that wraps every deployment key of recognition's template vault.
+    TEMPLATE_VAULT = "facegov/recognition/template-vault/v1"
 
 
 def _master_key() -> bytes:
-    raw = settings.FACEGOV_MASTER_KEY
-    if not raw:
-        raise ImproperlyConfigured("FACEGOV_MASTER_KEY is not set.")
-    return base64.urlsafe_b64decode(raw)
+    """The 32 bytes behind FACEGOV_MASTER_KEY (urlsafe base64); anything else is a
+    configuration error, never a weaker key."""
+    try:
+        key = base64.urlsafe_b64decode(settings.FACEGOV_MASTER_KEY or "")
+    except (ValueError, TypeError):
+        key = b""
+    if len(key) != 32:
+        raise ImproperlyConfigured("FACEGOV_MASTER_KEY must be urlsafe base64 of 32 bytes.")
+    return key
 
 
 def derive_key(purpose: str) -> bytes:

@@ -4,18 +4,16 @@ Every ciphertext is bound (AES-GCM associated data) to the deployment, the subje
 it belongs to, so a sealed template copied into another row or deployment cannot be opened.
 """
 
-import base64
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from governance.crypto import KeyPurpose, derive_key
 from governance.models import Deployment
 from governance.services.filings import deployment_stored_subjects_record
 from recognition.engine import ENGINE_VERSION, MODEL_VERSION
@@ -33,14 +31,10 @@ from recognition.vault.crypto import (
 )
 
 
-def master_key() -> bytes:
-    try:
-        key = base64.urlsafe_b64decode(settings.FACEGOV_MASTER_KEY)
-    except (ValueError, TypeError):
-        key = b""
-    if len(key) != 32:
-        raise ImproperlyConfigured("FACEGOV_MASTER_KEY must be urlsafe base64 of 32 bytes.")
-    return key
+def vault_kek() -> bytes:
+    """The key-encryption key of deployment keys: derived from the master key under its own
+    label (governance/crypto.py), like every other use of the master key."""
+    return derive_key(KeyPurpose.TEMPLATE_VAULT)
 
 
 def _aad(kind: str, **parts: object) -> bytes:
@@ -69,7 +63,7 @@ def deployment_key_ensure(*, deployment: Deployment) -> DeploymentKey:
         row, _ = DeploymentKey.objects.get_or_create(
             deployment=deployment,
             defaults={
-                "wrapped_key": wrap_key(kek=master_key(), key=key,
+                "wrapped_key": wrap_key(kek=vault_kek(), key=key,
                                         aad=_aad("deployment-key", deployment=deployment.id,
                                                  version=1)),
                 "sealed_transform_secret": seal(
@@ -81,7 +75,7 @@ def deployment_key_ensure(*, deployment: Deployment) -> DeploymentKey:
 
 
 def deployment_secrets(row: DeploymentKey) -> DeploymentSecrets:
-    key = unwrap_key(kek=master_key(), wrapped=bytes(row.wrapped_key),
+    key = unwrap_key(kek=vault_kek(), wrapped=bytes(row.wrapped_key),
                      aad=_aad("deployment-key", deployment=row.deployment_id,
                               version=row.key_version))
     secret = open_sealed(key=key, sealed=bytes(row.sealed_transform_secret),
@@ -273,7 +267,7 @@ def deployment_vault_rotate(*, deployment: Deployment, rotate_key: bool = True,
                              aad=_aad("transform", deployment=deployment.id,
                                       version=row.transform_version))
     row.key_version, row.transform_version = key_version, transform_version
-    row.wrapped_key = wrap_key(kek=master_key(), key=new_key,
+    row.wrapped_key = wrap_key(kek=vault_kek(), key=new_key,
                                aad=_aad("deployment-key", deployment=deployment.id,
                                         version=key_version))
     row.sealed_transform_secret = seal(key=new_key, plaintext=secret,

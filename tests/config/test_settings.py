@@ -54,3 +54,16 @@ def test_local_settings_generate_a_master_key_once_into_var(tmp_path):
     assert key_file.read_text().strip() == printed[0] == printed[1]
     assert oct(key_file.stat().st_mode & 0o777) == "0o600"
     assert (tmp_path / "broker" / "queue").is_dir()
+
+
+def test_a_master_key_that_is_not_32_bytes_is_refused_not_used(settings):
+    import base64
+
+    import pytest
+    from django.core.exceptions import ImproperlyConfigured
+
+    from governance.crypto import KeyPurpose, derive_key
+
+    settings.FACEGOV_MASTER_KEY = base64.urlsafe_b64encode(b"only sixteen byt").decode()
+    with pytest.raises(ImproperlyConfigured):
+        derive_key(KeyPurpose.TEMPLATE_VAULT)
