@@ -1,9 +1,14 @@
 """Settings: production refuses to start without its secrets and passes check --deploy."""
 
+import base64
 import os
 import subprocess
 import sys
 
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from governance.crypto import KeyPurpose, derive_key
 from tests.conftest import REPO_ROOT
 
 PRODUCTION_ENV = {
@@ -57,13 +62,6 @@ def test_local_settings_generate_a_master_key_once_into_var(tmp_path):
 
 
 def test_a_master_key_that_is_not_32_bytes_is_refused_not_used(settings):
-    import base64
-
-    import pytest
-    from django.core.exceptions import ImproperlyConfigured
-
-    from governance.crypto import KeyPurpose, derive_key
-
     settings.FACEGOV_MASTER_KEY = base64.urlsafe_b64encode(b"only sixteen byt").decode()
     with pytest.raises(ImproperlyConfigured):
         derive_key(KeyPurpose.TEMPLATE_VAULT)
