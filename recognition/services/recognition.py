@@ -5,6 +5,8 @@ stores nothing else; the caller gets the refusal's code. Engine work happens out
 database transaction so that a slow image never holds a lock.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -58,30 +60,21 @@ class Caller:
     api_key: ApiKey | None
 
 
-def _refuse(caller: Caller, operation: str, error: DomainError, *, purpose: str,
-            subject_ref: str = "") -> None:
-    event_record(deployment=caller.deployment, operation=operation, outcome=Outcome.REFUSED,
-                 purpose=purpose, refusal_code=error.code, subject_ref=subject_ref,
-                 api_key=caller.api_key)
-    raise error
-
-
-def _decode(caller: Caller, operation: str, image: bytes, *, purpose: str, subject_ref: str,
-            encoder):  # type: ignore[no-untyped-def]
+@contextmanager
+def _refusals_logged(caller: Caller, operation: str, *, purpose: str,
+                     subject_ref: str = "") -> Iterator[None]:
+    """Any refusal raised inside — the gate's, liveness's, a bad image's — is written as the
+    deployment's `refused` event (after any inner transaction rolled back) and re-raised."""
     try:
-        return encoder(load_image(image))
-    except EngineError as exc:
-        _refuse(caller, operation, ImageRefused(exc), purpose=purpose, subject_ref=subject_ref)
-
-
-def _liveness(caller: Caller, operation: str, challenge_id: str, vector: np.ndarray, *,
-              purpose: str, subject_ref: str) -> str:
-    try:
-        return liveness_consume(deployment=caller.deployment, challenge_id=challenge_id,
-                                probe=vector)
-    except DomainError as exc:
-        _refuse(caller, operation, exc, purpose=purpose, subject_ref=subject_ref)
-        raise  # unreachable: _refuse raises; keeps type checkers and readers certain
+        yield
+    except (EngineError, DomainError) as exc:
+        error = ImageRefused(exc) if isinstance(exc, EngineError) else exc
+        event_record(deployment=caller.deployment, operation=operation,
+                     outcome=Outcome.REFUSED, purpose=purpose, refusal_code=error.code,
+                     subject_ref=subject_ref, api_key=caller.api_key)
+        if error is exc:
+            raise
+        raise error from exc
 
 
 def subjects_touch(deployment: Deployment, subjects) -> None:  # type: ignore[no-untyped-def]
@@ -101,30 +94,25 @@ class EnrolResult:
 def recognition_enroll(*, caller: Caller, subject_ref: str, purpose: str, image: bytes,
                        content_type: str = "", liveness_challenge: str = "") -> EnrolResult:
     op = Operation.ENROLL
-    try:
-        policy_gate.require_subject(deployment=caller.deployment, subject_ref=subject_ref,
+    deployment = caller.deployment
+    with _refusals_logged(caller, op, purpose=purpose, subject_ref=subject_ref):
+        policy_gate.require_subject(deployment=deployment, subject_ref=subject_ref,
                                     purpose=purpose, operation=op)
-    except DomainError as exc:
-        _refuse(caller, op, exc, purpose=purpose, subject_ref=subject_ref)
-    template = _decode(caller, op, image, purpose=purpose, subject_ref=subject_ref,
-                       encoder=encode_for_enrolment)
-    liveness = _liveness(caller, op, liveness_challenge, template.vector, purpose=purpose,
-                         subject_ref=subject_ref)
-    keep = image if caller.deployment.keeps_images else None
-    try:
+        template = encode_for_enrolment(load_image(image))
+        liveness = liveness_consume(deployment=deployment, challenge_id=liveness_challenge,
+                                    probe=template.vector)
         with transaction.atomic():
             # Re-check inside the write: a consent withdrawn while the engine ran refuses here.
-            policy_gate.require_subject(deployment=caller.deployment, subject_ref=subject_ref,
+            policy_gate.require_subject(deployment=deployment, subject_ref=subject_ref,
                                         purpose=purpose, operation=op)
-            stored = template_store(deployment=caller.deployment, subject_ref=subject_ref,
-                                    vector=template.vector, image=keep,
+            stored = template_store(deployment=deployment, subject_ref=subject_ref,
+                                    vector=template.vector,
+                                    image=image if deployment.keeps_images else None,
                                     image_content_type=content_type)
-            event = event_record(deployment=caller.deployment, operation=op,
+            event = event_record(deployment=deployment, operation=op,
                                  outcome=Outcome.ENROLLED, purpose=purpose,
                                  subject_ref=subject_ref, faces=1, api_key=caller.api_key,
                                  liveness=liveness)
-    except DomainError as exc:
-        _refuse(caller, op, exc, purpose=purpose, subject_ref=subject_ref)
     return EnrolResult(event=event, subject_ref=subject_ref,
                        templates=stored.subject.templates.count())
 
@@ -141,19 +129,16 @@ def recognition_verify(*, caller: Caller, subject_ref: str, purpose: str, image:
                        liveness_challenge: str = "") -> VerifyResult:
     op = Operation.VERIFY
     deployment = caller.deployment
-    try:
+    with _refusals_logged(caller, op, purpose=purpose, subject_ref=subject_ref):
         policy_gate.require_subject(deployment=deployment, subject_ref=subject_ref,
                                     purpose=purpose, operation=op)
         subject = VaultSubject.objects.filter(deployment=deployment,
                                               subject_ref=subject_ref).first()
         if subject is None:
             raise SubjectNotEnrolled("This subject has no template in this deployment.")
-    except DomainError as exc:
-        _refuse(caller, op, exc, purpose=purpose, subject_ref=subject_ref)
-    probe = _decode(caller, op, image, purpose=purpose, subject_ref=subject_ref,
-                    encoder=encode_probe)
-    liveness = _liveness(caller, op, liveness_challenge, probe.vector, purpose=purpose,
-                         subject_ref=subject_ref)
+        probe = encode_probe(load_image(image))
+        liveness = liveness_consume(deployment=deployment, challenge_id=liveness_challenge,
+                                    probe=probe.vector)
     secrets = deployment_secrets(deployment_key_ensure(deployment=deployment))
     stored = subject_vectors(subject=subject, secrets=secrets)
     distance = float(min(compare(row, secrets.transform.apply(probe.vector)) for row in stored))
@@ -187,11 +172,9 @@ def recognition_identify(*, caller: Caller, purpose: str, image: bytes,
                          top_k: int = 5) -> IdentifyResult:
     op = Operation.IDENTIFY
     deployment = caller.deployment
-    try:
+    with _refusals_logged(caller, op, purpose=purpose):
         policy_gate.require_deployment(deployment=deployment, purpose=purpose)
-    except DomainError as exc:
-        _refuse(caller, op, exc, purpose=purpose)
-    faces = _decode(caller, op, image, purpose=purpose, subject_ref="", encoder=encode_all)
+        faces = encode_all(load_image(image))
     index, secrets = gallery_for(deployment_id=deployment.id)
     results: list[FaceResult] = []
     matched: list[str] = []
