@@ -86,15 +86,9 @@ class FaceTemplate:
 
 
 @dataclass(frozen=True)
-class DetectedFace:
-    """A face found by :func:`encode_all`; quality is measured but not enforced."""
-
-    vector: np.ndarray
-    box: Box
-    quality: q.FaceQuality
-    detector_score: float
-    engine_version: str = ENGINE_VERSION
-    model_version: str = MODEL_VERSION
+class DetectedFace(FaceTemplate):
+    """A face found by :func:`encode_all`: the same fields, but quality was only measured,
+    not enforced (a crowd photo is searched as it is)."""
 
 
 @dataclass(frozen=True)
