@@ -47,6 +47,10 @@ class World:
     citizen: object
     other_citizen: object
 
+    def user(self, persona: str):
+        """The user playing `persona` ("anonymous" is None) — for permission matrices."""
+        return None if persona == "anonymous" else getattr(self, persona)
+
 
 @pytest.fixture
 def world(db) -> World:

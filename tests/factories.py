@@ -170,3 +170,14 @@ def bulk_templates(deployment, *, subjects: int, per_subject: int = 1, delete_af
                   delete_trigger=trigger if delete_after else "")
          for subject in created for _ in range(per_subject)), batch_size=2000)
     return created
+
+
+# The click record an in-app consent carries as its evidence (time, IP, user agent).
+CLICK = {"time": "2026-03-01T10:00:00+00:00", "ip": "203.0.113.7", "user_agent": "pytest"}
+
+
+def active_gate(organisation, **kwargs) -> Deployment:
+    """A running deployment with notice v1 published: ready to take consents and recognise."""
+    deployment = ActiveDeploymentFactory(organisation=organisation, **kwargs)
+    DeploymentNoticeFactory(deployment=deployment, version=1)
+    return deployment

@@ -6,9 +6,9 @@ from governance.models import Deployment, User
 from governance.services.consent import consent_give
 from recognition.services.recognition import Caller, recognition_enroll
 from tests.browser.conftest import sign_in
+from tests.factories import CLICK
 
 pytestmark = pytest.mark.browser
-CLICK = {"time": "2026-03-01T10:00:00+00:00", "ip": "203.0.113.7", "user_agent": "pytest"}
 
 
 @pytest.fixture

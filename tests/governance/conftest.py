@@ -6,14 +6,11 @@ from django.utils import timezone
 
 from governance.models import Consent, DeploymentStatus, Purpose
 from governance.services.consent import consent_give
-from tests.factories import ActiveDeploymentFactory, DeploymentNoticeFactory, ready_deployment
+from tests.factories import CLICK, active_gate, ready_deployment
 
 PERSONAS = ["anonymous", "citizen", "acme_admin", "acme_operator", "other_admin", "inspector",
             "distant_inspector", "auditor"]
 
-
-def user_for(world, persona):
-    return None if persona == "anonymous" else getattr(world, persona)
 
 
 def public_interest(organisation, **kwargs):
@@ -39,23 +36,15 @@ def deployment_in(world):
     return make
 
 
-CLICK = {"time": "2026-03-01T10:00:00+00:00", "ip": "203.0.113.7", "user_agent": "pytest"}
-
-
 @pytest.fixture
 def gate(world):
     """Acme's active gate for access control and attendance, notice v1 published."""
-    deployment = ActiveDeploymentFactory(organisation=world.acme, name="Gate",
-                                   purposes=["access_control", "attendance"])
-    DeploymentNoticeFactory(deployment=deployment, version=1)
-    return deployment
+    return active_gate(world.acme, name="Gate", purposes=["access_control", "attendance"])
 
 
 @pytest.fixture
 def other_gate(world):
-    deployment = ActiveDeploymentFactory(organisation=world.other_enterprise, name="Globex gate")
-    DeploymentNoticeFactory(deployment=deployment, version=1)
-    return deployment
+    return active_gate(world.other_enterprise, name="Globex gate")
 
 
 @pytest.fixture

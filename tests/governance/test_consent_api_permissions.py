@@ -9,14 +9,11 @@ import pytest
 from governance.models import Consent, RightsExport, RightsRequest
 from governance.services.exports import rights_export_build
 from governance.services.rights import rights_request_file
-from tests.governance.conftest import CLICK
+from tests.factories import CLICK
 
 PERSONAS = ["anonymous", "citizen", "other_citizen", "acme_admin", "acme_operator",
             "other_admin", "inspector", "distant_inspector", "auditor"]
 
-
-def user_for(world, persona):
-    return None if persona == "anonymous" else getattr(world, persona)
 
 
 def expect(**codes):
@@ -110,7 +107,7 @@ def test_each_endpoint_answers_each_persona_as_the_matrix_says(world, api_as, re
     payload = body(persona) if body else None
     if endpoint == "file_request":
         payload["deployment_id"] = records["gate"].id
-    client = api_as(user_for(world, persona))
+    client = api_as(world.user(persona))
     response = getattr(client, method)(url(records), payload, format="json")
     assert response.status_code == expected[persona], response.json()
     if response.status_code == 404:
@@ -121,7 +118,7 @@ def test_each_endpoint_answers_each_persona_as_the_matrix_says(world, api_as, re
                                      "auditor"])
 def test_nobody_outside_sees_the_citizens_consents_or_requests_in_lists(world, api_as,
                                                                         records, persona):
-    client = api_as(user_for(world, persona))
+    client = api_as(world.user(persona))
     assert client.get("/api/v1/requests/").json() == []
     body = client.get("/api/v1/me/records/").json()
     if persona == "other_citizen":

@@ -24,8 +24,7 @@ from governance.services.consent import (
     refusal_record,
 )
 from governance.services.notices import deployment_notice_publish
-from tests.factories import ActiveDeploymentFactory
-from tests.governance.conftest import CLICK
+from tests.factories import CLICK, ActiveDeploymentFactory
 
 
 def test_a_citizen_consents_through_the_portal_and_gets_a_pseudonym(world, gate):

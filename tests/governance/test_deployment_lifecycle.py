@@ -7,7 +7,7 @@ import pytest
 
 from governance.models import Decision, DeploymentDecision, DeploymentEvent, DeploymentStatus
 from governance.selectors.deployments import deployment_is_active
-from tests.governance.conftest import PERSONAS, user_for
+from tests.governance.conftest import PERSONAS
 
 S = DeploymentStatus
 
@@ -38,7 +38,7 @@ def expected_status(action: str, persona: str) -> int:
 def test_each_move_is_allowed_only_to_its_role(world, api_as, deployment_in, action, persona):
     start, public, after, _ = MOVES[action]
     deployment = deployment_in(start, public=public)
-    response = api_as(user_for(world, persona)).post(
+    response = api_as(world.user(persona)).post(
         f"/api/v1/deployments/{deployment.id}/{action}/", {"reason": "Reasons given."},
         format="json")
     assert response.status_code == expected_status(action, persona)
@@ -49,7 +49,7 @@ def test_each_move_is_allowed_only_to_its_role(world, api_as, deployment_in, act
         assert response.json()["status"] == after
         event = events.get()
         assert (event.action, event.from_status, event.to_status) == (action, start, after)
-        assert (event.actor, event.reason) == (user_for(world, persona), "Reasons given.")
+        assert (event.actor, event.reason) == (world.user(persona), "Reasons given.")
     else:
         assert deployment.status == start
         assert not events.exists()

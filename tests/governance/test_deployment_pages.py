@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from governance.models import DeploymentEvent, DeploymentStatus, Filing
-from tests.governance.conftest import PERSONAS, user_for
+from tests.governance.conftest import PERSONAS
 
 S = DeploymentStatus
 
@@ -27,7 +27,7 @@ PAGES = {
 def test_deployment_pages_open_only_for_those_who_may_see_them(world, client, deployment_in,
                                                                page, persona):
     deployment = deployment_in(S.PENDING_APPROVAL, public=True)
-    if (user := user_for(world, persona)) is not None:
+    if (user := world.user(persona)) is not None:
         client.force_login(user)
     response = client.get(reverse(page, args=[deployment.id]))
     assert response.status_code == PAGES[page][persona]
@@ -36,7 +36,7 @@ def test_deployment_pages_open_only_for_those_who_may_see_them(world, client, de
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_the_register_pages_need_no_login(world, client, deployment_in, persona):
     deployment = deployment_in(S.ACTIVE, name="Block A gate")
-    if (user := user_for(world, persona)) is not None:
+    if (user := world.user(persona)) is not None:
         client.force_login(user)
     assert b"Block A gate" in client.get(reverse("register")).content
     detail = client.get(reverse("register-detail", args=[deployment.id]))

@@ -10,9 +10,6 @@ from django.urls import reverse
 PERSONAS = ["anonymous", "citizen", "acme_admin", "other_admin", "inspector", "auditor"]
 
 
-def user_for(world, persona):
-    return None if persona == "anonymous" else getattr(world, persona)
-
 
 ME_EXPECTED = {"anonymous": 401, "citizen": 200, "acme_admin": 200, "other_admin": 200,
                "inspector": 200, "auditor": 200}
@@ -30,7 +27,7 @@ ORG_LIST_VISIBLE = {
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_me_endpoint_answers_each_persona(world, api_as, persona):
-    response = api_as(user_for(world, persona)).get("/api/v1/me/")
+    response = api_as(world.user(persona)).get("/api/v1/me/")
     assert response.status_code == ME_EXPECTED[persona]
     if response.status_code == 401:
         assert response.json()["code"] == "not_authenticated"
@@ -38,7 +35,7 @@ def test_me_endpoint_answers_each_persona(world, api_as, persona):
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_organisation_detail_is_visible_only_within_tenancy_and_mandate(world, api_as, persona):
-    response = api_as(user_for(world, persona)).get(f"/api/v1/organisations/{world.acme.id}/")
+    response = api_as(world.user(persona)).get(f"/api/v1/organisations/{world.acme.id}/")
     assert response.status_code == ACME_DETAIL_EXPECTED[persona]
     if response.status_code == 404:
         assert response.json() == {"code": "not_found", "detail": "No such organisation."}
@@ -46,7 +43,7 @@ def test_organisation_detail_is_visible_only_within_tenancy_and_mandate(world, a
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_organisation_list_shows_exactly_what_each_persona_may_see(world, api_as, persona):
-    response = api_as(user_for(world, persona)).get("/api/v1/organisations/")
+    response = api_as(world.user(persona)).get("/api/v1/organisations/")
     expected = ORG_LIST_VISIBLE[persona]
     if expected is None:
         assert response.status_code == 401
@@ -85,7 +82,7 @@ PAGE_EXPECTED = {
 @pytest.mark.parametrize("page", sorted(PAGE_EXPECTED))
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_landing_pages_open_only_for_their_persona(world, client, page, persona):
-    user = user_for(world, persona)
+    user = world.user(persona)
     if user is not None:
         client.force_login(user)
     response = client.get(reverse(page))

@@ -4,7 +4,7 @@ import pytest
 
 from governance.models import Deployment, DeploymentStatus
 from tests.factories import COMPLETE_ANSWERS
-from tests.governance.conftest import PERSONAS, user_for
+from tests.governance.conftest import PERSONAS
 
 S = DeploymentStatus
 
@@ -87,7 +87,7 @@ def test_deployment_endpoints_answer_each_persona(world, api_as, deployment_in, 
     method, suffix, body, expected = ENDPOINTS[endpoint]
     deployment = deployment_in(S.DRAFT)
     before = deployment.assessments.count()
-    response = getattr(api_as(user_for(world, persona)), method)(
+    response = getattr(api_as(world.user(persona)), method)(
         f"/api/v1/deployments/{deployment.id}/{suffix}", body, format="json")
     assert response.status_code == expected(persona)
     if response.status_code != 200:
@@ -106,7 +106,7 @@ def test_the_deployment_list_shows_what_each_persona_may_see(world, api_as, depl
                                                              persona):
     deployment_in(S.DRAFT, name="Acme gate")
     deployment_in(S.DRAFT, name="Globex gate", organisation=world.other_enterprise)
-    response = api_as(user_for(world, persona)).get("/api/v1/deployments/")
+    response = api_as(world.user(persona)).get("/api/v1/deployments/")
     if persona == "anonymous":
         assert response.status_code == 401
         return
@@ -122,7 +122,7 @@ def test_only_enterprise_admins_create_deployments(world, api_as, persona):
     body = {"name": "New gate", "scenario": "access_control", "mode": "verification",
             "place_type": "campus", "interest": "private", "purposes": ["access_control"],
             "non_face_alternative": "Student card."}
-    response = api_as(user_for(world, persona)).post("/api/v1/deployments/", body, format="json")
+    response = api_as(world.user(persona)).post("/api/v1/deployments/", body, format="json")
     assert response.status_code == CREATE_STATUS[persona]
     assert Deployment.objects.count() == (1 if response.status_code == 201 else 0)
 
@@ -131,6 +131,6 @@ def test_only_enterprise_admins_create_deployments(world, api_as, persona):
 def test_the_register_needs_no_login_and_is_the_same_for_everyone(world, api_as, deployment_in,
                                                                   persona):
     deployment = deployment_in(S.ACTIVE)
-    client = api_as(user_for(world, persona))
+    client = api_as(world.user(persona))
     assert [row["id"] for row in client.get("/api/v1/register/").json()] == [deployment.id]
     assert client.get(f"/api/v1/register/{deployment.id}/").status_code == 200

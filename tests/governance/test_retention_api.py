@@ -8,8 +8,8 @@ from django.utils import timezone
 from governance.models import DeletionCertificate, LegalHold
 from governance.services.consent import consent_give
 from governance.services.retention import retention_sweep
-from tests.factories import bulk_templates
-from tests.governance.conftest import CLICK, PERSONAS, user_for
+from tests.factories import CLICK, bulk_templates
+from tests.governance.conftest import PERSONAS
 
 DAY = dt.timedelta(days=1)
 
@@ -40,7 +40,7 @@ CERTIFICATES_SEEN = {  # persona → which deployments' certificates it sees
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_certificates_are_listed_to_whom_they_concern(persona, world, api_as, certified, gate,
                                                      other_gate):
-    response = api_as(user_for(world, persona)).get("/api/v1/deletion-certificates/")
+    response = api_as(world.user(persona)).get("/api/v1/deletion-certificates/")
     if persona == "anonymous":
         assert response.status_code in (401, 403)
         return
@@ -90,7 +90,7 @@ def hold_body(deployment, **extra):
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_only_a_regulator_with_a_mandate_places_a_hold(persona, world, api_as, gate):
-    response = api_as(user_for(world, persona)).post("/api/v1/legal-holds/", hold_body(gate),
+    response = api_as(world.user(persona)).post("/api/v1/legal-holds/", hold_body(gate),
                                                      format="json")
     assert response.status_code in HOLD_POST_STATUS[persona], response.content
     if response.status_code == 201:
@@ -113,7 +113,7 @@ def test_holds_are_listed_to_regulators_within_their_mandate(persona, world, api
 
     legal_hold_place(actor=world.inspector, deployment=gate, reason="Case 9",
                      expires_at=timezone.now() + DAY)
-    response = api_as(user_for(world, persona)).get("/api/v1/legal-holds/")
+    response = api_as(world.user(persona)).get("/api/v1/legal-holds/")
     assert response.status_code in HOLD_GET_STATUS[persona]
     if response.status_code == 200:
         expected = 1 if persona == "inspector" else 0

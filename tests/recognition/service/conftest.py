@@ -6,9 +6,8 @@ from rest_framework.test import APIClient
 from governance.services.consent import consent_give
 from recognition.gallery import gallery_forget
 from recognition.services.apikeys import api_key_create
-from tests.factories import ActiveDeploymentFactory, DeploymentNoticeFactory
+from tests.factories import CLICK, active_gate
 
-CLICK = {"time": "2026-03-01T10:00:00+00:00", "ip": "203.0.113.7", "user_agent": "pytest"}
 OBAMA = "people/obama/obama_1.jpg"
 OBAMA_2 = "people/obama/obama_2.jpg"
 BIDEN = "people/biden/biden_1.jpg"
@@ -22,15 +21,9 @@ def _fresh_galleries():
     gallery_forget()
 
 
-def make_gate(organisation, **kwargs):
-    deployment = ActiveDeploymentFactory(organisation=organisation, **kwargs)
-    DeploymentNoticeFactory(deployment=deployment, version=1)
-    return deployment
-
-
 @pytest.fixture
 def gate(world):
-    return make_gate(world.acme, name="Block A gate", purposes=["access_control", "attendance"])
+    return active_gate(world.acme, name="Block A gate", purposes=["access_control", "attendance"])
 
 
 @pytest.fixture

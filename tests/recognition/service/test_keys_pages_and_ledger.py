@@ -13,9 +13,6 @@ PERSONAS = ["anonymous", "citizen", "acme_admin", "acme_operator", "other_admin"
             "auditor"]
 
 
-def user_for(world, persona):
-    return None if persona == "anonymous" else getattr(world, persona)
-
 
 KEY_CREATE = {"anonymous": 401, "citizen": 404, "acme_admin": 201, "acme_operator": 403,
               "other_admin": 404, "inspector": 403, "auditor": 403}
@@ -24,7 +21,7 @@ KEY_CREATE = {"anonymous": 401, "citizen": 404, "acme_admin": 201, "acme_operato
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_only_the_operators_admin_creates_keys_and_the_key_is_shown_once(world, gate, api_as,
                                                                          persona):
-    response = api_as(user_for(world, persona)).post(
+    response = api_as(world.user(persona)).post(
         f"/api/v1/deployments/{gate.id}/api-keys/", {"name": "Gate camera"}, format="json")
     assert response.status_code == KEY_CREATE[persona], response.json()
     if response.status_code == 201:
@@ -41,7 +38,7 @@ def test_only_the_operators_admin_creates_keys_and_the_key_is_shown_once(world, 
 def test_only_the_operators_admin_revokes_a_key(world, gate, device, api_as, persona):
     device()
     api_key = ApiKey.objects.get()
-    response = api_as(user_for(world, persona)).post(f"/api/v1/api-keys/{api_key.id}/revoke/")
+    response = api_as(world.user(persona)).post(f"/api/v1/api-keys/{api_key.id}/revoke/")
     expected = {"anonymous": 401, "acme_admin": 200}.get(persona, 404)
     assert response.status_code == expected
     api_key.refresh_from_db()
@@ -67,7 +64,7 @@ PAGES = {
 @pytest.mark.parametrize("page", sorted(PAGES))
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_recognition_pages_open_for_their_personas(world, client, page, persona):
-    user = user_for(world, persona)
+    user = world.user(persona)
     if user:
         client.force_login(user)
     assert client.get(reverse(page)).status_code == PAGES[page][persona]

@@ -10,7 +10,8 @@ from PIL import Image
 
 from recognition.engine.liveness_attacks import photo_attack_sequence
 from recognition.models import LivenessChallenge, RecognitionEvent, VaultSubject
-from tests.recognition.service.conftest import BIDEN, OBAMA, make_gate
+from tests.factories import active_gate
+from tests.recognition.service.conftest import BIDEN, OBAMA
 
 LIVE = [f"liveness/live_head_turn/frame_{i:02d}.jpg" for i in range(30)]
 LIN = "people/lin_manuel_miranda/lin_manuel_miranda_1.png"
@@ -18,7 +19,7 @@ LIN = "people/lin_manuel_miranda/lin_manuel_miranda_1.png"
 
 @pytest.fixture
 def strict_gate(world):
-    return make_gate(world.acme, name="Bank door", requires_liveness=True)
+    return active_gate(world.acme, name="Bank door", requires_liveness=True)
 
 
 def challenge(client, actions=("turn_left", "turn_right")):
