@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from governance.errors import NotFound
 from governance.models import Deployment, DeploymentStatus, Filing, FilingStatus, Role
 from governance.permissions import (
+    can,
     enterprises_audited_by,
     enterprises_covered_by,
     organisations_of,
@@ -38,6 +39,12 @@ def deployment_list_for_user(*, user: Any) -> QuerySet[Deployment]:
     return qs.filter(Q(organisation__in=own)
                      | Q(organisation__in=enterprises_covered_by(user).values("id"))
                      | Q(organisation__in=enterprises_audited_by(user).values("id")))
+
+
+def deployments_permitting(*, user: Any, action: str) -> list[Deployment]:
+    """The visible deployments on which `user` may do `action` (a rule of governance's one
+    permission module): for pickers, queues and per-deployment activity lists."""
+    return [d for d in deployment_list_for_user(user=user) if can(user, action, d)]
 
 
 def deployment_get_for_user(*, user: Any, deployment_id: int) -> Deployment:

@@ -16,7 +16,7 @@ from governance.charts import bar_chart_svg, daily_bars
 from governance.errors import DomainError, NotFound
 from governance.models import DataCategory
 from governance.permissions import Persona, can, personas_of, require
-from governance.selectors.deployments import deployment_list_for_user
+from governance.selectors.deployments import deployments_permitting
 from governance.selectors.retention import (
     certificates_for_citizen,
     deletions_per_day,
@@ -55,8 +55,7 @@ class LegalHoldForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["deployment"].choices = [
             (d.id, f"{d.name} — {d.organisation.name}")
-            for d in deployment_list_for_user(user=user).select_related("organisation")
-            if can(user, "legal_hold.place", d)]
+            for d in deployments_permitting(user=user, action="legal_hold.place")]
 
 
 @login_required

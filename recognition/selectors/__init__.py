@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from governance.errors import NotFound
 from governance.models import Deployment
 from governance.permissions import can
-from governance.selectors.deployments import deployment_list_for_user
+from governance.selectors.deployments import deployments_permitting
 from governance.selectors.records import citizen_links
 from recognition.models import ApiKey, MatchConfirmation, RecognitionEvent, VaultSubject
 
@@ -34,8 +34,8 @@ def subject_list_for_deployment(*, user: Any, deployment: Deployment) -> QuerySe
 
 def event_list_for_user(*, user: Any) -> QuerySet[RecognitionEvent]:
     """Events of every deployment the user may see the recognition activity of."""
-    deployments = [d.id for d in deployment_list_for_user(user=user)
-                   if can(user, "deployment.view_recognition", d)]
+    deployments = [d.id for d in deployments_permitting(user=user,
+                                                        action="deployment.view_recognition")]
     return RecognitionEvent.objects.filter(deployment_id__in=deployments).select_related(
         "deployment", "api_key")
 
@@ -64,8 +64,8 @@ def event_rows_for_subject(*, deployment_id: int, subject_ref: str) -> list[dict
 
 def confirmation_list_for_user(*, user: Any) -> QuerySet[MatchConfirmation]:
     """Matches awaiting (or past) two-person review, of deployments the user may confirm on."""
-    deployments = [d.id for d in deployment_list_for_user(user=user)
-                   if can(user, "recognition.confirm_match", d)]
+    deployments = [d.id for d in deployments_permitting(user=user,
+                                                        action="recognition.confirm_match")]
     return (MatchConfirmation.objects.filter(deployment_id__in=deployments)
             .select_related("deployment", "first_by", "second_by").order_by("-created_at"))
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from governance.charts import bar_chart_svg, daily_bars
 from governance.errors import DomainError
 from governance.permissions import Persona, can, require
-from governance.selectors.deployments import deployment_get_for_user, deployment_list_for_user
+from governance.selectors.deployments import deployment_get_for_user, deployments_permitting
 from governance.views.pages import persona_required
 from recognition.models import Operation, Outcome
 from recognition.selectors import (
@@ -48,8 +48,8 @@ def activity(request: HttpRequest) -> HttpResponse:
                    .values_list("day").annotate(n=Count("id")).values_list("day", "n"))
     chart = bar_chart_svg(daily_bars(per_day, days=CHART_DAYS, today=today),
                           title=f"Recognition calls per day, last {CHART_DAYS} days")
-    deployments = [d for d in deployment_list_for_user(user=request.user)
-                   if can(request.user, "deployment.view_recognition", d)]
+    deployments = deployments_permitting(user=request.user,
+                                         action="deployment.view_recognition")
     context = {"events": events.order_by("-recorded_at")[:200], "chart": chart,
                "filters": filters, "deployments": deployments,
                "operations": Operation.choices, "outcomes": Outcome.choices}
@@ -94,8 +94,7 @@ class TryItForm(forms.Form):
 @persona_required(Persona.ENTERPRISE)
 def try_it(request: HttpRequest) -> HttpResponse:
     """Verify an uploaded photo against an enrolled subject, through the same gate as devices."""
-    deployments = [d for d in deployment_list_for_user(user=request.user)
-                   if can(request.user, "deployment.try_recognition", d)]
+    deployments = deployments_permitting(user=request.user, action="deployment.try_recognition")
     form = TryItForm(request.POST or None, request.FILES or None, deployments=deployments)
     result = error = None
     if request.method == "POST" and form.is_valid():
