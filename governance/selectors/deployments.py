@@ -1,7 +1,4 @@
-"""Reads of deployments and filings, limited to what the user may see.
-
-`deployment_is_active` is the one question the policy gate asks before any recognition.
-"""
+"""Reads of deployments and filings, limited to what the user may see."""
 
 from typing import Any
 
@@ -18,13 +15,6 @@ from governance.permissions import (
 
 DETAIL_PREFETCH = ("purposes", "retention_rules", "notices", "threshold_changes",
                    "assessments", "filings", "decisions__regulator", "events__actor")
-
-
-def deployment_is_active(deployment: Deployment | int) -> bool:
-    """Whether the deployment may recognise right now. Reads the stored status, never a
-    cached instance, so a suspension holds from the very next request (DESIGN promise 3)."""
-    pk = deployment if isinstance(deployment, int) else deployment.pk
-    return Deployment.objects.filter(pk=pk, status=DeploymentStatus.ACTIVE).exists()
 
 
 def deployment_list_for_user(*, user: Any) -> QuerySet[Deployment]:

@@ -195,33 +195,6 @@ def gallery_rows(*, deployment_id: int, secrets: DeploymentSecrets,
         yield subject_id, vector_from_bytes(plain)
 
 
-@dataclass(frozen=True)
-class ShredReport:
-    subject_found: bool
-    templates: int
-    images: int
-    key_id: str
-
-
-@transaction.atomic
-def subject_shred(*, deployment_id: int, subject_ref: str) -> ShredReport:
-    """Crypto-shred a subject: destroy the wrapped data key first, then the rows. Idempotent:
-    a subject that is already gone reports `subject_found=False` and changes nothing."""
-    subject = VaultSubject.objects.select_for_update().filter(
-        deployment_id=deployment_id, subject_ref=subject_ref).first()
-    if subject is None:
-        return ShredReport(subject_found=False, templates=0, images=0, key_id="")
-    key_id = str(subject.key_id)
-    templates = subject.templates.count()
-    images = subject.images.count()
-    # Overwrite the key bytes before deleting the row, so no later read of a stale row or a
-    # not-yet-vacuumed page can unwrap it.
-    VaultSubject.objects.filter(id=subject.id).update(wrapped_data_key=b"")
-    subject.delete()
-    gallery_version_bump(deployment_id=deployment_id)
-    stored_subjects_report(subject.deployment)
-    return ShredReport(subject_found=True, templates=templates, images=images, key_id=key_id)
-
 
 @dataclass(frozen=True)
 class RotationReport:

@@ -6,7 +6,7 @@ Refused moves change nothing: the status stays, no event row, no decision, no lo
 import pytest
 
 from governance.models import Decision, DeploymentDecision, DeploymentEvent, DeploymentStatus
-from governance.selectors.deployments import deployment_is_active
+from governance.services.policy import policy_check_deployment
 from tests.governance.conftest import PERSONAS
 
 S = DeploymentStatus
@@ -77,12 +77,18 @@ def test_a_move_from_the_wrong_status_is_a_conflict(world, api_as, deployment_in
     assert not DeploymentEvent.objects.exists()
 
 
+def recognition_refusal(deployment) -> str:
+    """What the policy gate answers a recognition call on this deployment ("" = allowed)."""
+    decision = policy_check_deployment(deployment=deployment, purpose="access_control")
+    return "" if decision.allowed else decision.code
+
+
 def test_a_public_interest_submission_waits_for_the_regulator(world, api_as, deployment_in):
     deployment = deployment_in(S.DRAFT, public=True)
     response = api_as(world.acme_admin).post(f"/api/v1/deployments/{deployment.id}/submit/")
     assert response.status_code == 200
     assert response.json()["status"] == S.PENDING_APPROVAL
-    assert not deployment_is_active(deployment)
+    assert recognition_refusal(deployment) == "deployment_not_active"
 
 
 def test_a_failing_submission_answers_400_with_violations_and_changes_nothing(
@@ -152,13 +158,13 @@ def test_a_rejected_deployment_can_be_corrected_and_submitted_again(world, api_a
 
 def test_suspension_stops_recognition_from_the_next_request(world, api_as, deployment_in):
     deployment = deployment_in(S.ACTIVE)
-    assert deployment_is_active(deployment)
+    assert recognition_refusal(deployment) == ""
     api_as(world.inspector).post(f"/api/v1/deployments/{deployment.id}/suspend/",
                                  {"reason": "Complaint under investigation."}, format="json")
-    # The stale instance still says active; the gate reads the stored status.
+    # The stale instance still says active; the policy gate reads the stored status.
     assert deployment.status == S.ACTIVE
-    assert not deployment_is_active(deployment)
-    assert not deployment_is_active(deployment.id)
+    assert recognition_refusal(deployment) == "deployment_not_active"
+    assert recognition_refusal(deployment.id) == "deployment_not_active"
 
 
 def test_resuming_rechecks_the_rules(world, api_as, deployment_in):
