@@ -99,8 +99,8 @@ def baseline_delete() -> tuple[float, int]:
 def main() -> None:
     from django.conf import settings
 
-    from governance.ledger import ledgers_verify
     from governance.models import DeletionCertificate
+    from governance.platform.ledger import ledgers_verify
     from governance.services.retention import overdue_count, retention_sweep
     from recognition.models import Template, VaultSubject
     from tests.factories import ActiveDeploymentFactory

@@ -23,8 +23,8 @@ class GovernanceConfig(AppConfig):
                         Persona.REGULATOR, Persona.INDUSTRY_BODY):
             nav_add(persona, "Public register", "register", 90)
         register_demo()
-        from governance.ledger import register_ledger
         from governance.models import DeletionCertificate
+        from governance.platform.ledger import register_ledger
         from governance.records import register_records_provider
         from governance.selectors.retention import certificate_rows_for_subject
         from governance.services.retention import DELETION_CERTIFICATE_LEDGER

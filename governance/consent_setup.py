@@ -2,9 +2,9 @@
 the ledger registry (verify_ledger), the navigation and the demo seeders."""
 
 from governance.demo import register_seeder
-from governance.ledger import register_ledger
 from governance.navigation import nav_add
 from governance.permissions import Persona
+from governance.platform.ledger import register_ledger
 
 CONSENT_LEDGER = "consent"
 

@@ -10,8 +10,8 @@ from typing import Any
 
 from django.urls import reverse
 
-from governance.ledger import canonical_value
 from governance.models import Consent, ConsentLedgerEntry, Storage
+from governance.platform.ledger import canonical_value
 
 SCHEMA_VERSION = "ISO/IEC TS 27560:2023; FaceGov profile 1.0"
 JURISDICTION = {

@@ -10,9 +10,9 @@ class RecognitionConfig(AppConfig):
 
     def ready(self) -> None:
         from governance.demo import register_seeder
-        from governance.ledger import register_ledger
         from governance.navigation import nav_add
         from governance.permissions import Persona
+        from governance.platform.ledger import register_ledger
         from governance.purge import register_purge_handler
         from governance.records import register_records_provider
         from governance.retention.registry import register_retention_source

@@ -18,8 +18,8 @@ from django.db import connection
 from django.db.models import Max, Min, Q, QuerySet
 from django.utils import timezone
 
-from governance.ledger import chain_prune
 from governance.models import DataCategory, DeletionTrigger, Deployment, RetentionTrigger
+from governance.platform.ledger import chain_prune
 from governance.retention.registry import Destroyed, DueItem, RetentionSource
 from governance.retention.rules import due, effective_retention
 from recognition.models import FaceImage, RecognitionEvent, Template, VaultSubject

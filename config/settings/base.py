@@ -177,7 +177,7 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-# --- Deadlines (governance/deadlines.py) ------------------------------------------------------
+# --- Deadlines (governance/platform/deadlines.py) ---------------------------------------------
 FACEGOV_HOLIDAY_COUNTRY = env_str("FACEGOV_HOLIDAY_COUNTRY", "CN")
 FACEGOV_REQUEST_DEADLINE_DAYS = env_int("FACEGOV_REQUEST_DEADLINE_DAYS", 15)
 FACEGOV_REQUEST_EXTENSION_DAYS = env_int("FACEGOV_REQUEST_EXTENSION_DAYS", 30)

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from governance.deadlines import DeadlineKind, due_at
 from governance.models import (
     FILING_SUBJECTS_THRESHOLD,
     DataCategory,
@@ -21,6 +20,7 @@ from governance.models import (
     PlaceType,
     Storage,
 )
+from governance.platform.deadlines import DeadlineKind, due_at
 from governance.retention.rules import (
     IDENTIFICATION_LOG_MINIMUM,
     IDENTIFICATION_MODES,

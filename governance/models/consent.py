@@ -11,9 +11,9 @@ import uuid
 from django.db import models
 from django.db.models import Q
 
-from governance.ledger import ChainedEntry
 from governance.models.deployments import Deployment, DeploymentNotice, Purpose
 from governance.models.organisations import User
+from governance.platform.ledger import ChainedEntry
 
 
 class ConsentMethod(models.TextChoices):
@@ -49,7 +49,7 @@ class Consent(models.Model):
     subject_under_14 = models.BooleanField(default=False)
     guardian_name = models.CharField(max_length=200, blank=True)
     guardian_relationship = models.CharField(max_length=80, blank=True)
-    # A contact the enterprise recorded, only as a keyed hash (governance.crypto).
+    # A contact the enterprise recorded, only as a keyed hash (governance.platform.crypto).
     contact_hash = models.CharField(max_length=64, blank=True, db_index=True)
     citizen = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True,
                                 related_name="consents_given")

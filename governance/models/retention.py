@@ -8,8 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from governance.ledger import ChainedEntry
 from governance.models.deployments import Deployment
+from governance.platform.ledger import ChainedEntry
 
 
 class DataCategory(models.TextChoices):
@@ -67,7 +67,7 @@ class DeletionCertificate(ChainedEntry):
     """Proof that one batch of one category was destroyed, chained per deployment.
 
     Never an identifier of the face itself: identifiers and subjects appear only as keyed
-    hashes (governance.crypto, KeyPurpose.DELETION_CERTIFICATE), and keys by their key ids.
+    hashes (governance.platform.crypto, KeyPurpose.DELETION_CERTIFICATE), and keys by their key ids.
     """
 
     chain_field = "deployment_id"

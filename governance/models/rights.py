@@ -96,7 +96,7 @@ class RightsRequestEvent(models.Model):
 
 
 class RightsExport(models.Model):
-    """Everything held about the person, sealed with AES-GCM (governance.crypto); the
+    """Everything held about the person, sealed with AES-GCM (governance.platform.crypto); the
     ciphertext is erased when the download expires."""
 
     request = models.OneToOneField(RightsRequest, on_delete=models.CASCADE,

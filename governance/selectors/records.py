@@ -5,8 +5,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from governance.ledger import canonical_value
 from governance.models import Consent, Deployment, Refusal, RightsRequest, SubjectLink
+from governance.platform.ledger import canonical_value
 from governance.records import provided_records
 
 

@@ -12,7 +12,6 @@ from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from governance.crypto import KeyPurpose, keyed_hasher
 from governance.errors import NotFound
 from governance.models import DeletionCertificate, Deployment, LegalHold
 from governance.permissions import (
@@ -23,6 +22,7 @@ from governance.permissions import (
     organisations_of,
     visible_enterprise_ids,
 )
+from governance.platform.crypto import KeyPurpose, keyed_hasher
 from governance.selectors.records import citizen_links
 from governance.services.retention import overdue_count, subject_hash
 

@@ -14,9 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from governance.crypto import KeyPurpose, keyed_hash
 from governance.errors import DomainError, InvalidTransition, PolicyRefusal
-from governance.ledger import chain_append
 from governance.models import (
     Consent,
     ConsentLedgerEntry,
@@ -32,6 +30,8 @@ from governance.models import (
     SubjectLink,
 )
 from governance.permissions import is_citizen, require
+from governance.platform.crypto import KeyPurpose, keyed_hash
+from governance.platform.ledger import chain_append
 from governance.purge import PurgeReason, subject_purge_schedule
 
 # Enterprises may collect consent before launch; never for a deployment that was stopped.

@@ -16,10 +16,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from governance.crypto import KeyPurpose, keyed_hash
 from governance.errors import DomainError, NotFound, NotPermitted
 from governance.models import Consent, ContactProof, LinkVia, SubjectLink
 from governance.permissions import is_citizen
+from governance.platform.crypto import KeyPurpose, keyed_hash
 from governance.services.consent import contact_hash, contact_normalize
 
 logger = logging.getLogger(__name__)

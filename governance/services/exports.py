@@ -7,9 +7,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from governance.crypto import KeyPurpose, seal, unseal
 from governance.errors import DomainError
 from governance.models import RightsExport, RightsRequest
+from governance.platform.crypto import KeyPurpose, seal, unseal
 from governance.selectors.records import citizen_records
 from governance.services.rights import rights_request_mark_fulfilled_by_export
 

@@ -1,9 +1,9 @@
 """Filings with the regulator (CAC Measures Art. 15): opened by triggers, submitted by the
 operator with the five materials, acknowledged by the regulator.
 
-A filing is due 30 working days after its trigger (governance.deadlines). The initial filing
-opens when a running deployment reaches 100,000 people — declared or stored, whichever comes
-first; a filed deployment then files its changes and its termination too.
+A filing is due 30 working days after its trigger (governance.platform.deadlines). The
+initial filing opens when a running deployment reaches 100,000 people — declared or stored,
+whichever comes first; a filed deployment then files its changes and its termination too.
 """
 
 from collections.abc import Iterable
@@ -13,7 +13,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from governance.audit import acting_as
-from governance.deadlines import DeadlineKind, due_at
 from governance.errors import DomainError, InvalidTransition
 from governance.models import (
     FILING_SUBJECTS_THRESHOLD,
@@ -24,6 +23,7 @@ from governance.models import (
     FilingStatus,
 )
 from governance.permissions import require
+from governance.platform.deadlines import DeadlineKind, due_at
 
 
 def _open(deployment: Deployment, kind: str, trigger: str) -> Filing:

@@ -28,9 +28,7 @@ from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from governance.crypto import KeyPurpose, keyed_hasher
 from governance.errors import DomainError
-from governance.ledger import chain_append
 from governance.models import (
     DataCategory,
     DeletionCertificate,
@@ -42,6 +40,8 @@ from governance.models import (
     RetentionDeferral,
     RetentionSweep,
 )
+from governance.platform.crypto import KeyPurpose, keyed_hasher
+from governance.platform.ledger import chain_append
 from governance.retention.registry import (
     Destroyed,
     DueItem,

@@ -13,7 +13,6 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from governance.deadlines import DeadlineKind, due_at
 from governance.errors import DomainError, InvalidTransition
 from governance.models import (
     Deployment,
@@ -25,6 +24,7 @@ from governance.models import (
 )
 from governance.models.rights import EXPORT_TYPES
 from governance.permissions import require
+from governance.platform.deadlines import DeadlineKind, due_at
 from governance.purge import PurgeReason, subject_purge_schedule
 from governance.services.consent import actor_label
 

@@ -12,10 +12,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from governance.charts import bar_chart_svg, daily_bars
 from governance.errors import DomainError, NotFound
 from governance.models import DataCategory
 from governance.permissions import Persona, can, personas_of, require
+from governance.platform.charts import bar_chart_svg, daily_bars
 from governance.selectors.deployments import deployments_permitting
 from governance.selectors.retention import (
     certificates_for_citizen,

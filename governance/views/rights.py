@@ -7,10 +7,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from governance.deadlines import time_left
 from governance.errors import DomainError
 from governance.models import RequestType, RightsRequest
 from governance.permissions import Persona, can, organisations_of
+from governance.platform.deadlines import time_left
 from governance.selectors.consent import consent_list_for_user, deployments_open_to_citizens
 from governance.selectors.rights import rights_request_get_for_user, rights_request_list_for_user
 from governance.services.exports import rights_export_open

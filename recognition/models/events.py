@@ -3,8 +3,8 @@ per deployment. No biometric data: no vectors, no images, no face boxes of bysta
 
 from django.db import models
 
-from governance.ledger import ChainedEntry
 from governance.models import Deployment
+from governance.platform.ledger import ChainedEntry
 from recognition.models.apikeys import ApiKey
 
 

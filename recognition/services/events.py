@@ -1,9 +1,9 @@
-"""Writing recognition events onto their deployment's hash chain (governance.ledger)."""
+"""Writing recognition events onto their deployment's hash chain (governance.platform.ledger)."""
 
 from django.db import transaction
 
-from governance.ledger import chain_append
 from governance.models import Deployment
+from governance.platform.ledger import chain_append
 from recognition.models import ApiKey, RecognitionEvent, RecognitionMatch
 
 RECOGNITION_LEDGER = "recognition event"

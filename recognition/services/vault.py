@@ -13,8 +13,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from governance.crypto import KeyPurpose, derive_key
 from governance.models import Deployment
+from governance.platform.crypto import KeyPurpose, derive_key
 from governance.services.filings import deployment_stored_subjects_record
 from recognition.engine import ENGINE_VERSION, MODEL_VERSION
 from recognition.models import DeploymentKey, FaceImage, Template, VaultSubject
@@ -33,7 +33,7 @@ from recognition.vault.crypto import (
 
 def vault_kek() -> bytes:
     """The key-encryption key of deployment keys: derived from the master key under its own
-    label (governance/crypto.py), like every other use of the master key."""
+    label (governance/platform/crypto.py), like every other use of the master key."""
     return derive_key(KeyPurpose.TEMPLATE_VAULT)
 
 

@@ -10,9 +10,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from governance.charts import bar_chart_svg, daily_bars
 from governance.errors import DomainError
 from governance.permissions import Persona, can, require
+from governance.platform.charts import bar_chart_svg, daily_bars
 from governance.selectors.deployments import deployment_get_for_user, deployments_permitting
 from governance.views.pages import persona_required
 from recognition.models import Operation, Outcome

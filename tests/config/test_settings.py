@@ -8,7 +8,7 @@ import sys
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from governance.crypto import KeyPurpose, derive_key
+from governance.platform.crypto import KeyPurpose, derive_key
 from tests.conftest import REPO_ROOT
 
 PRODUCTION_ENV = {

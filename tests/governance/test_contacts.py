@@ -7,9 +7,9 @@ import pytest
 from django.core import mail
 from django.db import connection
 
-from governance.crypto import KeyPurpose, derive_key, keyed_hash
 from governance.errors import DomainError
 from governance.models import Consent, ContactProof, SubjectLink
+from governance.platform.crypto import KeyPurpose, derive_key, keyed_hash
 from governance.services.consent import contact_hash
 from governance.services.contacts import (
     MAX_ATTEMPTS,

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from governance.deadlines import DeadlineKind, add_working_days, due_at, is_working_day
+from governance.platform.deadlines import DeadlineKind, add_working_days, due_at, is_working_day
 
 UTC = dt.UTC
 

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from governance.deadlines import DeadlineKind, due_at
 from governance.models import DeploymentStatus, Filing, FilingKind, FilingStatus, RetentionRule
+from governance.platform.deadlines import DeadlineKind, due_at
 from governance.retention.rules import Source, delete_after, effective_retention
 from governance.services.assessments import impact_assessment_save
 from governance.services.filings import deployment_stored_subjects_record

@@ -4,7 +4,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
 
-from governance.ledger import (
+from governance.models import ConsentLedgerEntry, LedgerEntryKind
+from governance.platform.ledger import (
     GENESIS_HASH,
     LedgerImmutable,
     chain_verify,
@@ -12,7 +13,6 @@ from governance.ledger import (
     register_ledger,
     registered_ledgers,
 )
-from governance.models import ConsentLedgerEntry, LedgerEntryKind
 from governance.services.consent import consent_withdraw, refusal_record
 
 

@@ -9,8 +9,6 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from governance.crypto import KeyPurpose, keyed_hash
-from governance.ledger import ledgers_verify
 from governance.models import (
     ConsentLedgerEntry,
     DeletionCertificate,
@@ -20,6 +18,8 @@ from governance.models import (
     RetentionDeferral,
     RetentionRule,
 )
+from governance.platform.crypto import KeyPurpose, keyed_hash
+from governance.platform.ledger import ledgers_verify
 from governance.retention.registry import retention_sources
 from governance.services.consent import consent_withdraw
 from governance.services.lifecycle import deployment_decommission
@@ -315,8 +315,8 @@ def logged(deployment, subject_ref: str, *, at: dt.datetime) -> RecognitionEvent
     """An event recorded at `at` (recorded_at is hashed: it is set before sealing)."""
     from django.db import transaction
 
-    from governance.ledger import chain_append
     from governance.models import Deployment
+    from governance.platform.ledger import chain_append
 
     with transaction.atomic():
         Deployment.objects.select_for_update().get(id=deployment.id)

@@ -8,7 +8,6 @@ from cryptography.exceptions import InvalidTag
 from django.core import mail
 from django.utils import timezone
 
-from governance.crypto import KeyPurpose, unseal
 from governance.errors import DomainError, InvalidTransition, NotPermitted
 from governance.models import (
     Deployment,
@@ -19,6 +18,7 @@ from governance.models import (
     RightsRequestEvent,
     SubjectPurge,
 )
+from governance.platform.crypto import KeyPurpose, unseal
 from governance.purge import register_purge_handler, unregister_purge_handler
 from governance.records import register_records_provider, unregister_records_provider
 from governance.services.exports import (

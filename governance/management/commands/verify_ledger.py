@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from governance.ledger import ledgers_verify
+from governance.platform.ledger import ledgers_verify
 
 
 class Command(BaseCommand):
