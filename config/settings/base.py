@@ -189,3 +189,30 @@ FACEGOV_REQUEST_EXTENSION_DAYS = env_int("FACEGOV_REQUEST_EXTENSION_DAYS", 30)
 FACEGOV_RETENTION_BATCH_SIZE = env_int("FACEGOV_RETENTION_BATCH_SIZE", 5000)
 # /metrics (Prometheus): open when empty, else scrapers send `Authorization: Bearer <token>`.
 FACEGOV_METRICS_TOKEN = env_str("FACEGOV_METRICS_TOKEN")
+
+# --- Complaints and tips (complaints/) --------------------------------------------------------
+# Argon2id cost of a tip receipt's hash: aim 0.2–1 s per check (benchmarks/tip_receipts.py).
+FACEGOV_TIP_ARGON2_TIME_COST = env_int("FACEGOV_TIP_ARGON2_TIME_COST", 2)
+FACEGOV_TIP_ARGON2_MEMORY_KIB = env_int("FACEGOV_TIP_ARGON2_MEMORY_KIB", 64 * 1024)
+FACEGOV_TIP_ARGON2_PARALLELISM = env_int("FACEGOV_TIP_ARGON2_PARALLELISM", 1)
+# How many leading digits of a receipt its keyed lookup index covers (complaints/receipts.py).
+FACEGOV_TIP_RECEIPT_INDEX_DIGITS = env_int("FACEGOV_TIP_RECEIPT_INDEX_DIGITS", 8)
+# A wrong receipt answers only after this delay, doubled per recent failure of the same client
+# up to the maximum (seconds); the `tip_receipt` throttle below caps attempts as well.
+FACEGOV_TIP_RECEIPT_FAIL_DELAY = float(env_str("FACEGOV_TIP_RECEIPT_FAIL_DELAY", "1.0"))
+FACEGOV_TIP_RECEIPT_FAIL_DELAY_MAX = float(env_str("FACEGOV_TIP_RECEIPT_FAIL_DELAY_MAX", "8.0"))
+# Every tip submitted, from all clients together (DRF rate syntax): a flood cannot bury the
+# regulator's inbox. Per-client rates are the throttle scopes below.
+FACEGOV_TIP_GLOBAL_RATE = env_str("FACEGOV_TIP_GLOBAL_RATE", "500/hour")
+# Throttle scopes of the complaint channel (DRF ScopedRateThrottle), merged into the rates
+# the rest of the platform sets. Receipt attempts are per client, failures or not.
+COMPLAINT_THROTTLE_RATES = {
+    "tip_submit": env_str("FACEGOV_TIP_SUBMIT_RATE", "10/hour"),
+    "tip_receipt": env_str("FACEGOV_TIP_RECEIPT_RATE", "20/hour"),
+    "complaint_submit": env_str("FACEGOV_COMPLAINT_SUBMIT_RATE", "20/hour"),
+}
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+    **REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {}),
+    **COMPLAINT_THROTTLE_RATES,
+}
+# --- end of complaints and tips ---------------------------------------------------------------

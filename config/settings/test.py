@@ -21,3 +21,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 # Tests that want the demo's real enrolment turn this on themselves (it costs ~13 s).
 FACEGOV_DEMO_ENROL_FACES = False
 FACEGOV_DEMO_EXPIRY_MINUTES = 0
+# Receipts: a cheap Argon2id and no failure delay, so tests run fast; the benchmark measures
+# the real cost. Throttle rates stay as configured (tests clear the cache between them).
+FACEGOV_TIP_ARGON2_TIME_COST = 1
+FACEGOV_TIP_ARGON2_MEMORY_KIB = 8 * 1024
+FACEGOV_TIP_RECEIPT_FAIL_DELAY = 0.0
