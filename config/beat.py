@@ -22,6 +22,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Retention (governance): destroy what is overdue and unheld, with certificates.
     "retention-sweep": {"task": "governance.retention_sweep_task",
                         "schedule": float(RETENTION_SWEEP_SECONDS)},
+    # Platform (governance/platform/): sealed uploads past the delete_after their owner set.
+    "sealed-files-destroy-due": {"task": "governance.sealed_files_destroy_due_task",
+                                 "schedule": crontab(minute=23)},
     "rights-export-erase": {"task": "governance.rights_export_erase_task",
                             "schedule": crontab(minute=17)},
 }

@@ -92,3 +92,15 @@ def retention_deployment_task(deployment_id: int) -> int:
     from governance.services.retention import retention_destroy_due
 
     return retention_destroy_due(deployment_id=deployment_id).destroyed
+
+
+# --- platform: sealed uploads ----------------------------------------------------------------
+
+
+@shared_task(name="governance.sealed_files_destroy_due_task", autoretry_for=RECOVERABLE,
+             retry_backoff=30, max_retries=5)
+def sealed_files_destroy_due_task() -> int:
+    """Destroy sealed uploads whose owning feature set a delete_after that has passed."""
+    from governance.platform.uploads import sealed_files_destroy_due
+
+    return sealed_files_destroy_due()

@@ -93,6 +93,27 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise expects it even before collectstatic runs
+# Nothing is served from MEDIA_URL: uploads are sealed files answered by access-checked views
+# (governance/platform/uploads.py). MEDIA_ROOT only keeps stray default-storage writes in var/.
+MEDIA_ROOT = VAR_DIR / "media"
+
+# --- Uploads (governance/platform/uploads.py) -------------------------------------------------
+# Sealed ciphertext only. At scale, point the "uploads" storage at object storage (any Django
+# storage backend, e.g. django-storages' S3Storage): nothing else changes.
+FACEGOV_UPLOADS_DIR = Path(env_str("FACEGOV_UPLOADS_DIR", str(VAR_DIR / "uploads")))
+UPLOADS_STORAGE = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(FACEGOV_UPLOADS_DIR), "base_url": None,
+                "file_permissions_mode": 0o600, "directory_permissions_mode": 0o700},
+}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "uploads": UPLOADS_STORAGE,
+}
+FACEGOV_UPLOAD_DOCUMENT_MAX_BYTES = env_int("FACEGOV_UPLOAD_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
+FACEGOV_UPLOAD_IMAGE_MAX_BYTES = env_int("FACEGOV_UPLOAD_IMAGE_MAX_BYTES", 10 * 1024 * 1024)
+FACEGOV_UPLOAD_ARCHIVE_MAX_BYTES = env_int("FACEGOV_UPLOAD_ARCHIVE_MAX_BYTES", 100 * 1024 * 1024)
 
 # --- API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -9,9 +9,14 @@ SECRET_KEY = "test-only-secret-key-not-for-production-use-0123456789abcdef"
 # A fixed key so that test runs are reproducible; production requires its own.
 FACEGOV_MASTER_KEY = base64.urlsafe_b64encode(b"facegov-test-master-key-32-bytes").decode()
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Test uploads stay apart from the demo's sealed files.
+UPLOADS_STORAGE = {**UPLOADS_STORAGE,  # noqa: F405
+                   "OPTIONS": {**UPLOADS_STORAGE["OPTIONS"],  # noqa: F405
+                               "location": str(VAR_DIR / "test-uploads")}}  # noqa: F405
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "uploads": UPLOADS_STORAGE,
 }
 
 # SQLite tests use a file, not memory, so that a real Celery worker started by a test

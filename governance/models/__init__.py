@@ -62,8 +62,10 @@ from governance.models.rights import (
     RightsRequest,
     RightsRequestEvent,
 )
+from governance.models.uploads import SealedFile
 
 __all__ = [
+    "SealedFile",
     "Consent",
     "ConsentLedgerEntry",
     "ConsentMethod",
