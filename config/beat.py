@@ -27,4 +27,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
                                  "schedule": crontab(minute=23)},
     "rights-export-erase": {"task": "governance.rights_export_erase_task",
                             "schedule": crontab(minute=17)},
+    # Complaints: triage clocks (escalation at 80 %, overdue, 90-day progress notices, missed
+    # acknowledgements) every five minutes; closed cases past their retention every hour.
+    "complaint-clocks-sweep": {"task": "complaints.complaint_clocks_sweep_task",
+                               "schedule": 300.0},
+    "complaint-retention-sweep": {"task": "complaints.complaint_retention_sweep_task",
+                                  "schedule": crontab(minute=41)},
 }

@@ -18,10 +18,11 @@ from complaints.models.guidance import (
     ConsultationStatus,
     GuidanceNote,
 )
-from complaints.models.messages import CaseMessage, Channel, Party
+from complaints.models.messages import CaseAttachment, CaseMessage, Channel, Party
 
 __all__ = [
     "TERMINAL",
+    "CaseAttachment",
     "UNTRIAGED",
     "CaseKind",
     "CaseLogEntry",

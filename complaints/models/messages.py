@@ -48,3 +48,22 @@ class CaseMessage(models.Model):
 
     def __str__(self) -> str:
         return f"message {self.id} on complaint {self.complaint_id}"
+
+
+class CaseAttachment(models.Model):
+    """A file on a case (a photo of a camera or a sign, a document), sealed at rest by the
+    platform's upload service; `sealed` is that service's record. Which party added it is
+    kept, who (for a complainant or tipster) is not."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE,
+                                  related_name="attachments")
+    party = models.CharField(max_length=20, choices=Party.choices)
+    sealed = models.OneToOneField("governance.SealedFile", on_delete=models.PROTECT,
+                                  related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"file {self.sealed_id} on complaint {self.complaint_id}"

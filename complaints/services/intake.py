@@ -6,6 +6,7 @@ the whole intake is one transaction.
 """
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -18,6 +19,7 @@ from complaints.models import CaseKind, Category, Complaint, LogKind, Party
 from complaints.models.cases import DESCRIPTION_MAX_LENGTH
 from complaints.priority import priority_facts, priority_of
 from complaints.receipts import receipt_hash, receipt_index, receipt_new
+from complaints.services.attachments import attachments_add, attachments_check
 from complaints.services.caselog import case_log_append
 from governance.errors import DomainError, NotFound, NotPermitted
 from governance.models import Deployment, DeploymentStatus, Organisation, OrganisationKind
@@ -157,8 +159,8 @@ def _own_records(citizen: Any, deployment: Deployment | None) -> dict[str, Any]:
 
 
 @transaction.atomic
-def complaint_submit(*, citizen: Any, data: CaseInput,
-                     attach_own_records: bool = False) -> Complaint:
+def complaint_submit(*, citizen: Any, data: CaseInput, attach_own_records: bool = False,
+                     files: Sequence[Any] = ()) -> Complaint:
     """A signed-in citizen's complaint; acknowledged at once (after commit)."""
     from complaints.tasks import complaint_acknowledge_task
 
@@ -166,12 +168,14 @@ def complaint_submit(*, citizen: Any, data: CaseInput,
         raise NotPermitted(_("Only a citizen's account can file a complaint; anyone can send "
                              "an anonymous tip."), code="not_a_citizen")
     deployment, fields = _clean(data)
+    attachments_check(files)
     records = _own_records(citizen, deployment) if attach_own_records else {}
     complaint = _create(kind=CaseKind.COMPLAINT, deployment=deployment, fields=fields,
                         data=data, complainant=citizen, own_records=records)
     complaint.sealed_identity = seal(IDENTITY_PURPOSE, _identity(citizen),
                                      aad=identity_aad(complaint))
     complaint.save(update_fields=["sealed_identity"])
+    attachments_add(complaint=complaint, files=files, party=Party.COMPLAINANT)
     transaction.on_commit(partial(complaint_acknowledge_task.delay, complaint.id))
     return complaint
 
@@ -181,10 +185,11 @@ def identity_aad(complaint: Complaint) -> bytes:
 
 
 @transaction.atomic
-def tip_submit(*, data: CaseInput) -> tuple[Complaint, str]:
+def tip_submit(*, data: CaseInput, files: Sequence[Any] = ()) -> tuple[Complaint, str]:
     """An anonymous tip. Returns the tip and its receipt, which exists nowhere else: the caller
     shows it once. The tip is acknowledged by that receipt."""
     deployment, fields = _clean(data)
+    attachments_check(files)
     receipt = receipt_new()
     tip = _create(kind=CaseKind.TIP, deployment=deployment, fields=fields, data=data,
                   receipt_hash=receipt_hash(receipt), receipt_index=receipt_index(receipt))
@@ -192,4 +197,27 @@ def tip_submit(*, data: CaseInput) -> tuple[Complaint, str]:
     tip.save(update_fields=["acknowledged_at"])
     case_log_append(complaint=tip, kind=LogKind.ACKNOWLEDGED, party=Party.PLATFORM,
                     detail={"by": "receipt"})
+    attachments_add(complaint=tip, files=files, party=Party.TIPSTER)
     return tip, receipt
+
+
+@transaction.atomic
+def case_files_add(*, complaint: Complaint, files: Sequence[Any], actor: Any = None,
+                   as_tipster: bool = False) -> list[Any]:
+    """More files later: by the tipster (who proved the receipt), the complainant or the
+    regulator."""
+    from complaints.services.caselog import complaint_lock
+    from governance.permissions import can
+
+    if as_tipster and complaint.kind == CaseKind.TIP:
+        party = Party.TIPSTER
+    elif can(actor, "complaint.handle", complaint):
+        party = Party.REGULATOR
+    elif can(actor, "complaint.view_own", complaint):
+        party = Party.COMPLAINANT
+    else:
+        raise NotPermitted(_("You cannot add files to this case."))
+    if not files:
+        raise DomainError(_("Choose a file."), code="file_required")
+    complaint = complaint_lock(complaint)
+    return attachments_add(complaint=complaint, files=files, party=party, uploaded_by=actor)

@@ -85,6 +85,17 @@ def tip_message_send(*, tip: Complaint, body: str) -> CaseMessage:
 
 
 @transaction.atomic
+def tip_reply(*, tip: Complaint, body: str, files: list[Any]) -> None:
+    """The tipster's answer through the receipt: a message, files, or both, at once."""
+    from complaints.services.intake import case_files_add
+
+    if body.strip():
+        tip_message_send(tip=tip, body=body)
+    if files:
+        case_files_add(complaint=tip, files=files, as_tipster=True)
+
+
+@transaction.atomic
 def complaint_forward(*, complaint: Complaint, actor: Any, summary: str) -> Complaint:
     """Tell the respondent what it must answer, in the regulator's words: never who
     complained, never the complaint itself."""
