@@ -25,6 +25,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Platform (governance/platform/): sealed uploads past the delete_after their owner set.
     "sealed-files-destroy-due": {"task": "governance.sealed_files_destroy_due_task",
                                  "schedule": crontab(minute=23)},
+    "mail-outbox-sweep": {"task": "governance.mail_outbox_sweep_task", "schedule": 600.0},
     "rights-export-erase": {"task": "governance.rights_export_erase_task",
                             "schedule": crontab(minute=17)},
     # Complaints: triage clocks (escalation at 80 %, overdue, 90-day progress notices, missed

@@ -97,6 +97,25 @@ STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise expects it even before collectsta
 # (governance/platform/uploads.py). MEDIA_ROOT only keeps stray default-storage writes in var/.
 MEDIA_ROOT = VAR_DIR / "media"
 
+# --- Mail (governance/platform/notifications.py) ---------------------------------------------
+# Mail is queued in the database and sent after commit by a Celery task, never in a request.
+# SMTP from the usual EMAIL_* variables; local.py writes files under var/mail/ instead, and
+# production.py refuses to start without a mail server.
+EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+# Without a timeout a hung mail server would hold a worker forever.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "FaceGov <no-reply@facegov.localhost>")
+SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+# Links in mail point here (pages use relative links).
+FACEGOV_SITE_URL = env_str("FACEGOV_SITE_URL", "http://127.0.0.1:8000")
+
 # --- Uploads (governance/platform/uploads.py) -------------------------------------------------
 # Sealed ciphertext only. At scale, point the "uploads" storage at object storage (any Django
 # storage backend, e.g. django-storages' S3Storage): nothing else changes.

@@ -9,6 +9,8 @@ SECRET_KEY = "test-only-secret-key-not-for-production-use-0123456789abcdef"
 # A fixed key so that test runs are reproducible; production requires its own.
 FACEGOV_MASTER_KEY = base64.urlsafe_b64encode(b"facegov-test-master-key-32-bytes").decode()
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tests read sent mail from django.core.mail.outbox.
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Test uploads stay apart from the demo's sealed files.
 UPLOADS_STORAGE = {**UPLOADS_STORAGE,  # noqa: F405
                    "OPTIONS": {**UPLOADS_STORAGE["OPTIONS"],  # noqa: F405

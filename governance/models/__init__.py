@@ -34,6 +34,7 @@ from governance.models.lifecycle import (
     DeploymentEvent,
     ThresholdChange,
 )
+from governance.models.notifications import MailStatus, Notification, OutboundMail
 from governance.models.organisations import (
     CitizenProfile,
     IndustryMembership,
@@ -65,6 +66,9 @@ from governance.models.rights import (
 from governance.models.uploads import SealedFile
 
 __all__ = [
+    "MailStatus",
+    "Notification",
+    "OutboundMail",
     "SealedFile",
     "Consent",
     "ConsentLedgerEntry",
