@@ -13,11 +13,10 @@ from django.utils.translation import gettext as _
 from complaints.models import CaseMessage, Channel, Complaint, Party
 from complaints.permissions import RESPONDENT_STAFF
 from governance.models import Membership, OrganisationKind, Role
+from governance.platform.notifications import notify
 
 
 def _send(users: Any, *, subject: str, body: str, link: str) -> int:
-    from governance.platform.notifications import notify
-
     sent = 0
     for user in users:
         notify(recipient=user, subject=subject, body=body, link=link)
