@@ -5,6 +5,8 @@ demo keeps it in var/ (demo data only) to print it on every start."""
 from pathlib import Path
 
 from django.conf import settings
+from django.db import connection
+from django.utils.text import slugify
 
 from complaints.models import CaseKind, Category, Complaint
 from complaints.receipts import receipt_display
@@ -13,11 +15,12 @@ from governance.models import Deployment, User
 
 BLOCK_A = "Residential gate — Block A"
 MALL_OPERATOR = "Riverside Mall management"
-TIP_RECEIPT_FILE = "demo-tip-receipt.txt"
 
 
 def _receipt_path() -> Path:
-    return Path(settings.VAR_DIR) / TIP_RECEIPT_FILE
+    # One file per database, so a test database's demo never overwrites `make run`'s.
+    database = slugify(str(connection.settings_dict["NAME"]))[-60:]
+    return Path(settings.VAR_DIR) / f"demo-tip-receipt.{database}.txt"
 
 
 def _seed_complaint() -> None:

@@ -19,5 +19,7 @@ def refused(request: HttpRequest, exc: DomainError) -> None:
 def no_store(response: Any) -> Any:
     """Pages that show a receipt or a tip must not be cached anywhere."""
     response["Cache-Control"] = "no-store, private"
-    response["Referrer-Policy"] = "no-referrer"
+    # same-origin, not no-referrer: with no-referrer browsers send `Origin: null` on the page's
+    # own form posts, which CSRF protection rightly refuses.
+    response["Referrer-Policy"] = "same-origin"
     return response
