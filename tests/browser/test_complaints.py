@@ -70,7 +70,7 @@ def test_a_citizens_complaint_is_triaged_and_the_citizen_reads_the_outcome(
     regulator.goto(f"/regulator/complaints/{case_id}/")
     expect(regulator.get_by_text("sealed", exact=True)).to_be_visible()
     regulator.get_by_label("Decision").select_option("investigate")
-    regulator.locator("#triage-form").get_by_label("Reasons").fill(
+    regulator.locator("#triage-form textarea[name=reasons]").fill(
         "The gate's consent records for residents are missing.")
     regulator.get_by_role("button", name="Record the decision").click()
     expect(regulator.locator("#case-status")).to_have_text("Under investigation")
