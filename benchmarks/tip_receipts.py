@@ -35,10 +35,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-    from config.settings import base  # the production cost, not the tests' cheap one
-
     from argon2 import PasswordHasher
     from argon2.low_level import Type
+
+    from config.settings import base  # the production cost, not the tests' cheap one
 
     ph = PasswordHasher(time_cost=base.FACEGOV_TIP_ARGON2_TIME_COST,
                         memory_cost=base.FACEGOV_TIP_ARGON2_MEMORY_KIB,
