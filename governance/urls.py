@@ -59,6 +59,8 @@ urlpatterns = [
     path("citizen/link/", consent_pages.citizen_link_contact, name="citizen-link"),
     path("consents/<str:receipt_id>/", consent_pages.consent_receipt_page,
          name="consent-receipt-page"),
+    path("consents/<str:receipt_id>/evidence/", consent_pages.consent_evidence_download,
+         name="consent-evidence-download"),
     # retention: the gauge, certificates and holds; the citizen's certificates
     path("retention/", retention.retention_dashboard, name="retention-dashboard"),
     path("retention/holds/new/", retention.legal_hold_new, name="legal-hold-new"),

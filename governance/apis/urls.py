@@ -8,6 +8,7 @@ from governance.apis.assessments import (
 )
 from governance.apis.auth import CitizenSignupApi, TokenObtainApi
 from governance.apis.consent import (
+    ConsentEvidenceApi,
     ConsentReceiptApi,
     ConsentRenewApi,
     ConsentWithdrawApi,
@@ -76,6 +77,8 @@ urlpatterns = [
     path("consents/<str:receipt_id>/renew/", ConsentRenewApi.as_view(), name="api-consent-renew"),
     path("consents/<str:receipt_id>/receipt/", ConsentReceiptApi.as_view(),
          name="api-consent-receipt"),
+    path("consents/<str:receipt_id>/evidence/", ConsentEvidenceApi.as_view(),
+         name="api-consent-evidence"),
     # citizens: records, contact proofs, rights requests
     path("me/records/", MyRecordsApi.as_view(), name="api-my-records"),
     path("me/contact-proofs/", ContactProofStartApi.as_view(), name="api-contact-proofs"),
