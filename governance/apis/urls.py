@@ -23,6 +23,11 @@ from governance.apis.deployments import (
     DeploymentListApi,
     action_api,
 )
+from governance.apis.notifications import (
+    MyNotificationReadApi,
+    MyNotificationsApi,
+    MyNotificationsReadAllApi,
+)
 from governance.apis.organisations import MeApi, OrganisationDetailApi, OrganisationListApi
 from governance.apis.register import RegisterDetailApi, RegisterListApi
 from governance.apis.retention import (
@@ -82,6 +87,11 @@ urlpatterns = [
     # citizens: records, contact proofs, rights requests
     path("me/records/", MyRecordsApi.as_view(), name="api-my-records"),
     path("me/contact-proofs/", ContactProofStartApi.as_view(), name="api-contact-proofs"),
+    path("me/notifications/", MyNotificationsApi.as_view(), name="api-my-notifications"),
+    path("me/notifications/read-all/", MyNotificationsReadAllApi.as_view(),
+         name="api-my-notifications-read-all"),
+    path("me/notifications/<int:notification_id>/read/", MyNotificationReadApi.as_view(),
+         name="api-my-notification-read"),
     path("me/contact-proofs/<int:proof_id>/confirm/", ContactProofConfirmApi.as_view(),
          name="api-contact-proof-confirm"),
     path("requests/", RightsRequestListApi.as_view(), name="api-requests"),
