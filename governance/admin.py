@@ -17,11 +17,13 @@ from governance.models import (
     LegalHold,
     Membership,
     Organisation,
+    OutboundMail,
     Purpose,
     RetentionDeferral,
     RetentionRule,
     RetentionSweep,
     RightsRequest,
+    SealedFile,
     SubjectPurge,
     ThresholdChange,
     User,
@@ -205,3 +207,24 @@ class LedgerCheckpointAdmin(AppendOnlyAdmin):
 class RetentionSweepAdmin(AppendOnlyAdmin):
     list_display = ["started_at", "duration_seconds", "destroyed", "certificates", "deferred",
                     "overdue_after"]
+
+
+# --- platform: uploads and mail (metadata only: never the sealed bytes, keys or messages) ----
+
+
+@admin.register(SealedFile)
+class SealedFileAdmin(AppendOnlyAdmin):
+    list_display = ["id", "purpose", "content_type", "size", "organisation", "created_at",
+                    "delete_after", "destroyed_at"]
+    list_filter = ["purpose", "content_type"]
+    search_fields = ["id", "sha256"]
+    exclude = ["wrapped_key"]
+
+
+@admin.register(OutboundMail)
+class OutboundMailAdmin(AppendOnlyAdmin):
+    """Operators see what did not go out and why; the address and text stay sealed."""
+
+    list_display = ["id", "status", "attempts", "created_at", "sent_at", "last_error"]
+    list_filter = ["status"]
+    exclude = ["sealed_message"]

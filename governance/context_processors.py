@@ -4,6 +4,7 @@ from django.http import HttpRequest
 
 from governance.navigation import PERSONA_LABELS, nav_for
 from governance.permissions import personas_of
+from governance.platform.notifications import notifications_unread_count
 
 
 def persona(request: HttpRequest) -> dict[str, Any]:
@@ -17,4 +18,5 @@ def persona(request: HttpRequest) -> dict[str, Any]:
         for p in personas
         if nav_for(p)
     ]
-    return {"personas": personas, "nav_sections": sections}
+    return {"personas": personas, "nav_sections": sections,
+            "notifications_unread": notifications_unread_count(user=user)}

@@ -1,7 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from governance.views import auth, deployments, pages, register, regulator, retention
+from governance.views import (
+    auth,
+    deployments,
+    notifications,
+    pages,
+    register,
+    regulator,
+    retention,
+)
 from governance.views import consent as consent_pages
 from governance.views import rights as rights_pages
 
@@ -11,6 +19,9 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("signup/", auth.signup, name="signup"),
+    path("notifications/", notifications.notifications_page, name="notifications"),
+    path("notifications/read/", notifications.notifications_mark_read,
+         name="notifications-mark-read"),
     path("enterprise/", pages.enterprise_home, name="enterprise-home"),
     path("regulator/", pages.regulator_home, name="regulator-home"),
     path("industry/", pages.industry_home, name="industry-home"),
@@ -59,6 +70,8 @@ urlpatterns = [
     path("citizen/link/", consent_pages.citizen_link_contact, name="citizen-link"),
     path("consents/<str:receipt_id>/", consent_pages.consent_receipt_page,
          name="consent-receipt-page"),
+    path("consents/<str:receipt_id>/evidence/", consent_pages.consent_evidence_download,
+         name="consent-evidence-download"),
     # retention: the gauge, certificates and holds; the citizen's certificates
     path("retention/", retention.retention_dashboard, name="retention-dashboard"),
     path("retention/holds/new/", retention.legal_hold_new, name="legal-hold-new"),

@@ -3,7 +3,9 @@ serializes the result; the services check permissions and hold every rule."""
 
 from typing import Any
 
+from django.http import HttpResponse
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -13,8 +15,10 @@ from rest_framework.views import APIView
 
 from governance.models import ConsentMethod
 from governance.permissions import is_citizen, require
+from governance.platform.uploads import sealed_file_response
 from governance.receipts import consent_receipt
 from governance.selectors.consent import (
+    consent_evidence_get,
     consent_get_for_user,
     consent_list_for_user,
     deployment_get_for_consent,
@@ -139,6 +143,16 @@ class ConsentReceiptApi(APIView):
     def get(self, request: Request, receipt_id: str) -> Response:
         consent = consent_get_for_user(user=request.user, receipt_id=receipt_id)
         return Response(consent_receipt(consent))
+
+
+class ConsentEvidenceApi(APIView):
+    """The signed consent form, decrypted for whoever may see the consent (an attachment;
+    never a public URL)."""
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request: Request, receipt_id: str) -> HttpResponse:
+        consent = consent_get_for_user(user=request.user, receipt_id=receipt_id)
+        return sealed_file_response(consent_evidence_get(consent=consent))
 
 
 class DeploymentRefusalsApi(APIView):

@@ -8,6 +8,7 @@ from governance.apis.assessments import (
 )
 from governance.apis.auth import CitizenSignupApi, TokenObtainApi
 from governance.apis.consent import (
+    ConsentEvidenceApi,
     ConsentReceiptApi,
     ConsentRenewApi,
     ConsentWithdrawApi,
@@ -21,6 +22,11 @@ from governance.apis.deployments import (
     DeploymentDetailApi,
     DeploymentListApi,
     action_api,
+)
+from governance.apis.notifications import (
+    MyNotificationReadApi,
+    MyNotificationsApi,
+    MyNotificationsReadAllApi,
 )
 from governance.apis.organisations import MeApi, OrganisationDetailApi, OrganisationListApi
 from governance.apis.register import RegisterDetailApi, RegisterListApi
@@ -76,9 +82,16 @@ urlpatterns = [
     path("consents/<str:receipt_id>/renew/", ConsentRenewApi.as_view(), name="api-consent-renew"),
     path("consents/<str:receipt_id>/receipt/", ConsentReceiptApi.as_view(),
          name="api-consent-receipt"),
+    path("consents/<str:receipt_id>/evidence/", ConsentEvidenceApi.as_view(),
+         name="api-consent-evidence"),
     # citizens: records, contact proofs, rights requests
     path("me/records/", MyRecordsApi.as_view(), name="api-my-records"),
     path("me/contact-proofs/", ContactProofStartApi.as_view(), name="api-contact-proofs"),
+    path("me/notifications/", MyNotificationsApi.as_view(), name="api-my-notifications"),
+    path("me/notifications/read-all/", MyNotificationsReadAllApi.as_view(),
+         name="api-my-notifications-read-all"),
+    path("me/notifications/<int:notification_id>/read/", MyNotificationReadApi.as_view(),
+         name="api-my-notification-read"),
     path("me/contact-proofs/<int:proof_id>/confirm/", ContactProofConfirmApi.as_view(),
          name="api-contact-proof-confirm"),
     path("requests/", RightsRequestListApi.as_view(), name="api-requests"),

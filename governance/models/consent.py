@@ -13,6 +13,7 @@ from django.db.models import Q
 
 from governance.models.deployments import Deployment, DeploymentNotice, Purpose
 from governance.models.organisations import User
+from governance.models.uploads import SealedFile
 from governance.platform.ledger import ChainedEntry
 
 
@@ -40,7 +41,10 @@ class Consent(models.Model):
     # CAC Art. 8: storing the template centrally needs its own, separate consent.
     central_storage = models.BooleanField(default=False)
     method = models.CharField(max_length=30, choices=ConsentMethod.choices)
-    evidence_file = models.FileField(upload_to="consent-evidence/%Y/%m/", blank=True)
+    # The signed form of a written or electronic consent, sealed by the upload service and
+    # downloaded only through access-checked views; its SHA-256 is also in the ledger entry.
+    evidence_upload = models.OneToOneField(SealedFile, on_delete=models.PROTECT, null=True,
+                                           blank=True, related_name="consent")
     evidence_sha256 = models.CharField(max_length=64, blank=True)
     # The click record of an in-app consent: time, IP address, user agent.
     evidence = models.JSONField(default=dict, blank=True)

@@ -23,7 +23,7 @@ from urllib.parse import urljoin
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from governance.models.notifications import MailStatus, Notification, OutboundMail
@@ -34,9 +34,11 @@ logger = logging.getLogger(__name__)
 MAIL_MAX_ATTEMPTS = 8
 MAIL_AAD = b"facegov/outbound-mail/v1"
 SUBJECT_MAX_CHARS = 200
-# A queued mail not sent after this long lost its task (a retry is never this far away
-# for a first attempt): the sweep enqueues it again.
+# A queued mail never tried after this long lost its task (the broker was down at commit):
+# the sweep enqueues it again. One that was tried is retried by its own task, with backoff
+# (about two hours in all); after MAIL_RETRIES_LOST_AFTER its retry was lost too.
 MAIL_LOST_AFTER = dt.timedelta(minutes=15)
+MAIL_RETRIES_LOST_AFTER = dt.timedelta(hours=6)
 SWEEP_BATCH_SIZE = 500
 
 
@@ -142,10 +144,13 @@ def _record_failure(mail: OutboundMail, exc: Exception) -> tuple[str, str]:
 
 
 def mail_outbox_requeue_lost(*, now: dt.datetime | None = None) -> int:
-    """The sweep: enqueue again every pending mail older than MAIL_LOST_AFTER."""
+    """The sweep: enqueue again the pending mail whose task was lost (a duplicate is
+    harmless: delivery locks the row and sends a mail once)."""
     now = now or timezone.now()
-    lost = list(OutboundMail.objects.filter(status=MailStatus.PENDING,
-                                            created_at__lt=now - MAIL_LOST_AFTER)
+    never_tried = Q(attempts=0, created_at__lt=now - MAIL_LOST_AFTER)
+    retries_lost = Q(created_at__lt=now - MAIL_RETRIES_LOST_AFTER)
+    lost = list(OutboundMail.objects.filter(never_tried | retries_lost,
+                                            status=MailStatus.PENDING)
                 .order_by("created_at").values_list("id", flat=True)[:SWEEP_BATCH_SIZE])
     for mail_id in lost:
         _enqueue(mail_id)

@@ -1,6 +1,8 @@
-"""What a file is, from its first bytes: the client's Content-Type and file name are never
+"""What a file is, from its bytes: the client's Content-Type and file name are never
 trusted. Covers the types the platform accepts, and recognises markup so that an HTML or SVG
 file can never pass as plain text (after the WHATWG MIME Sniffing standard, section 7.1)."""
+
+import re
 
 OCTET_STREAM = "application/octet-stream"
 
@@ -19,7 +21,8 @@ _HTML_TAGS = (b"<!doctype html", b"<html", b"<head", b"<script", b"<iframe", b"<
               b"<font", b"<table", b"<a", b"<style", b"<title", b"<b", b"<body", b"<br", b"<p",
               b"<!--")
 _TAG_ENDS = (b" ", b">", b"\t", b"\n", b"\r", b"\x0c")
-_TEXT_CONTROLS = {9, 10, 12, 13}
+# Control characters text does not contain (tab, newlines and form feed are allowed).
+_BINARY_CONTROLS = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _BOM = b"\xef\xbb\xbf"
 
 
@@ -35,10 +38,10 @@ def sniff_content_type(data: bytes) -> str:
 
 def _sniff_text(data: bytes) -> str:
     try:
-        text = data.decode("utf-8")
+        data.decode("utf-8")
     except UnicodeDecodeError:
         return OCTET_STREAM
-    if any(ord(ch) < 32 and ord(ch) not in _TEXT_CONTROLS for ch in text) or "\x7f" in text:
+    if _BINARY_CONTROLS.search(data):
         return OCTET_STREAM
     head = data.removeprefix(_BOM).lstrip(b" \t\r\n\x0c")[:1024].lower()
     if head.startswith(b"<?xml") or head.startswith(b"<svg"):

@@ -109,29 +109,33 @@ def _aad(file_id: uuid.UUID) -> bytes:
 
 
 def _read_limited(file: UploadSource, max_bytes: int) -> bytes:
-    """At most max_bytes + 1 bytes: enough to know the upload is too large, never more."""
+    """The upload's bytes, reading at most max_bytes + 1 of them: enough to know it is too
+    large, never more. A declared size over the limit refuses it before reading anything."""
+    declared = getattr(file, "size", None)
+    if isinstance(declared, int) and declared > max_bytes:
+        raise _too_large(max_bytes)
     if isinstance(file, bytes):
         data = file[: max_bytes + 1]
     else:
-        declared = getattr(file, "size", None)
-        if isinstance(declared, int) and declared > max_bytes:
-            data = b"\0" * (max_bytes + 1)  # refused below without reading a byte
-        else:
-            if hasattr(file, "seek"):
-                file.seek(0)
-            buffer = bytearray()
-            while len(buffer) <= max_bytes:
-                chunk = file.read(min(READ_CHUNK_BYTES, max_bytes + 1 - len(buffer)))
-                if not chunk:
-                    break
-                buffer += chunk
-            data = bytes(buffer)
+        if hasattr(file, "seek"):
+            file.seek(0)
+        buffer = bytearray()
+        while len(buffer) <= max_bytes:
+            chunk = file.read(min(READ_CHUNK_BYTES, max_bytes + 1 - len(buffer)))
+            if not chunk:
+                break
+            buffer += chunk
+        data = bytes(buffer)
     if len(data) > max_bytes:
-        raise UploadTooLarge(_("The file is larger than %(limit)s.")
-                             % {"limit": _megabytes(max_bytes)}, max_bytes=max_bytes)
+        raise _too_large(max_bytes)
     if not data:
         raise UploadEmpty(_("The file is empty."))
     return data
+
+
+def _too_large(max_bytes: int) -> UploadTooLarge:
+    return UploadTooLarge(_("The file is larger than %(limit)s.")
+                          % {"limit": _megabytes(max_bytes)}, max_bytes=max_bytes)
 
 
 def _megabytes(size: int) -> str:

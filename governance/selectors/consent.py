@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from governance.errors import NotFound
-from governance.models import Consent, Deployment, DeploymentStatus
+from governance.models import Consent, Deployment, DeploymentStatus, SealedFile
 from governance.permissions import can, is_citizen, visible_enterprise_ids
 
 
@@ -36,13 +36,22 @@ def deployments_open_to_citizens() -> QuerySet[Deployment]:
 
 def consent_get_for_user(*, user: Any, receipt_id: uuid.UUID | str) -> Consent:
     try:
-        consent = (Consent.objects.select_related("deployment__organisation", "notice")
+        consent = (Consent.objects.select_related("deployment__organisation", "notice",
+                                               "evidence_upload")
                    .get(receipt_id=receipt_id))
     except (Consent.DoesNotExist, ValueError):
         raise NotFound("No such consent.") from None
     if not can(user, "consent.view", consent):
         raise NotFound("No such consent.")
     return consent
+
+
+def consent_evidence_get(*, consent: Consent) -> SealedFile:
+    """The signed form of a consent the caller already fetched with consent_get_for_user."""
+    sealed = consent.evidence_upload
+    if sealed is None or sealed.is_destroyed:
+        raise NotFound("This consent has no signed form on file.")
+    return sealed
 
 
 def consent_list_for_user(*, user: Any, deployment: Deployment | None = None,

@@ -6,7 +6,6 @@ happens before the first write, so a refused call stores nothing.
 """
 
 import datetime as dt
-import hashlib
 import secrets
 from typing import Any
 
@@ -32,6 +31,7 @@ from governance.models import (
 from governance.permissions import is_citizen, require
 from governance.platform.crypto import KeyPurpose, keyed_hash
 from governance.platform.ledger import chain_append
+from governance.platform.uploads import DOCUMENT_POLICY, upload_store
 from governance.purge import PurgeReason, subject_purge_schedule
 
 # Enterprises may collect consent before launch; never for a deployment that was stopped.
@@ -40,6 +40,7 @@ CONSENT_OPEN_STATUSES = {DeploymentStatus.DRAFT, DeploymentStatus.PENDING_APPROV
 SIGNED_METHODS = {ConsentMethod.WRITTEN_SIGNATURE, ConsentMethod.ELECTRONIC_SIGNATURE}
 CLICK_RECORD_FIELDS = ("time", "ip", "user_agent")
 EXPIRY_BATCH_SIZE = 500
+CONSENT_EVIDENCE_PURPOSE = "consent_evidence"
 
 
 def actor_label(actor: Any) -> str:
@@ -128,16 +129,6 @@ def _check_guardian(under_14: bool, guardian_name: str, guardian_relationship: s
                           "relationship (PIPL Art. 31).", code="guardian_required")
 
 
-def _file_sha256(evidence_file: UploadedFile | None) -> str:
-    if evidence_file is None:
-        return ""
-    digest = hashlib.sha256()
-    for chunk in evidence_file.chunks():
-        digest.update(chunk)
-    evidence_file.seek(0)
-    return digest.hexdigest()
-
-
 def citizen_subject_ref(*, citizen: Any, deployment: Deployment) -> str:
     """The pseudonym this deployment knows the citizen by, creating one on first consent."""
     link = SubjectLink.objects.filter(citizen=citizen, deployment=deployment).first()
@@ -204,13 +195,18 @@ def consent_give(*, deployment: Deployment, actor: Any, purposes: list[str],
         raise DomainError("A consent cannot expire in the past.", code="invalid_expiry")
     hashed_contact = contact_hash(contact) if contact.strip() else ""
 
+    # Refused (413/415/400) before anything is written; sealed, never kept in plain bytes.
+    sealed = (upload_store(file=evidence_file, policy=DOCUMENT_POLICY,
+                           purpose=CONSENT_EVIDENCE_PURPOSE, uploaded_by=actor,
+                           organisation=deployment.organisation)
+              if evidence_file is not None else None)
     if as_citizen:
         subject_ref = citizen_subject_ref(citizen=actor, deployment=deployment)
     consent = Consent.objects.create(
         deployment=deployment, subject_ref=subject_ref.strip(), notice=notice,
         notice_version=notice.version, language=notice.language,
         central_storage=central_storage, method=method, evidence=evidence,
-        evidence_file=evidence_file or "", evidence_sha256=_file_sha256(evidence_file),
+        evidence_upload=sealed, evidence_sha256=sealed.sha256 if sealed else "",
         expires_at=expires_at, subject_under_14=subject_under_14,
         guardian_name=guardian_name.strip(), guardian_relationship=guardian_relationship.strip(),
         contact_hash=hashed_contact, citizen=actor if as_citizen else None, given_at=now,

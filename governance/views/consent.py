@@ -14,8 +14,10 @@ from django.views.decorators.http import require_POST
 from governance.errors import DomainError, NotFound, NotPermitted
 from governance.models import Storage
 from governance.permissions import Persona
+from governance.platform.uploads import sealed_file_response
 from governance.receipts import consent_receipt
 from governance.selectors.consent import (
+    consent_evidence_get,
     consent_get_for_user,
     deployment_get_for_consent,
     deployments_open_to_citizens,
@@ -134,6 +136,16 @@ def consent_receipt_page(request: HttpRequest, receipt_id: str) -> HttpResponse:
     consent = _consent_for_page(request, receipt_id)
     return render(request, "governance/consent/receipt.html",
                   {"consent": consent, "receipt": consent_receipt(consent)})
+
+
+@login_required
+def consent_evidence_download(request: HttpRequest, receipt_id: str) -> HttpResponse:
+    """The signed form, only for whoever may see the consent (else 404, like no consent)."""
+    consent = _consent_for_page(request, receipt_id)
+    try:
+        return sealed_file_response(consent_evidence_get(consent=consent))
+    except NotFound:
+        raise Http404 from None
 
 
 @persona_required(Persona.CITIZEN)

@@ -65,8 +65,8 @@ def test_local_settings_write_mail_as_files_under_var(tmp_path):
             "print(settings.EMAIL_BACKEND, settings.EMAIL_FILE_PATH)")
     result = run_manage(env, "shell", "-c", code)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["django.core.mail.backends.filebased.EmailBackend",
-                                     str(tmp_path / "mail")]
+    assert result.stdout.strip().splitlines()[-1].split() == [
+        "django.core.mail.backends.filebased.EmailBackend", str(tmp_path / "mail")]
     assert (tmp_path / "mail").is_dir()
 
 

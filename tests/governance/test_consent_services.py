@@ -4,6 +4,7 @@ import datetime as dt
 import hashlib
 
 import pytest
+from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from governance.errors import DomainError, InvalidTransition, NotPermitted, PolicyRefusal
@@ -14,9 +15,11 @@ from governance.models import (
     Deployment,
     DeploymentStatus,
     Refusal,
+    SealedFile,
     SubjectLink,
     SubjectPurge,
 )
+from governance.platform.uploads import UploadTypeNotAllowed, upload_read
 from governance.services.consent import (
     consent_give,
     consent_withdraw,
@@ -49,15 +52,29 @@ def test_a_second_portal_consent_reuses_the_citizens_pseudonym(world, gate, citi
     assert SubjectLink.objects.filter(citizen=world.citizen).count() == 1
 
 
-def test_a_written_consent_keeps_the_signed_form_and_its_hash_in_the_ledger(world, gate, give,
-                                                                            settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    form = SimpleUploadedFile("form.pdf", b"%PDF signed", content_type="application/pdf")
+def test_a_written_consent_keeps_the_signed_form_sealed_and_its_hash_in_the_ledger(
+        world, gate, give):
+    signed = b"%PDF-1.7\nsigned by Zhang Min\n%%EOF"
+    form = SimpleUploadedFile("form.pdf", signed, content_type="application/pdf")
     consent = give(gate, method="written_signature", evidence={}, evidence_file=form)
-    digest = hashlib.sha256(b"%PDF signed").hexdigest()
+    digest = hashlib.sha256(signed).hexdigest()
     assert consent.evidence_sha256 == digest
     assert consent.ledger_entries.get().payload["evidence_sha256"] == digest
-    assert consent.evidence_file.read() == b"%PDF signed"
+    sealed = consent.evidence_upload
+    assert (sealed.sha256, sealed.content_type, sealed.purpose) == (
+        digest, "application/pdf", "consent_evidence")
+    assert (sealed.uploaded_by, sealed.organisation) == (world.acme_admin, world.acme)
+    assert b"Zhang Min" not in storages["uploads"].open(sealed.storage_name).read()
+    assert upload_read(sealed=sealed) == signed
+
+
+def test_a_refused_evidence_upload_stores_no_consent_no_file_no_ledger_entry(world, gate, give):
+    page = SimpleUploadedFile("form.pdf", b"<html><body>not a form</body></html>",
+                              content_type="application/pdf")
+    with pytest.raises(UploadTypeNotAllowed):
+        give(gate, method="written_signature", evidence={}, evidence_file=page)
+    assert not Consent.objects.exists() and not SealedFile.objects.exists()
+    assert not ConsentLedgerEntry.objects.exists()
 
 
 def test_a_guardian_consents_for_a_person_under_14(gate, give):

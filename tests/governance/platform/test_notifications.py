@@ -137,3 +137,24 @@ def test_marking_read_touches_only_the_users_own_notifications(world):
     assert notification_mark_read(user=world.citizen) == 1
     assert notifications_unread_count(user=world.citizen) == 0
     assert notifications_unread_count(user=world.other_citizen) == 1
+
+
+def test_the_sweep_requeues_mail_never_tried_but_leaves_retrying_mail_to_its_own_task(
+        db, monkeypatch):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    hour_ago = timezone.now() - dt.timedelta(hours=1)
+    lost = mail_send_later(to="a@example.org", subject="s", body="lost at commit")
+    retrying = mail_send_later(to="b@example.org", subject="s", body="backing off")
+    fresh = mail_send_later(to="c@example.org", subject="s", body="just queued")
+    OutboundMail.objects.filter(pk__in=[lost.pk, retrying.pk]).update(created_at=hour_ago)
+    OutboundMail.objects.filter(pk=retrying.pk).update(attempts=2)
+    from governance.tasks import send_mail_task
+
+    enqueued = []
+    monkeypatch.setattr(send_mail_task, "delay", enqueued.append)
+    assert mail_outbox_requeue_lost() == 1
+    assert enqueued == [lost.pk]
+    assert fresh.pk not in enqueued
