@@ -27,6 +27,7 @@ from governance.models.deployments import (
     Storage,
 )
 from governance.models.filings import FILING_MATERIALS, Filing, FilingKind, FilingStatus
+from governance.models.jurisdictions import DEFAULT_JURISDICTION, Jurisdiction
 from governance.models.lifecycle import (
     Decision,
     DeploymentAction,
@@ -64,6 +65,8 @@ from governance.models.rights import (
 )
 
 __all__ = [
+    "DEFAULT_JURISDICTION",
+    "Jurisdiction",
     "Consent",
     "ConsentLedgerEntry",
     "ConsentMethod",
