@@ -179,15 +179,6 @@ def filing_due(s: Subject) -> str | None:
                            "due": f"{due:%Y-%m-%d}"}
 
 
-def residential_alternative(s: Subject) -> str | None:
-    d = s.deployment
-    if (d.place_type == PlaceType.RESIDENTIAL_COMMUNITY
-            and len(d.non_face_alternative.strip()) < 10):
-        return _("A residential community may not make the face the only way in: residents "
-                 "who refuse get another reasonable way")
-    return None
-
-
 def realtime_identification_for_law_enforcement(s: Subject) -> str | None:
     d = s.deployment
     if (d.mode == Mode.IDENTIFICATION_REALTIME and d.is_public_place

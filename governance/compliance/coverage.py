@@ -83,7 +83,8 @@ COVERAGE: dict[str, tuple[Entry, ...]] = {
           "rule:non_face_alternative; refusals recorded"),
         c("Art. 17", "notice before processing", "rule:notice_published"),
         n("Art. 18", "exceptions to notice", "a legal judgement about secrecy by law"),
-        c("Art. 19", "shortest retention", "retention engine; rule:template_retention_declared"),
+        c("Art. 19", "shortest retention", "retention engine; the effective term is published "
+          "on the register"),
         n("Arts. 20–22", "joint processing, entrustment, transfers in mergers",
           "contracts between operators, outside the platform"),
         n("Art. 23", "providing data to another processor",
@@ -136,7 +137,7 @@ COVERAGE: dict[str, tuple[Entry, ...]] = {
         c("Art. 4", "specific purpose, necessity, least intrusive way",
           "rule:images_kept_only_when_justified; purposes gate"),
         c("Art. 5", "notice before processing (incl. retention period)",
-          "rule:notice_published, rule:template_retention_declared (advises); the "
+          "rule:notice_published; the effective retention is published on the register; the "
           "accessibility sentence for disabled and elderly people is not checked"),
         c("Art. 6", "separate consent; withdrawal", "consent service"),
         c("Art. 7", "guardian under 14", "consent service (guardian_required)"),
@@ -166,7 +167,7 @@ COVERAGE: dict[str, tuple[Entry, ...]] = {
         c("Art. 4", "consent is no defence when the service depends on it or is bundled",
           "rule:non_face_alternative (the service never depends on the face)"),
         n("Arts. 5–9", "defences, burden of proof, damages", AUTHORITIES),
-        c("Art. 10", "property managers: not the only way in", "rule:residential_alternative"),
+        c("Art. 10", "property managers: not the only way in", "rule:non_face_alternative"),
         n("Art. 11", "unfair standard terms on face information", "contract terms outside "
           "the platform"),
         n("Arts. 12–16", "deletion claims in court, procedure, entry into force", AUTHORITIES),
@@ -178,8 +179,7 @@ COVERAGE: dict[str, tuple[Entry, ...]] = {
     GDPR.key: (
         n("Arts. 1–4", "subject matter, scope, definitions", DEFINITIONS),
         c("Art. 5", "principles: minimisation (1)(c), storage limitation (1)(e)",
-          "rule:images_kept_only_when_justified; retention engine; "
-          "rule:template_retention_declared"),
+          "rule:images_kept_only_when_justified; retention engine"),
         c("Art. 6", "lawfulness", "declared legal basis; policy gate"),
         c("Art. 7", "conditions for consent; withdrawal; freely given",
           "rule:consent_alternative; consent withdrawal"),
@@ -187,7 +187,8 @@ COVERAGE: dict[str, tuple[Entry, ...]] = {
         c("Art. 9", "biometric data for identification", "rule:biometric_data_legal_basis"),
         n("Arts. 10–11", "criminal data; no identification needed", "not applicable"),
         c("Art. 12", "one month to answer, two more on extension", "pack deadlines"),
-        c("Arts. 13–14", "information to the person", "rule:notice_published"),
+        c("Arts. 13–14", "information to the person (incl. the storage period)",
+          "rule:notice_published; the effective retention is published on the register"),
         c("Art. 15", "access", "rights requests with an export"),
         c("Art. 16", "rectification", "rights requests (correction)"),
         c("Art. 17", "erasure", "retention engine erasure; deletion requests"),

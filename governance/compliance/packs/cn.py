@@ -28,11 +28,6 @@ CAC_4 = Citation(CAC_2025, "Art. 4", "应用人脸识别技术处理人脸信息
 CAC_5 = Citation(CAC_2025, "Art. 5", "处理前…告知…人脸信息的处理目的、处理方式，处理的人脸信息保存期限… "
                  "(Before processing, the person is told the purpose, the method and how long the "
                  "face information is kept.)")
-CAC_6 = Citation(CAC_2025, "Art. 6", "基于个人同意处理人脸信息的，应当取得个人在充分知情的前提下自愿、"
-                 "明确作出的单独同意。 (Consent-based processing needs informed, voluntary, "
-                 "explicit, separate consent.)")
-CAC_7 = Citation(CAC_2025, "Art. 7", "基于个人同意处理不满十四周岁未成年人人脸信息的，应当取得未成年人的"
-                 "父母或者其他监护人的同意。 (Under 14: the parents' or guardian's consent.)")
 CAC_8 = Citation(CAC_2025, "Art. 8", "除法律、行政法规另有规定或者取得个人单独同意外，人脸信息应当存储于"
                  "人脸识别设备内，不得通过互联网对外传输。 (Unless a law says otherwise or the "
                  "person separately consents, face information is stored in the face recognition "
@@ -118,10 +113,7 @@ RULES = (
          _("Public security only as a public-interest deployment"),
          checks.public_security_public_interest, PROMISE_PUBLIC_INTEREST),
     rule("non_face_alternative", CN, BLOCKS, _("A non-face alternative is offered"),
-         checks.non_face_alternative, CAC_10),
-    rule("residential_alternative", CN, BLOCKS,
-         _("Residential communities: the face is never the only way in"),
-         checks.residential_alternative, SPC_10),
+         checks.non_face_alternative, CAC_10, SPC_10),
     rule("impact_assessment_current", CN, BLOCKS, _("Impact assessment complete and current"),
          checks.impact_assessment_current, PIPL_55, CAC_9),
     rule("central_storage_separate_consent", CN, BLOCKS,
@@ -134,9 +126,6 @@ RULES = (
          checks.notice_published, PIPL_17, CAC_5),
     rule("images_kept_only_when_justified", CN, BLOCKS, _("Raw images kept only when justified"),
          checks.images_justified, PIPL_6, CAC_4),
-    rule("template_retention_declared", CN, ADVISES,
-         _("The retention period of templates is declared"),
-         checks.template_retention_declared, CAC_5, CAC_8_RETENTION),
     rule("filing_due", CN, ADVISES, _("Filing once 100,000 people are stored"),
          checks.filing_due, CAC_15),
 )
@@ -149,9 +138,9 @@ PACK = Pack(
     guardian_age_rule=lambda: 14,
     guardian_citation=PIPL_31,
     deadlines=DEADLINES,
-    retention_default_reference="PIPL Art. 19; CAC Measures 2025 Art. 8 (shortest time "
-                                "necessary; platform default)",
-    erasure_reference="PIPL Art. 47(1)",
+    retention_default_reference=f"{PIPL_19.reference}; {CAC_8_RETENTION.reference} (shortest "
+                                "time necessary; platform default)",
+    erasure_reference=PIPL_47.reference,
     filing_threshold=100_000,
     receipt_laws=("Personal Information Protection Law of the People's Republic of China "
                   "(PIPL)",

@@ -45,9 +45,6 @@ GDPR_9_2 = Citation(GDPR, "Art. 9(1)–(2)", "Processing of … biometric data f
 GDPR_12_3 = Citation(GDPR, "Art. 12(3)", "without undue delay and in any event within one month "
                      "of receipt of the request. That period may be extended by two further "
                      "months where necessary")
-GDPR_13_2_A = Citation(GDPR, "Art. 13(2)(a)", "the period for which the personal data will be "
-                       "stored, or if that is not possible, the criteria used to determine that "
-                       "period")
 GDPR_13 = Citation(GDPR, "Art. 13(1)", "the controller shall, at the time when personal data are "
                    "obtained, provide the data subject with all of the following information")
 GDPR_17 = Citation(GDPR, "Art. 17(1)(b)", "the data subject withdraws consent on which the "
@@ -112,9 +109,6 @@ RULES = (
     rule("identification_logs_kept_six_months", EU, BLOCKS,
          _("Identification logs kept at least six months"),
          checks.identification_logs_kept, AI_26_6),
-    rule("template_retention_declared", EU, ADVISES,
-         _("The retention period of templates is declared"),
-         checks.template_retention_declared, GDPR_13_2_A, GDPR_5_1_E),
 )
 
 PACK = Pack(
@@ -129,8 +123,9 @@ PACK = Pack(
         DeadlineKind.RIGHTS_REQUEST_EXTENSION: Deadline(Term("months", 2), GDPR_12_3),
         DeadlineKind.BREACH_NOTICE: Deadline(Term("hours", 72), GDPR_33),
     },
-    retention_default_reference="GDPR Art. 5(1)(e) (storage limitation; platform default)",
-    erasure_reference="GDPR Art. 17(1)(b)",
+    retention_default_reference=f"{GDPR_5_1_E.reference} (storage limitation; platform "
+                                "default)",
+    erasure_reference=GDPR_17.reference,
     log_minimum=LogMinimum(dt.timedelta(days=183), AI_26_6),
     two_person_confirmation=is_remote_identification,
     two_person_citation=AI_14_5,
