@@ -4,6 +4,8 @@ Public (no login): the law a deployment is judged by is no secret. Shared by
 GET /api/v1/rules/ and the /rules/ page.
 """
 
+from governance.compliance.coverage import COVERAGE, figures
+from governance.compliance.law import INSTRUMENTS_BY_KEY
 from governance.compliance.packs import PACKS
 from governance.compliance.packs.base import Pack, Rule
 
@@ -47,3 +49,11 @@ def rule_list() -> list[dict]:
 
 def pack_list() -> list[dict]:
     return [pack_entry(p) for p in PACKS.values()]
+
+
+def coverage_summary() -> list[dict]:
+    """Per instrument: covered and checkable articles (None where the text was not found)."""
+    found = figures()
+    return [{"title": INSTRUMENTS_BY_KEY[key].short,
+             "covered": found[key][0] if key in found else None,
+             "checkable": found[key][1] if key in found else None} for key in COVERAGE]
