@@ -121,6 +121,7 @@ class FindingSerializer(serializers.Serializer):
 
 class ComplianceOutputSerializer(serializers.Serializer):
     deployment = serializers.IntegerField()
+    jurisdiction = serializers.CharField(help_text="Whose rule pack judged it.")
     checked_at = serializers.DateTimeField()
     compliant = serializers.BooleanField(help_text="No blocking rule fails.")
     violations = serializers.ListField(child=serializers.DictField())
