@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from complaints.models import Category, Complaint, Priority
-from governance.compliance.rules import PROHIBITED_PLACES, violations
+from governance.compliance.checks import IDENTIFICATION_MODES, PRIVATE_SPACES
+from governance.compliance.rules import violations
 from governance.models import Deployment
-from governance.retention.rules import IDENTIFICATION_MODES
 
 REPEAT_WINDOW = dt.timedelta(days=30)
 REPEAT_COUNT = 3  # this complaint and at least two others within the window
@@ -50,7 +50,7 @@ def _deployment_facts(deployment: Deployment, *, received_at: dt.datetime,
     broken = violations(deployment)
     if broken:
         found["rule_violations"] = "; ".join(f"{f.rule} ({f.reference})" for f in broken)
-    if deployment.place_type in PROHIBITED_PLACES:
+    if deployment.place_type in PRIVATE_SPACES:
         found["prohibited_place"] = deployment.get_place_type_display()
     assessment = deployment.assessments.order_by("-version").first()
     if assessment and (assessment.answers or {}).get("vulnerable") == "yes":

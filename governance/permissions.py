@@ -8,7 +8,7 @@ rooms add their actions here without touching callers.
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from governance.errors import NotPermitted
 from governance.models import Membership, Organisation, OrganisationKind, Role
@@ -97,22 +97,25 @@ def personas_of(user: Any) -> list[str]:
 
 
 def regulator_covers(regulator: Organisation, enterprise: Organisation) -> bool:
-    """A regulator's mandate: the enterprises of its region (a nationwide one has region "")."""
-    return regulator.kind == OrganisationKind.REGULATOR and (
-        regulator.region == "" or regulator.region == enterprise.region
-    )
+    """A regulator's mandate: the enterprises of its region (a nationwide one has region ""),
+    never beyond its jurisdiction (a Chinese regulator does not oversee an EU operator)."""
+    return (regulator.kind == OrganisationKind.REGULATOR
+            and regulator.jurisdiction == enterprise.jurisdiction
+            and (regulator.region == "" or regulator.region == enterprise.region))
 
 
 def enterprises_covered_by(user: Any) -> QuerySet[Organisation]:
     """Every enterprise that one of the user's regulators has a mandate over."""
     enterprises = Organisation.objects.filter(kind=OrganisationKind.ENTERPRISE)
-    regions = set(organisations_of(user, kind=OrganisationKind.REGULATOR)
-                  .values_list("region", flat=True))
-    if not regions:
+    mandates = set(organisations_of(user, kind=OrganisationKind.REGULATOR)
+                   .values_list("jurisdiction", "region"))
+    if not mandates:
         return enterprises.none()
-    if "" in regions:
-        return enterprises
-    return enterprises.filter(region__in=regions)
+    covered = Q()
+    for jurisdiction, region in mandates:
+        covered |= (Q(jurisdiction=jurisdiction, region=region) if region
+                    else Q(jurisdiction=jurisdiction))
+    return enterprises.filter(covered)
 
 
 def enterprises_audited_by(user: Any) -> QuerySet[Organisation]:

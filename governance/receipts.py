@@ -9,19 +9,30 @@ import uuid
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
-from governance.models import Consent, ConsentLedgerEntry, Storage
+from governance.compliance.packs import pack_for
+from governance.models import Consent, ConsentLedgerEntry, DataCategory, Deployment, Storage
 from governance.platform.ledger import canonical_value
+from governance.retention.rules import describe_rule, effective_retention, erasure_reference
 
 SCHEMA_VERSION = "ISO/IEC TS 27560:2023; FaceGov profile 1.0"
-JURISDICTION = {
-    "country": "CN",
-    "laws": ["Personal Information Protection Law (PIPL)",
-             "CAC Measures for the Security Management of Face Recognition Technology"],
-}
-# Until the retention engine supplies per-deployment rules, the statutory ceiling is stated.
-RETENTION_TEXT = ("Until the purpose is satisfied or 3 years after your last interaction, "
-                  "whichever comes first (BIPA 740 ILCS 14/15(a)); at once on withdrawal.")
+
+
+def _jurisdiction(deployment: Deployment) -> dict[str, Any]:
+    """The law the receipt is issued under: the deployment's rule pack."""
+    pack = pack_for(deployment.jurisdiction)
+    return {"country": pack.jurisdiction, "laws": list(pack.receipt_laws)}
+
+
+def retention_statement(deployment: Deployment) -> str:
+    """How long the template is kept, as its effective retention rule says (declared, or the
+    pack's statutory cap, or the platform default), with the article that erases it on
+    withdrawal."""
+    rule = effective_retention(deployment=deployment, category=DataCategory.FACE_TEMPLATE)
+    return _("%(rule)s (%(reference)s); at once when you withdraw your consent "
+             "(%(erasure)s).") % {"rule": describe_rule(rule), "reference": rule.reference,
+                                  "erasure": erasure_reference(deployment=deployment)}
 
 
 def _pii_categories(consent: Consent) -> list[dict[str, Any]]:
@@ -52,6 +63,7 @@ def _events(entries: list[ConsentLedgerEntry]) -> list[dict[str, Any]]:
 
 def consent_receipt(consent: Consent) -> dict[str, Any]:
     deployment, organisation = consent.deployment, consent.deployment.organisation
+    pack = pack_for(deployment.jurisdiction)
     entries = list(consent.ledger_entries.order_by("sequence"))
     latest_hash = entries[-1].entry_hash if entries else ""
     notice = consent.notice
@@ -65,10 +77,11 @@ def consent_receipt(consent: Consent) -> dict[str, Any]:
         "needs_renewal": consent.needs_renewal,
         "pii_principal": {
             "subject_ref": consent.subject_ref,
-            "under_14": consent.subject_under_14,
+            "minor": consent.subject_minor,
+            "guardian_age": pack.guardian_age,
             "guardian": ({"name": consent.guardian_name,
                           "relationship": consent.guardian_relationship}
-                         if consent.subject_under_14 else None),
+                         if consent.subject_minor else None),
         },
         "controllers": [{"name": organisation.name,
                          "registration_number": organisation.registration_number,
@@ -84,8 +97,8 @@ def consent_receipt(consent: Consent) -> dict[str, Any]:
                      for p in consent.purposes.order_by("code")],
         "pii_categories": _pii_categories(consent),
         "storage_location": _storage(consent),
-        "retention_period": RETENTION_TEXT,
-        "jurisdiction": JURISDICTION,
+        "retention_period": retention_statement(deployment),
+        "jurisdiction": _jurisdiction(deployment),
         "third_parties": [],
         "consent_type": "explicit",
         "collection_method": consent.method,

@@ -9,6 +9,7 @@ from governance.views import (
     register,
     regulator,
     retention,
+    rules,
 )
 from governance.views import consent as consent_pages
 from governance.views import rights as rights_pages
@@ -53,6 +54,7 @@ urlpatterns = [
          regulator.regulator_filing_acknowledge, name="regulator-filing-acknowledge"),
     # public register, no login
     path("register/", register.register_index, name="register"),
+    path("rules/", rules.rules_index, name="rules"),
     path("register/<int:deployment_id>/", register.register_detail, name="register-detail"),
     path("register/<int:deployment_id>/signage/", register.register_signage,
          name="register-signage"),

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from complaints.models import Consultation, ConsultationMessage, ConsultationStatus, GuidanceNote
 from complaints.permissions import regulators_of
 from complaints.services.intake import regulator_for_region
-from governance.compliance.rules import RULES
+from governance.compliance.rules import all_rules
 from governance.errors import DomainError, NotFound
 from governance.models import Organisation
 from governance.permissions import can, require
@@ -32,7 +32,7 @@ def guidance_publish(*, actor: Any, title: str, body: str, rules: list[str],
     require(actor, "guidance.publish")
     title = _text(title, code="title_required", limit=200)
     body = _text(body, code="body_required", limit=20000)
-    known = {r.id for r in RULES}
+    known = {r.id for r in all_rules()}
     unknown = sorted(set(rules) - known)
     if unknown:
         raise DomainError(_("Unknown rules: %(rules)s.") % {"rules": ", ".join(unknown)},

@@ -22,18 +22,24 @@ from complaints.services.guidance import (
     guidance_publish,
 )
 from complaints.views.common import refused
-from governance.compliance.rules import RULES
+from governance.compliance.rules import all_rules
 from governance.errors import DomainError, NotFound
 from governance.models import OrganisationKind
 from governance.permissions import can, organisations_of
+
+
+def _one_rule_per_id():
+    """Guidance explains a rule by id; packs share ids (the same duty in several laws), so the
+    first pack's wording names it."""
+    return list({r.id: r for r in reversed(all_rules())}.values())[::-1]
 
 
 class GuidanceForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
     body = forms.CharField(label=gettext_lazy("Guidance"), widget=forms.Textarea)
     rules = forms.MultipleChoiceField(label=gettext_lazy("Rules it explains"), required=False,
-                                      choices=[(r.id, f"{r.title} ({r.reference})")
-                                               for r in RULES])
+                                      choices=lambda: [(r.id, f"{r.title} ({r.reference})")
+                                                       for r in _one_rule_per_id()])
     series = forms.CharField(label=gettext_lazy("Replaces the note (its short name)"),
                              required=False, max_length=80)
 
@@ -66,7 +72,7 @@ def guidance(request: HttpRequest) -> HttpResponse:
             return redirect("guidance")
     return render(request, "complaints/guidance.html", {
         "notes": guidance_current(), "questions": published_questions(), "form": form,
-        "rules": {r.id: r for r in RULES}})
+        "rules": {r.id: r for r in all_rules()}})
 
 
 def _own_enterprises(request: HttpRequest):

@@ -224,6 +224,11 @@ FACEGOV_HOLIDAY_COUNTRY = env_str("FACEGOV_HOLIDAY_COUNTRY", "CN")
 FACEGOV_REQUEST_DEADLINE_DAYS = env_int("FACEGOV_REQUEST_DEADLINE_DAYS", 15)
 FACEGOV_REQUEST_EXTENSION_DAYS = env_int("FACEGOV_REQUEST_EXTENSION_DAYS", 30)
 
+# --- Jurisdiction packs (governance/compliance/packs/) ---------------------------------------
+# The EU member state's age of digital consent (GDPR Art. 8(1): 16, or lower by national law
+# but not below 13): below it a guardian consents on EU deployments.
+FACEGOV_EU_GUARDIAN_AGE = env_int("FACEGOV_EU_GUARDIAN_AGE", 16)
+
 # --- Retention (governance/services/retention.py) --------------------------------------------
 # Items destroyed and certified per transaction (one deletion certificate per batch).
 FACEGOV_RETENTION_BATCH_SIZE = env_int("FACEGOV_RETENTION_BATCH_SIZE", 5000)

@@ -72,7 +72,14 @@ class DeploymentConsentsApi(APIView):
         central_storage = serializers.BooleanField(required=False, default=False)
         evidence_file = serializers.FileField(required=False, default=None)
         expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
-        subject_under_14 = serializers.BooleanField(required=False, default=False)
+        subject_minor = serializers.BooleanField(
+            required=False, default=False,
+            help_text="Below the guardian age of the deployment's jurisdiction pack.")
+        subject_age = serializers.IntegerField(
+            required=False, allow_null=True, default=None, min_value=0, max_value=150,
+            help_text="If given, the pack decides whether a guardian consents.")
+        subject_under_14 = serializers.BooleanField(
+            required=False, default=False, help_text="The Chinese wording of subject_minor.")
         guardian_name = serializers.CharField(required=False, default="", max_length=200)
         guardian_relationship = serializers.CharField(required=False, default="", max_length=80)
         contact = serializers.CharField(required=False, default="", max_length=200,

@@ -19,6 +19,7 @@ from governance.models import (
     DataCategory,
     DeploymentAction,
     Interest,
+    Jurisdiction,
     LegalBasis,
     Mode,
     Organisation,
@@ -47,6 +48,9 @@ class DeploymentInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True)
     location = serializers.CharField(required=False, allow_blank=True, max_length=250)
+    jurisdiction = serializers.ChoiceField(
+        Jurisdiction.choices, required=False,
+        help_text="Whose law judges the deployment; defaults to the operator's and must match.")
     scenario = serializers.ChoiceField(Scenario.choices)
     mode = serializers.ChoiceField(Mode.choices)
     place_type = serializers.ChoiceField(PlaceType.choices)

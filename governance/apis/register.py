@@ -20,6 +20,7 @@ class RegisterEntrySerializer(serializers.Serializer):
     mode = serializers.CharField()
     place_type = serializers.CharField()
     location = serializers.CharField()
+    jurisdiction = serializers.CharField()
     is_public_place = serializers.BooleanField()
     interest = serializers.CharField()
     purposes = serializers.ListField(child=serializers.CharField())

@@ -26,6 +26,7 @@ class DeploymentOutputSerializer(serializers.Serializer):
     name = serializers.CharField()
     description = serializers.CharField()
     location = serializers.CharField()
+    jurisdiction = serializers.CharField()
     scenario = serializers.CharField()
     mode = serializers.CharField()
     place_type = serializers.CharField()
@@ -58,7 +59,7 @@ class DeploymentOutputSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-FIELDS = ("id", "name", "description", "location", "scenario", "mode", "place_type",
+FIELDS = ("id", "name", "description", "location", "jurisdiction", "scenario", "mode", "place_type",
           "is_public_place", "has_signage", "interest", "legal_basis", "storage",
           "central_storage_separate_consent", "expected_subjects", "stored_subjects",
           "non_face_alternative", "keeps_images", "keeps_images_justification", "threshold",
@@ -115,10 +116,12 @@ class FindingSerializer(serializers.Serializer):
     title = serializers.CharField()
     passed = serializers.BooleanField()
     message = serializers.CharField()
+    jurisdiction = serializers.CharField()
 
 
 class ComplianceOutputSerializer(serializers.Serializer):
     deployment = serializers.IntegerField()
+    jurisdiction = serializers.CharField(help_text="Whose rule pack judged it.")
     checked_at = serializers.DateTimeField()
     compliant = serializers.BooleanField(help_text="No blocking rule fails.")
     violations = serializers.ListField(child=serializers.DictField())

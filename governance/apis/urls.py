@@ -45,6 +45,7 @@ from governance.apis.rights import (
     RightsRequestRejectApi,
     RightsRequestStartApi,
 )
+from governance.apis.rules import RuleListApi
 from governance.services.lifecycle import ACTIONS
 
 urlpatterns = [
@@ -68,6 +69,7 @@ urlpatterns = [
     path("filings/<int:filing_id>/acknowledge/", FilingAcknowledgeApi.as_view(),
          name="api-filing-acknowledge"),
     path("register/", RegisterListApi.as_view(), name="api-register-list"),
+    path("rules/", RuleListApi.as_view(), name="api-rules"),
     path("register/<int:deployment_id>/", RegisterDetailApi.as_view(),
          name="api-register-detail"),
     # consent ledger, refusals, notices

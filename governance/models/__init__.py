@@ -27,6 +27,7 @@ from governance.models.deployments import (
     Storage,
 )
 from governance.models.filings import FILING_MATERIALS, Filing, FilingKind, FilingStatus
+from governance.models.jurisdictions import DEFAULT_JURISDICTION, Jurisdiction
 from governance.models.lifecycle import (
     Decision,
     DeploymentAction,
@@ -66,6 +67,8 @@ from governance.models.rights import (
 from governance.models.uploads import SealedFile
 
 __all__ = [
+    "DEFAULT_JURISDICTION",
+    "Jurisdiction",
     "MailStatus",
     "Notification",
     "OutboundMail",

@@ -49,8 +49,9 @@ class Consent(models.Model):
     # The click record of an in-app consent: time, IP address, user agent.
     evidence = models.JSONField(default=dict, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
-    # PIPL Art. 31: for a person under 14 the guardian consents.
-    subject_under_14 = models.BooleanField(default=False)
+    # Below the guardian age of the deployment's pack (CN 14: PIPL Art. 31; EU 13–16 by member
+    # state: GDPR Art. 8(1); US-IL 18) the guardian consents.
+    subject_minor = models.BooleanField(default=False)
     guardian_name = models.CharField(max_length=200, blank=True)
     guardian_relationship = models.CharField(max_length=80, blank=True)
     # A contact the enterprise recorded, only as a keyed hash (governance.platform.crypto).
@@ -75,7 +76,7 @@ class Consent(models.Model):
             models.CheckConstraint(condition=Q(method__in=ConsentMethod.values),
                                    name="consent_method_valid"),
             models.CheckConstraint(
-                condition=Q(subject_under_14=False)
+                condition=Q(subject_minor=False)
                 | (~Q(guardian_name="") & ~Q(guardian_relationship="")),
                 name="consent_minor_has_guardian",
             ),

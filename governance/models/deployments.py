@@ -6,6 +6,7 @@ Lifecycle, rules and approvals live in services; this module only declares the d
 
 from django.db import models
 
+from governance.models.jurisdictions import DEFAULT_JURISDICTION, Jurisdiction
 from governance.models.organisations import Organisation
 
 
@@ -99,6 +100,9 @@ class Deployment(models.Model):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     location = models.CharField(max_length=250, blank=True)
+    # Whose law judges the deployment (its rule pack); must match the operator's jurisdiction.
+    jurisdiction = models.CharField(max_length=8, choices=Jurisdiction.choices,
+                                    default=DEFAULT_JURISDICTION)
     scenario = models.CharField(max_length=30, choices=Scenario.choices)
     mode = models.CharField(max_length=30, choices=Mode.choices)
     place_type = models.CharField(max_length=30, choices=PlaceType.choices)
@@ -109,7 +113,7 @@ class Deployment(models.Model):
     legal_basis = models.CharField(max_length=30, choices=LegalBasis.choices,
                                    default=LegalBasis.CONSENT)
     storage = models.CharField(max_length=10, choices=Storage.choices, default=Storage.ON_DEVICE)
-    # CAC Art. 8: central storage needs the person's separate consent, declared here.
+    # CN pack, CAC Measures 2025 Art. 8: stored on the device unless separately consented.
     central_storage_separate_consent = models.BooleanField(default=False)
     expected_subjects = models.PositiveIntegerField(default=0)
     non_face_alternative = models.TextField()
@@ -126,7 +130,7 @@ class Deployment(models.Model):
     # When something that the impact assessment depends on last changed.
     material_change_at = models.DateTimeField(null=True, blank=True)
     # How many subjects the engine holds templates for, reported by recognition; the filing
-    # duty (CAC Measures Art. 15) starts when it reaches FILING_SUBJECTS_THRESHOLD.
+    # duty (CN pack: CAC Measures 2025 Art. 15) starts when it reaches FILING_SUBJECTS_THRESHOLD.
     stored_subjects = models.PositiveIntegerField(default=0)
     submitted_at = models.DateTimeField(null=True, blank=True)
     activated_at = models.DateTimeField(null=True, blank=True)

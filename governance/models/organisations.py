@@ -7,6 +7,8 @@ role in each, or a citizen who signed up for themselves — never both (enforced
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from governance.models.jurisdictions import DEFAULT_JURISDICTION, Jurisdiction
+
 
 class User(AbstractUser):
     """The login account. What a user may do follows from memberships or a citizen profile."""
@@ -47,6 +49,10 @@ class Organisation(models.Model):
     kind = models.CharField(max_length=20, choices=OrganisationKind.choices)
     # A regulator's mandate covers the enterprises of its region; "" means nationwide.
     region = models.CharField(max_length=120, blank=True)
+    # The legal order the region belongs to: an enterprise's deployments run under it, and a
+    # regulator's mandate stays inside it.
+    jurisdiction = models.CharField(max_length=8, choices=Jurisdiction.choices,
+                                    default=DEFAULT_JURISDICTION)
     registration_number = models.CharField(max_length=80, blank=True)
     contact_email = models.EmailField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -57,7 +63,11 @@ class Organisation(models.Model):
             models.CheckConstraint(
                 condition=models.Q(kind__in=OrganisationKind.values),
                 name="organisation_kind_valid",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(jurisdiction__in=Jurisdiction.values),
+                name="organisation_jurisdiction_valid",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,4 +1,5 @@
-"""The retention rules of a deployment: statutory caps in code, declarations in the database.
+"""The retention rules of a deployment: statutory caps in its rule pack, declarations in the
+database.
 
 Every category has candidate terms — the operator's declared rule and the statutory caps
 that apply to it. The *effective* rule is the one with the shortest period (DESIGN promise 5:
@@ -7,14 +8,23 @@ from the moments its triggers happened: the earliest date any term gives, so a c
 from a different trigger still bites.
 
 Erasure events (consent withdrawal, end of the deployment) are not periods to compare: when
-they happen the data goes at once (PIPL Art. 47), whatever the rule says.
+they happen the data goes at once, whatever the rule says.
+
+The caps, the reference of the platform default and of erasure come from the rule pack of
+the deployment's jurisdiction (governance/compliance/packs/): Illinois caps templates at
+3 years after the last interaction (BIPA Sec. 15(a)); China and the EU set no number of days
+("the shortest time necessary"), so the declaration or the platform default governs there.
 """
 
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from governance.models import DataCategory, Deployment, Mode, RetentionTrigger
+from governance.models import DataCategory, Deployment, RetentionTrigger
+
+if TYPE_CHECKING:
+    from governance.compliance.packs.base import Pack, StatutoryCap
 
 DAYS_IN_YEAR = 365
 
@@ -38,24 +48,8 @@ class EffectiveRule:
         return self.period.days
 
 
-@dataclass(frozen=True)
-class StatutoryCap:
-    category: str
-    period: dt.timedelta
-    trigger: str
-    reference: str
-
-
-# The longest the law lets each category be kept (a table, reviewed in git).
-STATUTORY_CAPS: tuple[StatutoryCap, ...] = (
-    StatutoryCap(DataCategory.FACE_TEMPLATE, dt.timedelta(days=3 * DAYS_IN_YEAR),
-                 RetentionTrigger.LAST_INTERACTION, "BIPA 740 ILCS 14/15(a)"),
-    StatutoryCap(DataCategory.FACE_IMAGE, dt.timedelta(days=3 * DAYS_IN_YEAR),
-                 RetentionTrigger.LAST_INTERACTION, "BIPA 740 ILCS 14/15(a)"),
-)
-
 # What applies when an operator declares nothing and no cap exists: kept for as short a time
-# as the platform can defend (the law asks for the minimum necessary, PIPL Art. 19).
+# as the platform can defend (the laws ask for the minimum necessary; see each pack).
 PLATFORM_DEFAULTS: dict[str, tuple[dt.timedelta, str]] = {
     DataCategory.FACE_TEMPLATE: (dt.timedelta(days=3 * DAYS_IN_YEAR),
                                  RetentionTrigger.LAST_INTERACTION),
@@ -65,21 +59,29 @@ PLATFORM_DEFAULTS: dict[str, tuple[dt.timedelta, str]] = {
     DataCategory.CONSENT_RECORD: (dt.timedelta(days=3 * DAYS_IN_YEAR),
                                   RetentionTrigger.DEPLOYMENT_END),
 }
-PLATFORM_DEFAULT_REFERENCE = "PIPL Art. 19 (shortest time necessary)"
 
-# Data that goes at once when one of these happens (PIPL Art. 47(1)).
+# Data that goes at once when one of these happens (each pack names the article).
 ERASURE_EVENTS: dict[str, tuple[str, ...]] = {
     DataCategory.FACE_TEMPLATE: (RetentionTrigger.CONSENT_WITHDRAWAL,
                                  RetentionTrigger.DEPLOYMENT_END),
     DataCategory.FACE_IMAGE: (RetentionTrigger.CONSENT_WITHDRAWAL,
                               RetentionTrigger.DEPLOYMENT_END),
 }
-ERASURE_REFERENCE = "PIPL Art. 47(1)"
 
-# Logs of remote identification must be kept at least this long (EU AI Act Art. 26(6)).
-IDENTIFICATION_LOG_MINIMUM = dt.timedelta(days=183)
-IDENTIFICATION_LOG_REFERENCE = "EU AI Act Art. 26(6)"
-IDENTIFICATION_MODES = frozenset({Mode.IDENTIFICATION_REALTIME, Mode.IDENTIFICATION_POST})
+
+def _pack(deployment: Deployment) -> "Pack":
+    from governance.compliance.packs import pack_for  # the packs' checks import this module
+
+    return pack_for(deployment.jurisdiction)
+
+
+def erasure_reference(*, deployment: Deployment) -> str:
+    """The article that makes data go at once on withdrawal or the end of the deployment."""
+    return _pack(deployment).erasure_reference
+
+
+def statutory_caps(*, deployment: Deployment) -> tuple["StatutoryCap", ...]:
+    return _pack(deployment).retention_caps
 
 
 def declared_rule(*, deployment: Deployment, category: str) -> EffectiveRule | None:
@@ -97,7 +99,7 @@ def candidate_rules(*, deployment: Deployment, category: str) -> list[EffectiveR
     """Every term that applies to the category: the declaration and the statutory caps."""
     candidates = [
         EffectiveRule(category, cap.period, cap.trigger, Source.STATUTORY, cap.reference)
-        for cap in STATUTORY_CAPS if cap.category == category
+        for cap in statutory_caps(deployment=deployment) if cap.category == category
     ]
     declared = declared_rule(deployment=deployment, category=category)
     if declared is not None:
@@ -105,7 +107,7 @@ def candidate_rules(*, deployment: Deployment, category: str) -> list[EffectiveR
     if not candidates:
         period, trigger = PLATFORM_DEFAULTS[category]
         candidates.append(EffectiveRule(category, period, trigger, Source.PLATFORM_DEFAULT,
-                                        PLATFORM_DEFAULT_REFERENCE))
+                                        _pack(deployment).retention_default_reference))
     return candidates
 
 
@@ -121,12 +123,12 @@ def effective_retention_all(*, deployment: Deployment) -> list[EffectiveRule]:
             for category in DataCategory.values]
 
 
-def exceeds_cap(*, deployment: Deployment, category: str) -> StatutoryCap | None:
+def exceeds_cap(*, deployment: Deployment, category: str) -> "StatutoryCap | None":
     """The cap a declaration asks to exceed (same trigger, longer period), if any."""
     declared = declared_rule(deployment=deployment, category=category)
     if declared is None:
         return None
-    for cap in STATUTORY_CAPS:
+    for cap in statutory_caps(deployment=deployment):
         if cap.category == category and declared.period > cap.period:
             return cap
     return None
@@ -149,7 +151,8 @@ def due(*, deployment: Deployment, category: str,
     found = [Due(moments[r.trigger] + r.period, r.trigger, describe_rule(r), r.reference)
              for r in candidate_rules(deployment=deployment, category=category)
              if moments.get(r.trigger) is not None]
-    found += [Due(moments[event], event, "erase at once", ERASURE_REFERENCE)
+    erasure = erasure_reference(deployment=deployment)
+    found += [Due(moments[event], event, "erase at once", erasure)
               for event in ERASURE_EVENTS.get(category, ()) if moments.get(event) is not None]
     return min(found, key=lambda d: d.at, default=None)
 

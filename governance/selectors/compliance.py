@@ -3,6 +3,7 @@ shared by the API and the pages."""
 
 from django.utils import timezone
 
+from governance.compliance.packs import pack_for
 from governance.compliance.rules import evaluate
 from governance.models import Deployment
 from governance.retention.rules import effective_retention_all
@@ -13,6 +14,8 @@ def compliance_payload(deployment: Deployment) -> dict:
     failed = [f for f in findings if not f.passed]
     return {
         "deployment": deployment.id,
+        "jurisdiction": deployment.jurisdiction,
+        "jurisdiction_name": str(pack_for(deployment.jurisdiction).name),
         "checked_at": timezone.now(),
         "compliant": not any(f.severity == "blocking" for f in failed),
         "violations": [f.as_violation() for f in failed if f.severity == "blocking"],

@@ -46,6 +46,7 @@ def register_entry(deployment: Deployment) -> dict:
         "mode": deployment.mode,
         "place_type": deployment.place_type,
         "location": deployment.location,
+        "jurisdiction": deployment.jurisdiction,
         "is_public_place": deployment.is_public_place,
         "interest": deployment.interest,
         "purposes": sorted(p.code for p in deployment.purposes.all()),

@@ -12,7 +12,9 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from governance.compliance.packs import pack_for
 from governance.errors import DomainError, InvalidTransition, PolicyRefusal
 from governance.models import (
     Consent,
@@ -123,10 +125,24 @@ def _check_evidence(*, method: str, evidence: dict[str, Any],
                           code="evidence_required")
 
 
-def _check_guardian(under_14: bool, guardian_name: str, guardian_relationship: str) -> None:
-    if under_14 and not (guardian_name.strip() and guardian_relationship.strip()):
-        raise DomainError("For a person under 14 the guardian consents: give their name and "
-                          "relationship (PIPL Art. 31).", code="guardian_required")
+def _is_minor(deployment: Deployment, *, minor: bool, age: int | None) -> bool:
+    """Below the guardian age of the deployment's pack (PIPL Art. 31: 14; GDPR Art. 8(1):
+    16 or the member state's 13–15; Illinois: 18), by the declared flag or the age."""
+    if age is not None and age < 0:
+        raise DomainError(_("An age cannot be negative."), code="invalid_age")
+    pack = pack_for(deployment.jurisdiction)
+    return minor or (age is not None and pack.needs_guardian(age))
+
+
+def _check_guardian(deployment: Deployment, minor: bool, guardian_name: str,
+                    guardian_relationship: str) -> None:
+    if minor and not (guardian_name.strip() and guardian_relationship.strip()):
+        pack = pack_for(deployment.jurisdiction)
+        raise DomainError(
+            _("For a person under %(age)d the guardian consents: give their name and "
+              "relationship (%(reference)s).") % {
+                "age": pack.guardian_age, "reference": pack.guardian_citation.reference},
+            code="guardian_required")
 
 
 def citizen_subject_ref(*, citizen: Any, deployment: Deployment) -> str:
@@ -152,10 +168,11 @@ def _given_payload(consent: Consent, purposes: list[Purpose]) -> dict[str, Any]:
         "evidence": consent.evidence,
         "evidence_sha256": consent.evidence_sha256,
         "expires_at": consent.expires_at.isoformat() if consent.expires_at else None,
-        "subject_under_14": consent.subject_under_14,
+        "subject_minor": consent.subject_minor,
+        "guardian_age": pack_for(consent.deployment.jurisdiction).guardian_age,
         "guardian": ({"name": consent.guardian_name,
                       "relationship": consent.guardian_relationship}
-                     if consent.subject_under_14 else None),
+                     if consent.subject_minor else None),
         "contact_hash": consent.contact_hash,
     }
 
@@ -165,19 +182,23 @@ def consent_give(*, deployment: Deployment, actor: Any, purposes: list[str],
                  method: str, subject_ref: str = "", notice_version: int | None = None,
                  central_storage: bool = False, evidence: dict[str, Any] | None = None,
                  evidence_file: UploadedFile | None = None,
-                 expires_at: dt.datetime | None = None, subject_under_14: bool = False,
+                 expires_at: dt.datetime | None = None, subject_minor: bool = False,
+                 subject_age: int | None = None, subject_under_14: bool = False,
                  guardian_name: str = "", guardian_relationship: str = "",
                  contact: str = "") -> Consent:
     """Record a consent and its `given` ledger entry.
 
     A citizen consents for themselves (their pseudonym is found or created, the method is
-    in-app); enterprise staff record a consent they collected, naming the subject.
+    in-app); enterprise staff record a consent they collected, naming the subject. A subject
+    below the guardian age of the deployment's pack (`subject_minor`, or `subject_age`;
+    `subject_under_14` is the Chinese wording of the same flag) consents through a guardian.
     """
     deployment = _lock(deployment)
     as_citizen = is_citizen(actor)
     if as_citizen:
         require(actor, "consent.give_as_citizen", deployment)
-        method, subject_under_14 = ConsentMethod.IN_APP_EXPLICIT, False
+        method, subject_minor, subject_under_14, subject_age = (
+            ConsentMethod.IN_APP_EXPLICIT, False, False, None)
     else:
         require(actor, "consent.record", deployment)
         if not subject_ref.strip():
@@ -189,7 +210,8 @@ def consent_give(*, deployment: Deployment, actor: Any, purposes: list[str],
     notice = _resolve_notice(deployment, notice_version)
     evidence = evidence or {}
     _check_evidence(method=method, evidence=evidence, evidence_file=evidence_file)
-    _check_guardian(subject_under_14, guardian_name, guardian_relationship)
+    minor = _is_minor(deployment, minor=subject_minor or subject_under_14, age=subject_age)
+    _check_guardian(deployment, minor, guardian_name, guardian_relationship)
     now = timezone.now()
     if expires_at is not None and expires_at <= now:
         raise DomainError("A consent cannot expire in the past.", code="invalid_expiry")
@@ -207,7 +229,7 @@ def consent_give(*, deployment: Deployment, actor: Any, purposes: list[str],
         notice_version=notice.version, language=notice.language,
         central_storage=central_storage, method=method, evidence=evidence,
         evidence_upload=sealed, evidence_sha256=sealed.sha256 if sealed else "",
-        expires_at=expires_at, subject_under_14=subject_under_14,
+        expires_at=expires_at, subject_minor=minor,
         guardian_name=guardian_name.strip(), guardian_relationship=guardian_relationship.strip(),
         contact_hash=hashed_contact, citizen=actor if as_citizen else None, given_at=now,
         recorded_by=None if as_citizen else actor,

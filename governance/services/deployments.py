@@ -28,6 +28,11 @@ from governance.models import (
 )
 from governance.permissions import require
 from governance.services.events import deployment_event_record
+from governance.services.jurisdictions import (
+    JURISDICTION_FIELD,
+    deployment_fields_with_jurisdiction,
+    deployment_jurisdiction_check,
+)
 from governance.services.notices import notice_publish
 from governance.services.retention import retention_rules_changed
 
@@ -36,7 +41,7 @@ EDITABLE_FIELDS = frozenset({
     "name", "description", "location", "scenario", "mode", "place_type", "is_public_place",
     "has_signage", "interest", "legal_basis", "storage", "central_storage_separate_consent",
     "expected_subjects", "non_face_alternative", "keeps_images", "keeps_images_justification",
-    "threshold", "requires_liveness", "two_person_confirmation",
+    "threshold", "requires_liveness", "two_person_confirmation", "jurisdiction",
 })
 # Material facts may change only while the deployment is not running.
 MATERIAL_EDIT_STATUSES = frozenset({DeploymentStatus.DRAFT, DeploymentStatus.REJECTED})
@@ -51,6 +56,7 @@ def deployment_create(*, organisation: Organisation, actor: Any, fields: Mapping
                       notice_text: str = "") -> Deployment:
     """A new draft deployment of the organisation, with its first threshold-history row."""
     require(actor, "deployment.create", organisation)
+    fields = deployment_fields_with_jurisdiction(organisation=organisation, fields=fields)
     _check_fields(fields)
     with acting_as(actor):
         deployment = Deployment(organisation=organisation, **fields)
@@ -79,8 +85,11 @@ def deployment_update(*, deployment: Deployment, actor: Any, fields: Mapping[str
     if deployment.status == DeploymentStatus.DECOMMISSIONED:
         raise InvalidTransition("A decommissioned deployment cannot change.")
     _check_fields(fields)
+    if JURISDICTION_FIELD in fields:
+        deployment_jurisdiction_check(organisation=deployment.organisation,
+                                      jurisdiction=fields[JURISDICTION_FIELD])
     changed = _changed_fields(deployment, fields, purposes, retention_rules)
-    material = changed & (MATERIAL_FIELDS | {"retention_rules"})
+    material = changed & (MATERIAL_FIELDS | {"retention_rules", JURISDICTION_FIELD})
     if material and deployment.status not in MATERIAL_EDIT_STATUSES:
         raise InvalidTransition(
             "Material facts (" + ", ".join(sorted(material)) + ") cannot change once the "

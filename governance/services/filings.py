@@ -1,5 +1,8 @@
-"""Filings with the regulator (CAC Measures Art. 15): opened by triggers, submitted by the
-operator with the five materials, acknowledged by the regulator.
+"""Filings with the regulator (CN pack: CAC Measures 2025 Art. 15): opened by triggers,
+submitted by the operator with the five materials, acknowledged by the regulator.
+
+Only a pack with a filing threshold files (the Chinese one); EU and Illinois law know no such
+filing, so their deployments never open one.
 
 A filing is due 30 working days after its trigger (governance.platform.deadlines). The
 initial filing opens when a running deployment reaches 100,000 people — declared or stored,
@@ -13,9 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from governance.audit import acting_as
+from governance.compliance.packs import pack_for
 from governance.errors import DomainError, InvalidTransition
 from governance.models import (
-    FILING_SUBJECTS_THRESHOLD,
     Deployment,
     DeploymentStatus,
     Filing,
@@ -23,13 +26,19 @@ from governance.models import (
     FilingStatus,
 )
 from governance.permissions import require
-from governance.platform.deadlines import DeadlineKind, due_at
+from governance.platform.deadlines import DeadlineKind, due_for
 
 
 def _open(deployment: Deployment, kind: str, trigger: str) -> Filing:
     now = timezone.now()
+    due = due_for(DeadlineKind.FILING, now, jurisdiction=deployment.jurisdiction)
     return Filing.objects.create(deployment=deployment, kind=kind, trigger=trigger,
-                                 triggered_at=now, due_at=due_at(DeadlineKind.FILING, now))
+                                 triggered_at=now, due_at=due)
+
+
+def _threshold(deployment: Deployment) -> int | None:
+    """How many stored people oblige the operator to file, under the deployment's law."""
+    return pack_for(deployment.jurisdiction).filing_threshold
 
 
 def _has_initial(deployment: Deployment) -> bool:
@@ -38,7 +47,9 @@ def _has_initial(deployment: Deployment) -> bool:
 
 def filing_open_for_activation(*, deployment: Deployment) -> Filing | None:
     """When a deployment starts running and already declares 100,000 people."""
-    if deployment.expected_subjects < FILING_SUBJECTS_THRESHOLD or _has_initial(deployment):
+    threshold = _threshold(deployment)
+    if (threshold is None or deployment.expected_subjects < threshold
+            or _has_initial(deployment)):
         return None
     return _open(deployment, FilingKind.INITIAL,
                  f"Declared {deployment.expected_subjects:,} people at activation")
@@ -52,7 +63,8 @@ def deployment_stored_subjects_record(*, deployment: Deployment,
     deployment = Deployment.objects.select_for_update().get(pk=deployment.pk)
     deployment.stored_subjects = stored_subjects
     deployment.save(update_fields=["stored_subjects", "updated_at"])
-    if (stored_subjects < FILING_SUBJECTS_THRESHOLD or _has_initial(deployment)
+    threshold = _threshold(deployment)
+    if (threshold is None or stored_subjects < threshold or _has_initial(deployment)
             or deployment.status != DeploymentStatus.ACTIVE):
         return None
     return _open(deployment, FilingKind.INITIAL, f"Stored {stored_subjects:,} people")

@@ -50,10 +50,10 @@ from governance.retention.registry import (
 )
 from governance.retention.rules import (
     ERASURE_EVENTS,
-    ERASURE_REFERENCE,
     candidate_rules,
     describe_rule,
     effective_retention,
+    erasure_reference,
 )
 
 logger = logging.getLogger(__name__)
@@ -105,7 +105,7 @@ def _term(deployment: Deployment, category: str, trigger: str) -> tuple[str, str
     if trigger == DeletionTrigger.DELETION_REQUEST:
         return "erase on the person's request", DELETION_REQUEST_REFERENCE
     if trigger in ERASURE_EVENTS.get(category, ()):
-        return "erase at once", ERASURE_REFERENCE
+        return "erase at once", erasure_reference(deployment=deployment)
     terms = [r for r in candidate_rules(deployment=deployment, category=category)
              if r.trigger == trigger]
     rule = (min(terms, key=lambda r: r.period) if terms

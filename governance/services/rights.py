@@ -25,7 +25,7 @@ from governance.models import (
 )
 from governance.models.rights import EXPORT_TYPES
 from governance.permissions import require
-from governance.platform.deadlines import DeadlineKind, due_at
+from governance.platform.deadlines import DeadlineKind, due_for
 from governance.platform.notifications import notify
 from governance.purge import PurgeReason, subject_purge_schedule
 from governance.services.consent import actor_label
@@ -73,7 +73,8 @@ def rights_request_file(*, citizen: Any, deployment: Deployment, type: str,
                   .values_list("subject_ref", flat=True))
     request = RightsRequest.objects.create(
         citizen=citizen, deployment=deployment, subject_refs=refs, type=type,
-        details=details.strip(), received_at=now, due_at=due_at(DeadlineKind.RIGHTS_REQUEST, now))
+        details=details.strip(), received_at=now,
+        due_at=due_for(DeadlineKind.RIGHTS_REQUEST, now, jurisdiction=deployment.jurisdiction))
     rights_request_event(request=request, actor=citizen, note="Request received.")
     return request
 
@@ -90,7 +91,8 @@ def rights_request_start(*, request: RightsRequest, actor: Any) -> RightsRequest
 
 @transaction.atomic
 def rights_request_extend(*, request: RightsRequest, actor: Any, reason: str) -> RightsRequest:
-    """One extension, before the deadline, with a reason the citizen is told (GDPR 12(3))."""
+    """One extension, before the deadline, with a reason the citizen is told; its length is the
+    deployment's pack's (GDPR Art. 12(3): two further months; elsewhere the platform's)."""
     request = _lock(request)
     require(actor, "rights_request.handle", request)
     if not reason.strip():
@@ -101,7 +103,8 @@ def rights_request_extend(*, request: RightsRequest, actor: Any, reason: str) ->
     _transition(request, {RequestState.RECEIVED, RequestState.IN_PROGRESS},
                 RequestState.EXTENDED)
     request.extended_at, request.extension_reason = timezone.now(), reason.strip()
-    request.due_at = due_at(DeadlineKind.RIGHTS_REQUEST_EXTENSION, request.due_at)
+    request.due_at = due_for(DeadlineKind.RIGHTS_REQUEST_EXTENSION, request.due_at,
+                             jurisdiction=request.deployment.jurisdiction)
     request.save(update_fields=["state", "extended_at", "extension_reason", "due_at"])
     note = f"Extended to {request.due_at:%Y-%m-%d}: {request.extension_reason}"
     rights_request_event(request=request, actor=actor, note=note)

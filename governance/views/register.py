@@ -1,4 +1,5 @@
-"""The public register pages and the printable on-site sign (PIPL Art. 26). No login."""
+"""The public register pages and the printable on-site sign (in China PIPL Art. 26 asks for
+it; each entry names the law it runs under, from its jurisdiction's pack). No login."""
 
 import segno
 from django.http import HttpRequest, HttpResponse
@@ -6,19 +7,27 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from governance.compliance.packs import pack_for
 from governance.selectors.register import register_entry, register_get, register_list
 
 CATEGORY_LABELS = {"face_template": "Face templates", "face_image": "Face images",
                    "recognition_event": "Recognition logs", "consent_record": "Consent records"}
 
 
+def _with_law(entry: dict) -> dict:
+    """The entry with the name of its jurisdiction and the laws it runs under (for pages)."""
+    pack = pack_for(entry["jurisdiction"])
+    return entry | {"jurisdiction_name": pack.name, "laws": pack.receipt_laws,
+                    "notice_footer": pack.notice_footer}
+
+
 def register_index(request: HttpRequest) -> HttpResponse:
-    entries = [register_entry(d) for d in register_list()]
+    entries = [_with_law(register_entry(d)) for d in register_list()]
     return render(request, "governance/register/index.html", {"entries": entries})
 
 
 def _entry(deployment_id: int) -> dict:
-    return register_entry(register_get(deployment_id=deployment_id))
+    return _with_law(register_entry(register_get(deployment_id=deployment_id)))
 
 
 def register_detail(request: HttpRequest, deployment_id: int) -> HttpResponse:

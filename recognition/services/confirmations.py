@@ -1,4 +1,4 @@
-"""Two-person confirmation of 1:N matches (EU AI Act Art. 14(5)).
+"""Two-person confirmation of 1:N matches (EU pack: AI Act Art. 14(5); elsewhere declared).
 
 On a deployment that declares `two_person_confirmation`, every match an identification
 returns opens a confirmation; the match may lead to action only once two different people of

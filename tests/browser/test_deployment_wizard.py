@@ -64,7 +64,7 @@ def test_a_hotel_room_draft_is_refused_with_its_legal_reason(page, demo):
     page.get_by_role("button", name="Submit the deployment").click()
     alert = page.locator(".violations")
     assert "The law stops this submission" in alert.inner_text()
-    assert "CAC Measures Art. 13" in alert.inner_text()
+    assert "CAC Measures 2025 Art. 13(2)" in alert.inner_text()
 
 
 def test_the_public_register_shows_running_deployments_without_login(page, demo):

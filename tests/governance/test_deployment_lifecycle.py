@@ -99,13 +99,13 @@ def test_a_failing_submission_answers_400_with_violations_and_changes_nothing(
     body = response.json()
     assert body["code"] == "rule_violations"
     assert body["violations"] == [
-        {"rule": "prohibited_place", "reference": "CAC Measures Art. 13",
+        {"rule": "prohibited_place", "reference": "CAC Measures 2025 Art. 13(2)",
          "message": "Face recognition may not be installed in a hotel room "
-                    "(CAC Measures Art. 13)."},
+                    "(CAC Measures 2025 Art. 13(2))."},
         {"rule": "non_face_alternative",
-         "reference": "CAC Measures Art. 10; SPC 2021 Interpretation Art. 10",
+         "reference": "CAC Measures 2025 Art. 10; SPC 2021 Provisions Art. 10",
          "message": "Describe how a person who refuses face recognition gets the same service "
-                    "(CAC Measures Art. 10; SPC 2021 Interpretation Art. 10)."},
+                    "(CAC Measures 2025 Art. 10; SPC 2021 Provisions Art. 10)."},
     ]
     deployment.refresh_from_db()
     assert (deployment.status, deployment.submitted_at) == (S.DRAFT, None)

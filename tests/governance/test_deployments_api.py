@@ -2,6 +2,7 @@
 
 import pytest
 
+from governance.compliance.packs import PACKS
 from governance.models import (
     Deployment,
     DeploymentEvent,
@@ -42,8 +43,11 @@ def test_an_admin_declares_a_draft_with_retention_and_notice(world, api_as):
         "period_days": 365, "trigger": "last_interaction", "source": "declared",
         "reference": "Declared by the operator"}
     assert retention["face_image"]["declared"] is None
-    assert retention["face_image"]["effective"]["source"] == "statutory"
-    assert retention["face_image"]["effective"]["reference"] == "BIPA 740 ILCS 14/15(a)"
+    # China sets no number of days (the shortest time necessary): the platform default.
+    assert retention["face_image"]["effective"] == {
+        "period_days": 30, "trigger": "collection", "source": "platform_default",
+        "reference": ("PIPL Art. 19; CAC Measures 2025 Art. 8 "
+         "(shortest time necessary; platform default)")}
     assert retention["recognition_event"]["effective"]["period_days"] == 5000
     assert body["events"][0]["action"] == "create"
     assert body["allowed_actions"] == ["submit", "decommission"]
@@ -65,7 +69,8 @@ def test_the_whole_path_to_an_active_deployment_goes_through_the_api(world, api_
     assert compliance["compliant"] is True
     assert compliance["violations"] == []
     assert compliance["warnings"] == []
-    assert len(compliance["results"]) == 14
+    assert len(compliance["results"]) == len(PACKS["CN"].rules)
+    assert {r["jurisdiction"] for r in compliance["results"]} == {"CN"}
 
 
 def test_an_operator_cannot_declare_a_deployment(world, api_as):
@@ -118,13 +123,11 @@ def test_a_change_that_breaks_a_rule_on_an_active_deployment_is_undone(
         world, api_as, deployment_in):
     deployment = deployment_in(S.ACTIVE, public=True)
     response = api_as(world.acme_admin).patch(
-        f"/api/v1/deployments/{deployment.id}/", {"two_person_confirmation": False},
-        format="json")
+        f"/api/v1/deployments/{deployment.id}/", {"has_signage": False}, format="json")
     assert response.status_code == 400
-    assert [v["rule"] for v in response.json()["violations"]] == [
-        "public_identification_two_person_confirmation"]
+    assert [v["rule"] for v in response.json()["violations"]] == ["public_place_signage"]
     deployment.refresh_from_db()
-    assert deployment.two_person_confirmation is True
+    assert deployment.has_signage is True
     assert not DeploymentEvent.objects.exists()
 
 

@@ -149,13 +149,13 @@ def test_an_operator_cannot_answer_the_assessment(world, api_as, deployment_in):
 
 # --- retention -------------------------------------------------------------------------------
 
-def test_the_statutory_cap_wins_over_a_longer_declaration(world):
-    deployment = DeploymentFactory(organisation=world.acme)
+def test_the_statutory_cap_wins_over_a_longer_declaration_in_illinois(world):
+    deployment = DeploymentFactory(organisation=world.acme, jurisdiction="US-IL")
     RetentionRule.objects.create(deployment=deployment, category="face_template",
                                  period_days=10 * 365, trigger="last_interaction")
     rule = effective_retention(deployment=deployment, category="face_template")
     assert (rule.period_days, rule.trigger, rule.source, rule.reference) == (
-        3 * 365, "last_interaction", Source.STATUTORY, "BIPA 740 ILCS 14/15(a)")
+        3 * 365, "last_interaction", Source.STATUTORY, "BIPA Sec. 15(a)")
 
 
 def test_a_shorter_declaration_wins_over_the_cap(world):
@@ -174,7 +174,8 @@ def test_without_declaration_or_cap_the_platform_default_applies(world):
 
 
 def test_delete_after_is_the_earliest_date_any_applicable_term_gives(world):
-    deployment = DeploymentFactory(organisation=world.acme)
+    # Illinois: the declared 5 years from collection meet BIPA's 3 years from last interaction.
+    deployment = DeploymentFactory(organisation=world.acme, jurisdiction="US-IL")
     RetentionRule.objects.create(deployment=deployment, category="face_template",
                                  period_days=5 * 365, trigger="collection")
     collected = timezone.now() - dt.timedelta(days=1000)

@@ -10,7 +10,7 @@ S = DeploymentStatus
 
 REGISTER_KEYS = {
     "id", "name", "operator", "status", "is_suspended", "scenario", "mode", "place_type",
-    "location", "is_public_place", "interest", "purposes", "legal_basis", "storage",
+    "location", "jurisdiction", "is_public_place", "interest", "purposes", "legal_basis", "storage",
     "keeps_images", "non_face_alternative", "requires_liveness", "two_person_confirmation",
     "threshold", "threshold_history", "retention", "notice", "approval", "filings",
     "activated_at",
@@ -36,8 +36,8 @@ def test_a_register_entry_shows_exactly_the_public_record(world, api, deployment
                                keeps_images_justification="internal note")
     entry = api.get(f"/api/v1/register/{deployment.id}/").json()
     assert set(entry) == REGISTER_KEYS
-    assert (entry["operator"], entry["purposes"], entry["threshold"]) == (
-        "Acme", ["public_security"], 0.6)
+    assert (entry["operator"], entry["purposes"], entry["threshold"], entry["jurisdiction"]) == (
+        "Acme", ["public_security"], 0.6, "CN")
     assert entry["approval"] == {"required": True, "status": "pending", "regulator": None,
                                  "decided_at": None}
     assert entry["notice"]["version"] == 1

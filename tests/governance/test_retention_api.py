@@ -55,7 +55,9 @@ def test_a_certificate_over_the_api_carries_what_the_contract_names(world, api_a
     assert (row["category"], row["count"], row["trigger"]) == ("face_template", 1, "collection")
     assert len(row["identifier_hashes"]) == 1 and len(row["identifier_hashes"][0]) == 64
     assert len(row["keys_shredded"]) == 1
-    assert row["legal_reference"] == "BIPA 740 ILCS 14/15(a)"
+    # A Chinese gate: the platform default term, under PIPL Art. 19 / CAC Art. 8.
+    assert row["legal_reference"] == ("PIPL Art. 19; CAC Measures 2025 Art. 8 "
+         "(shortest time necessary; platform default)")
     assert row["entry_hash"] == certified[gate.id].entry_hash
 
 

@@ -106,14 +106,15 @@ def test_an_interaction_restarts_the_last_interaction_clock(gate):
     assert retention_sweep(now=touched + 10 * DAY + SECOND).destroyed == 1
 
 
-def test_without_a_declaration_the_statutory_cap_of_three_years_applies(gate):
+def test_without_a_declaration_the_platform_default_of_three_years_applies_in_china(gate):
     template = enrol(gate)
     subject = VaultSubject.objects.get()
     assert template.delete_after == subject.last_interaction_at + 3 * 365 * DAY
     retention_sweep(now=template.delete_after + SECOND)
     [certificate] = certificates()
     assert (certificate.trigger, certificate.legal_reference) == (
-        "last_interaction", "BIPA 740 ILCS 14/15(a)")
+        "last_interaction", ("PIPL Art. 19; CAC Measures 2025 Art. 8 "
+         "(shortest time necessary; platform default)"))
 
 
 def test_images_follow_their_own_shorter_rule_and_the_subject_stays_with_its_template(gate):
