@@ -24,4 +24,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
                         "schedule": float(RETENTION_SWEEP_SECONDS)},
     "rights-export-erase": {"task": "governance.rights_export_erase_task",
                             "schedule": crontab(minute=17)},
+    # Ledger heads: publish the signed heads a crash left unpublished (normally none).
+    "ledger-heads-publish-pending": {"task": "governance.ledger_heads_publish_pending_task",
+                                     "schedule": 30.0},
 }

@@ -92,3 +92,14 @@ def retention_deployment_task(deployment_id: int) -> int:
     from governance.services.retention import retention_destroy_due
 
     return retention_destroy_due(deployment_id=deployment_id).destroyed
+
+
+# --- ledger heads ----------------------------------------------------------------------------
+
+
+@shared_task(name="governance.ledger_heads_publish_pending_task")
+def ledger_heads_publish_pending_task() -> int:
+    """Publish the signed heads whose after-commit publication never happened."""
+    from governance.platform.ledger_heads import ledger_heads_publish_pending
+
+    return ledger_heads_publish_pending()

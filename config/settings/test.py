@@ -21,3 +21,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 # Tests that want the demo's real enrolment turn this on themselves (it costs ~13 s).
 FACEGOV_DEMO_ENROL_FACES = False
 FACEGOV_DEMO_EXPIRY_MINUTES = 0
+# Never the make-run publication: tests/conftest.py gives each test its own file, and passes
+# it to the worker processes a test starts (tests/workers.py) through the environment.
+FACEGOV_LEDGER_HEADS_PATH = env_str(  # noqa: F405
+    "FACEGOV_LEDGER_HEADS_PATH", str(VAR_DIR / "test-ledger-heads.jsonl"))  # noqa: F405

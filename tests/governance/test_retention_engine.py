@@ -19,7 +19,7 @@ from governance.models import (
     RetentionRule,
 )
 from governance.platform.crypto import KeyPurpose, keyed_hash
-from governance.platform.ledger import ledgers_verify
+from governance.platform.ledger_verify import ledgers_verify
 from governance.retention.registry import retention_sources
 from governance.services.consent import consent_withdraw
 from governance.services.lifecycle import deployment_decommission
