@@ -20,10 +20,10 @@ from governance.models import Consent, ConsentLedgerEntry, ConsentState, LedgerE
 from governance.platform.ledger_verify import ProjectionMismatch
 
 CONSENT_LEDGER = "consent"
-LEDGER_STATES = {LedgerEntryKind.GIVEN: ConsentState.ACTIVE,
-                 LedgerEntryKind.RENEWED: ConsentState.ACTIVE,
-                 LedgerEntryKind.WITHDRAWN: ConsentState.WITHDRAWN,
-                 LedgerEntryKind.EXPIRED: ConsentState.EXPIRED}
+LEDGER_STATES = {LedgerEntryKind.GIVEN.value: ConsentState.ACTIVE.value,
+                 LedgerEntryKind.RENEWED.value: ConsentState.ACTIVE.value,
+                 LedgerEntryKind.WITHDRAWN.value: ConsentState.WITHDRAWN.value,
+                 LedgerEntryKind.EXPIRED.value: ConsentState.EXPIRED.value}
 ENTRY_COLUMNS = ("sequence", "kind", "deployment_id", "subject_ref", "payload")
 CHUNK_SIZE = 1000
 
@@ -70,7 +70,7 @@ def consent_disagreements(consent: Consent, recorded: ConsentAsRecorded | None, 
     codes, when the caller has them."""
     if recorded is None:
         return ["no ledger entry records this consent"]
-    where = f"ledger entry #{recorded.sequence} ({recorded.kind})"
+    where = f"up to entry #{recorded.sequence}, {recorded.kind}"
     compared = [
         ("state", consent.state, LEDGER_STATES.get(recorded.kind)),
         ("deployment", consent.deployment_id, recorded.deployment_id),
@@ -82,11 +82,11 @@ def consent_disagreements(consent: Consent, recorded: ConsentAsRecorded | None, 
         compared.append(("notice version", consent.notice_version, recorded.notice_version))
     if purposes is not None:
         compared.append(("purposes", sorted(purposes), sorted(recorded.purposes)))
-    problems = [f"its {name} is {row!r} but its ledger says {ledger!r} (up to {where})"
+    problems = [f"{name}: {str(row)!r} in the row, {str(ledger)!r} in the ledger ({where})"
                 for name, row, ledger in compared if row != ledger]
     if not _same_time(consent.expires_at, recorded.expires_at):
-        problems.append(f"its expiry is {consent.expires_at} but its ledger says "
-                        f"{recorded.expires_at} (up to {where})")
+        problems.append(f"expiry: {consent.expires_at} in the row, {recorded.expires_at} in "
+                        f"the ledger ({where})")
     return problems
 
 
@@ -98,7 +98,7 @@ def consent_ledger_disagreement(*, consent: Consent, purpose: str) -> str:
     recorded = consent_as_recorded(rows)
     problems = consent_disagreements(consent, recorded)
     if recorded is not None and purpose not in recorded.purposes:
-        problems.append(f"its ledger never recorded consent to {purpose!r}")
+        problems.append(f"purpose: the ledger never recorded consent to {purpose!r}")
     return "; ".join(problems)
 
 
