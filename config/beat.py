@@ -25,6 +25,6 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "rights-export-erase": {"task": "governance.rights_export_erase_task",
                             "schedule": crontab(minute=17)},
     # Ledger heads: publish the signed heads a crash left unpublished (normally none).
-    "ledger-heads-publish-pending": {"task": "governance.ledger_heads_publish_pending_task",
-                                     "schedule": 30.0},
+    "ledger-heads-publish-missed": {"task": "governance.ledger_heads_publish_missed_task",
+                                    "schedule": 30.0},
 }

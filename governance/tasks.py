@@ -97,9 +97,9 @@ def retention_deployment_task(deployment_id: int) -> int:
 # --- ledger heads ----------------------------------------------------------------------------
 
 
-@shared_task(name="governance.ledger_heads_publish_pending_task")
-def ledger_heads_publish_pending_task() -> int:
+@shared_task(name="governance.ledger_heads_publish_missed_task")
+def ledger_heads_publish_missed_task() -> int:
     """Publish the signed heads whose after-commit publication never happened."""
-    from governance.platform.ledger_heads import ledger_heads_publish_pending
+    from governance.platform.ledger_heads import ledger_heads_publish_missed
 
-    return ledger_heads_publish_pending()
+    return ledger_heads_publish_missed()

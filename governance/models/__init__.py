@@ -27,7 +27,7 @@ from governance.models.deployments import (
     Storage,
 )
 from governance.models.filings import FILING_MATERIALS, Filing, FilingKind, FilingStatus
-from governance.models.ledger import PendingLedgerHead, SignedLedgerHead
+from governance.models.ledger import SignedLedgerHead
 from governance.models.lifecycle import (
     Decision,
     DeploymentAction,
@@ -90,7 +90,6 @@ __all__ = [
     "DeletionCertificateSubject",
     "DeletionTrigger",
     "LedgerCheckpoint",
-    "PendingLedgerHead",
     "SignedLedgerHead",
     "LegalHold",
     "RetentionDeferral",

@@ -1,11 +1,10 @@
-"""What the database keeps about signed ledger heads (governance/platform/ledger_heads.py).
+"""The database's copy of every signed ledger head (governance/platform/ledger_heads.py).
 
-Neither table is trusted by verification: the authority is the publication outside the
-database. `SignedLedgerHead` is an index of what was published, to find the head that covers a
-receipt's entry in one query (each row carries its signature, so a forged row does not
-verify). `PendingLedgerHead` marks a chain that grew and whose new head may not be published
-yet: written in the appending transaction, cleared once the head is out, so a head lost to a
-crash between commit and publication is published by the catch-up task.
+Verification never trusts this table: the authority is the publication outside the database.
+The copy is written in the appending transaction, beside the entry its head covers, so that:
+the head that covers a receipt's entry is found in one indexed query; and a head whose
+after-commit publication was lost (a crash, an unwritable publication) is still known and is
+published by the catch-up. Each row carries its signature, so a forged row does not verify.
 """
 
 from django.db import models
@@ -16,9 +15,10 @@ class SignedLedgerHead(models.Model):
     chain_key = models.CharField(max_length=60)
     sequence = models.PositiveBigIntegerField()
     entry_hash = models.CharField(max_length=64)
-    # Kept as the exact text that was signed (canonical ISO 8601), not re-rendered datetimes.
+    # Kept as the exact text that was signed (canonical ISO 8601, UTC), so it compares in time
+    # order as text and never re-renders differently from what the signature covers.
     recorded_at = models.CharField(max_length=40)
-    signed_at = models.CharField(max_length=40)
+    signed_at = models.CharField(max_length=40, db_index=True)
     key_id = models.CharField(max_length=32)
     signature = models.CharField(max_length=128)
 
@@ -30,20 +30,3 @@ class SignedLedgerHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ledger} chain {self.chain_key} head #{self.sequence}"
-
-
-class PendingLedgerHead(models.Model):
-    ledger = models.CharField(max_length=60)
-    chain_key = models.CharField(max_length=60)
-    sequence = models.PositiveBigIntegerField()  # the newest entry appended
-    since = models.DateTimeField()  # when the oldest unpublished append happened
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["ledger", "chain_key"],
-                                    name="pending_ledger_head_one_per_chain"),
-        ]
-        indexes = [models.Index(fields=["since"])]
-
-    def __str__(self) -> str:
-        return f"{self.ledger} chain {self.chain_key}: head #{self.sequence} pending"

@@ -105,9 +105,9 @@ def chain_append(entry: ChainedEntry) -> ChainedEntry:
     entry.save(force_insert=True)
     ledger = ledger_of(model)
     if ledger is not None:
-        from governance.platform.ledger_heads import head_pending
+        from governance.platform.ledger_heads import head_record
 
-        head_pending(ledger=ledger.name, entry=entry)  # signed and published after commit
+        head_record(ledger=ledger.name, entry=entry)  # signed now, published after commit
     return entry
 
 

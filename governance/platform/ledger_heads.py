@@ -1,20 +1,24 @@
 """Signed chain heads, published outside the database.
 
-Whenever a registered ledger's chain grows, `chain_append` calls `head_pending` inside the
-appending transaction: it marks the chain pending and, right after commit, `head_publish`
-signs the new head (ledger, chain key, sequence, entry hash, the entry's time and the signing
-time) with the platform's Ed25519 key (signing.py) and appends it to the publication. Whoever
-rewrites the database can neither rewrite what was published nor sign a new head, so
-`verify_ledger` (ledger_verify.py) catches a chain cut short or re-hashed after an edit.
+Whenever a registered ledger's chain grows, `chain_append` calls `head_record` inside the
+appending transaction: it signs the chain's new head (ledger, chain key, sequence, entry hash,
+the entry's time and the signing time) with the platform's Ed25519 key (signing.py), keeps a
+copy beside the entry (SignedLedgerHead) and, once the transaction commits, appends the head to
+the publication. Whoever rewrites the database can neither rewrite what was published nor sign
+a new head, so `verify_ledger` (ledger_verify.py) catches a chain cut short or re-hashed after
+an edit.
 
-Why in-process after commit rather than a Celery task: signing and appending one line cost well
-under a millisecond (benchmarks/ledger_heads.py) — less than enqueueing a message — and the
-head is out before the request answers instead of whenever a worker gets to it. A rolled-back
-transaction publishes nothing (on_commit callbacks are dropped with it). Only a process dying
-between commit and publication can leave a head unpublished: the pending mark, written in the
-transaction, survives that, and `ledger_heads_publish_pending` (beat, every 30 s) publishes it —
-after checking that the chain still extends the head last published for it, so a chain
-rewritten in the database meanwhile is never signed.
+Publication happens in-process right after commit, not in a Celery task: appending one line
+costs tens of microseconds (benchmarks/ledger_heads.py) — less than enqueueing a message — and
+the head is out before the request answers, not whenever a worker gets to it. A rolled-back
+transaction publishes nothing: its on_commit callback and its head copy vanish with it. The
+signature is made inside the transaction (under the chain's lock, ~50 us) so that the copy
+written there is already signed: after commit there is no database write at all, only the
+line. If that line is lost (the process dies after commit, the publication is unwritable, an
+OS crash loses an unsynced write), the copy is still there and `ledger_heads_publish_missed`
+(beat, every 30 s) appends it. The catch-up publishes only heads signed when their entries
+were appended: it never signs what the database says now, so a chain rewritten in the
+meantime is never vouched for.
 
 The publication is pluggable (`HeadPublisher`): FACEGOV_LEDGER_HEADS_PUBLISHER names the class,
 FACEGOV_LEDGER_HEADS_PATH its location. `FileHeadPublisher` appends JSON lines to a local file
@@ -36,30 +40,23 @@ from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from governance.models import PendingLedgerHead, SignedLedgerHead
+from governance.models import SignedLedgerHead
 from governance.platform import signing
-from governance.platform.ledger import (
-    ChainedEntry,
-    ChainStart,
-    Ledger,
-    canonical_value,
-    chain_start,
-    chain_walk,
-    ledger_named,
-)
+from governance.platform.ledger import ChainedEntry, canonical_value
 
 logger = logging.getLogger(__name__)
 
 HEAD_FORMAT = "facegov-ledger-head/v1"
 SIGNED_FIELDS = ("ledger", "chain_key", "sequence", "entry_hash", "recorded_at", "signed_at",
                  "key_id")
-# The after-commit publication normally clears a pending mark within milliseconds; the
-# catch-up leaves younger marks alone so that it does not race it.
-PENDING_GRACE = dt.timedelta(seconds=5)
-PENDING_BATCH_SIZE = 500
+# The after-commit publication is normally out within milliseconds: the catch-up leaves
+# younger heads alone so as not to race it, and looks back as far as its window.
+CATCH_UP_GRACE = dt.timedelta(seconds=5)
+CATCH_UP_WINDOW = dt.timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -188,7 +185,8 @@ class _Tail:
 
 class FileHeadPublisher:
     """JSON lines appended to one file. Appends from many processes never interleave: each
-    takes an exclusive lock (flock) and writes whole lines with O_APPEND, then fsyncs."""
+    takes an exclusive lock (flock) and writes whole lines with O_APPEND. No fsync per line: a
+    line an OS crash loses is published again from the database's copy by the catch-up."""
 
     def __init__(self, location: str) -> None:
         self.location = str(location)
@@ -208,7 +206,6 @@ class FileHeadPublisher:
                 data = b"\n" + data  # a writer died mid-line: never glue a head onto it
             while data:
                 data = data[os.write(fd, data):]
-            os.fsync(fd)
         finally:
             os.close(fd)  # releases the lock
 
@@ -240,83 +237,62 @@ def heads_publisher() -> HeadPublisher:
                       str(settings.FACEGOV_LEDGER_HEADS_PATH))
 
 
-# --- publishing ------------------------------------------------------------------------------
+# --- recording and publishing ----------------------------------------------------------------
 
 
-def head_pending(*, ledger: str, entry: ChainedEntry) -> None:
-    """Inside the appending transaction: mark the chain pending, and publish the new head once
-    the transaction commits (nothing is published if it rolls back)."""
-    chain_key = str(getattr(entry, type(entry).chain_field))
-    PendingLedgerHead.objects.bulk_create(
-        [PendingLedgerHead(ledger=ledger, chain_key=chain_key, sequence=entry.sequence,
-                           since=timezone.now())],
-        update_conflicts=True, unique_fields=["ledger", "chain_key"], update_fields=["sequence"])
-    head = {"ledger": ledger, "chain_key": chain_key, "sequence": entry.sequence,
-            "entry_hash": entry.entry_hash, "recorded_at": canonical_value(entry.recorded_at)}
+def head_record(*, ledger: str, entry: ChainedEntry) -> SignedHead:
+    """Inside the appending transaction: sign the chain's new head, keep its copy, and publish
+    it once the transaction commits (nothing is published if it rolls back)."""
+    head = head_sign(ledger=ledger, chain_key=str(getattr(entry, type(entry).chain_field)),
+                     sequence=entry.sequence, entry_hash=entry.entry_hash,
+                     recorded_at=canonical_value(entry.recorded_at))
+    SignedLedgerHead.objects.create(**head.as_dict())
 
     def publish_head_after_commit() -> None:
-        head_publish(**head)
+        heads_publisher().append([head])
 
     # robust: a failed publication must not fail a request whose data is committed; the
-    # pending mark stays, and the catch-up publishes the head.
+    # catch-up publishes the head from its copy.
     transaction.on_commit(publish_head_after_commit, robust=True)
-
-
-def head_publish(*, ledger: str, chain_key: str, sequence: int, entry_hash: str,
-                 recorded_at: str) -> SignedHead:
-    """Sign one head, append it to the publication, index it, and clear the pending mark."""
-    head = head_sign(ledger=ledger, chain_key=chain_key, sequence=sequence,
-                     entry_hash=entry_hash, recorded_at=recorded_at)
-    heads_publisher().append([head])
-    SignedLedgerHead.objects.bulk_create([SignedLedgerHead(**head.as_dict())],
-                                         ignore_conflicts=True)
-    PendingLedgerHead.objects.filter(ledger=ledger, chain_key=chain_key,
-                                     sequence__lte=sequence).delete()
     return head
 
 
+def _head(row: SignedLedgerHead) -> SignedHead:
+    return SignedHead(**{name: getattr(row, name) for name in (*SIGNED_FIELDS, "signature")})
+
+
 def head_covering(*, ledger: str, chain_key: str, sequence: int) -> SignedHead | None:
-    """The first published head at or after `sequence`: the one that vouches for that entry."""
+    """The first signed head at or after `sequence`: the one that vouches for that entry."""
     row = (SignedLedgerHead.objects.filter(ledger=ledger, chain_key=chain_key,
-                                           sequence__gte=sequence)
-           .order_by("sequence").values(*SIGNED_FIELDS, "signature").first())
-    return SignedHead(**row) if row else None
+                                           sequence__gte=sequence).order_by("sequence").first())
+    return _head(row) if row else None
 
 
-def _unsigned_tail_problem(ledger: Ledger, chain_key: str, signed: SignedHead | None) -> str:
-    """Why the entries after the last signed head must not be signed ("" when they may)."""
-    start = chain_start(ledger.name, chain_key)
-    if not isinstance(start, ChainStart):
-        return start.reason
-    if signed is not None and signed.sequence >= start.sequence:
-        start = ChainStart(sequence=signed.sequence, entry_hash=signed.entry_hash)
-    broken = chain_walk(ledger.entries(chain_key, after=start.sequence), start).broken
-    return f"{broken.where()}: {broken.reason}" if broken else ""
+def head_copy_newest(*, ledger: str, chain_key: str) -> SignedHead | None:
+    row = (SignedLedgerHead.objects.filter(ledger=ledger, chain_key=chain_key)
+           .order_by("-sequence").first())
+    return _head(row) if row else None
 
 
-def _publish_pending(pending: PendingLedgerHead) -> bool:
-    ledger = ledger_named(pending.ledger)
-    last = ledger.last_entry(pending.chain_key) if ledger else None
-    signed = heads_publisher().latest().get((pending.ledger, pending.chain_key))
-    if ledger is None or last is None or (signed and signed.sequence >= last.sequence):
-        # Nothing left to sign; a chain now shorter than its head is verify_ledger's to report.
-        PendingLedgerHead.objects.filter(pk=pending.pk).delete()
-        return False
-    problem = _unsigned_tail_problem(ledger, pending.chain_key, signed)
-    if problem:
-        logger.error("Not signing the %s chain %s: it does not extend its last signed head "
-                     "(%s). Run manage.py verify_ledger.", ledger.name, pending.chain_key,
-                     problem)
-        return False
-    head_publish(ledger=ledger.name, chain_key=pending.chain_key, sequence=last.sequence,
-                 entry_hash=last.entry_hash, recorded_at=canonical_value(last.recorded_at))
-    return True
-
-
-def ledger_heads_publish_pending(*, now: dt.datetime | None = None,
-                                 grace: dt.timedelta = PENDING_GRACE) -> int:
-    """The catch-up: publish the heads whose after-commit publication never happened (the
-    process died, the publication was unavailable). Returns how many heads it published."""
-    due = (PendingLedgerHead.objects.filter(since__lte=(now or timezone.now()) - grace)
-           .order_by("since")[:PENDING_BATCH_SIZE])
-    return sum(_publish_pending(pending) for pending in due)
+def ledger_heads_publish_missed(*, now: dt.datetime | None = None,
+                                window: dt.timedelta | None = CATCH_UP_WINDOW,
+                                grace: dt.timedelta = CATCH_UP_GRACE) -> int:
+    """The catch-up: append every head signed in the window (None: ever) that is newer than
+    what the publication has for its chain. Returns how many heads it appended."""
+    now = now or timezone.now()
+    copies = SignedLedgerHead.objects.filter(signed_at__lte=canonical_value(now - grace))
+    if window is not None:
+        copies = copies.filter(signed_at__gte=canonical_value(now - window))
+    published = heads_publisher().latest()
+    newest = copies.values_list("ledger", "chain_key").annotate(top=Max("sequence"))
+    missed: list[SignedHead] = []
+    for ledger, chain_key, top in newest.order_by("ledger", "chain_key"):
+        known = getattr(published.get((ledger, chain_key)), "sequence", 0)
+        if top > known:
+            missed += [_head(row) for row in copies.filter(
+                ledger=ledger, chain_key=chain_key, sequence__gt=known).order_by("sequence")]
+    if missed:
+        logger.warning("Publishing %d signed ledger heads whose publication was missed.",
+                       len(missed))
+        heads_publisher().append(missed)
+    return len(missed)

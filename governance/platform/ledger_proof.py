@@ -36,7 +36,8 @@ MAX_PROOF_SPAN = 5000
 
 
 def entry_proof(entry: ChainedEntry) -> dict[str, Any]:
-    """The proof a receipt carries for `entry` (its head is null until one is published)."""
+    """The proof a receipt carries for `entry` (its head is null only for entries appended
+    before heads were signed, until a later append's head covers them)."""
     ledger = ledger_of(type(entry))
     if ledger is None:
         raise ValueError(f"{type(entry).__name__} is not a registered ledger")
@@ -102,7 +103,8 @@ def _claim(proof: dict[str, Any]) -> _Claim:
                                         "names."))
     if proof.get("head") is None:
         raise _Invalid("not_yet_signed", _("No signed head covered this entry when the receipt "
-                                           "was issued; fetch the receipt again."))
+                                           "was issued (it predates signed heads); fetch the "
+                                           "receipt again."))
     try:
         head = SignedHead.from_dict(proof["head"])
     except ValueError as exc:

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
-from governance.models import PendingLedgerHead
+from governance.models import SignedLedgerHead
 from governance.platform.ledger import (
     BrokenLink,
     ChainStart,
@@ -38,16 +39,17 @@ class ChainReport:
     ledger: str
     chain_key: str
     broken: BrokenLink | None
-    head: SignedHead | None = None  # the newest validly signed head
-    unsigned: int = 0  # entries after it
-    pending_since: dt.datetime | None = None  # since when its head waits to be published
+    head: SignedHead | None = None  # the newest validly signed head published
+    unpublished: int = 0  # entries after it
+    unpublished_since: dt.datetime | None = None  # when the oldest head not published was signed
 
     def lagging(self, now: dt.datetime | None = None) -> bool:
-        """True when the chain's newest entries have waited too long for a signed head."""
-        if not self.unsigned or self.pending_since is None:
+        """True when a head signed for the chain's newest entries has waited too long to be
+        published."""
+        if not self.unpublished or self.unpublished_since is None:
             return False
         max_lag = dt.timedelta(seconds=settings.FACEGOV_LEDGER_HEAD_MAX_LAG_SECONDS)
-        return (now or timezone.now()) - self.pending_since > max_lag
+        return (now or timezone.now()) - self.unpublished_since > max_lag
 
 
 @dataclass(frozen=True)
@@ -118,8 +120,15 @@ def _against_heads(last_sequence: int, start: ChainStart, signed: dict[int, str]
     return None
 
 
-def chain_report(ledger: Ledger, chain_key: str, published: PublishedHeads,
-                 pending: dict[tuple[str, str], dt.datetime]) -> ChainReport:
+def _waiting_since(ledger: str, chain_key: str, after: int) -> dt.datetime | None:
+    """When the oldest head signed after #`after` was signed (None: no head was signed)."""
+    signed_at = (SignedLedgerHead.objects.filter(ledger=ledger, chain_key=chain_key,
+                                                 sequence__gt=after)
+                 .order_by("sequence").values_list("signed_at", flat=True).first())
+    return parse_datetime(signed_at) if signed_at else None
+
+
+def chain_report(ledger: Ledger, chain_key: str, published: PublishedHeads) -> ChainReport:
     chain = (ledger.name, chain_key)
     signed, newest = published.hashes.get(chain, {}), published.newest.get(chain)
     start = chain_start(ledger.name, chain_key)
@@ -129,22 +138,21 @@ def chain_report(ledger: Ledger, chain_key: str, published: PublishedHeads,
     walk = chain_walk(ledger.entries(chain_key), start, signed, watch_after=covered)
     broken = (_located(walk.broken, signed, start) if walk.broken
               else _against_heads(walk.last_sequence, start, signed, newest))
-    unsigned = 0 if broken else max(0, walk.last_sequence - covered)
-    return ChainReport(ledger.name, chain_key, broken, newest, unsigned,
-                       pending.get(chain) if unsigned else None)
+    unpublished = 0 if broken else max(0, walk.last_sequence - covered)
+    return ChainReport(ledger.name, chain_key, broken, newest, unpublished,
+                       _waiting_since(ledger.name, chain_key, covered) if unpublished else None)
 
 
 def ledgers_verify(published: PublishedHeads | None = None) -> Iterator[ChainReport]:
     """One report per chain of every registered ledger: each chain in the database, and each
     chain the publication knows that the database no longer has."""
     published = published or PublishedHeads.read()
-    pending = {(p.ledger, p.chain_key): p.since for p in PendingLedgerHead.objects.all()}
     for ledger in registered_ledgers():
         keys = [str(key) for key in ledger.chain_keys()]
         in_database = set(keys)
         keys += [key for key in published.chain_keys(ledger.name) if key not in in_database]
         for key in keys:
-            yield chain_report(ledger, key, published, pending)
+            yield chain_report(ledger, key, published)
 
 
 # --- projections -----------------------------------------------------------------------------

@@ -241,17 +241,18 @@ def test_a_line_that_is_not_a_head_is_reported(signed_history, ledger_heads_path
     assert f"BAD HEAD line 7 of {ledger_heads_path}:  — not a signed head" in output
 
 
-def test_entries_newer_than_their_head_are_reported_and_fail_once_they_lag(
+def test_entries_newer_than_their_published_head_are_reported_and_fail_once_they_lag(
         signed_history, gate, give, settings):
-    give(gate, subject_ref="late")  # committed, head not published (callbacks not run)
+    give(gate, subject_ref="late")  # committed; its signed head not published (callbacks not run)
     code, output = run_verify()
     assert code == 0, output
     assert (f"OK      consent ledger, chain {gate.id} — signed head #5, 1 newer entries not "
-            "yet signed") in output
+            "yet published") in output
     settings.FACEGOV_LEDGER_HEAD_MAX_LAG_SECONDS = -1  # as if it had waited too long
     code, output = run_verify()
     assert code == 1
-    assert f"LAGGING consent ledger, chain {gate.id}: 1 newest entries have waited" in output
+    assert (f"LAGGING consent ledger, chain {gate.id}: the heads of its 1 newest entries, "
+            "signed ") in output
 
 
 def test_a_consent_row_flipped_by_sql_is_reported_with_its_ledger(signed_history, gate):

@@ -1,6 +1,6 @@
 """Signed chain heads: published after commit only, for every registered ledger, to a file that
-many processes append to safely; the catch-up publishes lost heads but never signs a chain that
-was rewritten; the public API serves them with the key that verifies them."""
+many processes append to safely; the catch-up publishes lost heads from their signed copies,
+never a new signature over a rewritten chain; the public API serves them with their key."""
 
 import base64
 import datetime as dt
@@ -17,7 +17,6 @@ from governance.models import (
     ConsentLedgerEntry,
     DeletionCertificate,
     Deployment,
-    PendingLedgerHead,
     SignedLedgerHead,
 )
 from governance.platform import signing
@@ -27,7 +26,7 @@ from governance.platform.ledger_heads import (
     SignedHead,
     head_sign,
     heads_publisher,
-    ledger_heads_publish_pending,
+    ledger_heads_publish_missed,
 )
 from governance.services.consent import consent_give
 from tests.factories import CLICK
@@ -52,8 +51,7 @@ def test_a_head_is_published_after_commit_and_a_rolled_back_append_publishes_not
                      purposes=["access_control"], method="in_app_explicit", evidence=dict(CLICK))
         raise RuntimeError("the request failed after the append")
     assert not ledger_heads_path.exists()
-    assert (ConsentLedgerEntry.objects.count(), SignedLedgerHead.objects.count(),
-            PendingLedgerHead.objects.count()) == (0, 0, 0)
+    assert (ConsentLedgerEntry.objects.count(), SignedLedgerHead.objects.count()) == (0, 0)
 
     consent_give(deployment=gate, actor=world.acme_admin, subject_ref="s-1",
                  purposes=["access_control"], method="in_app_explicit", evidence=dict(CLICK))
@@ -62,8 +60,7 @@ def test_a_head_is_published_after_commit_and_a_rolled_back_append_publishes_not
     assert (head.ledger, head.chain_key, head.sequence, head.entry_hash) == (
         "consent", str(gate.id), 1, entry.entry_hash)
     assert head.signature_valid() and head.key_id == signing.key_id()
-    assert SignedLedgerHead.objects.get().signature == head.signature  # the index of heads
-    assert not PendingLedgerHead.objects.exists()
+    assert SignedLedgerHead.objects.get().signature == head.signature  # the database's copy
 
 
 def test_every_registered_ledger_gets_signed_heads(world, gate, give,
@@ -141,32 +138,36 @@ def test_a_failed_publication_never_fails_the_request_and_the_catch_up_publishes
     with django_capture_on_commit_callbacks(execute=True):
         consent = give(gate, subject_ref="s-1")
     assert Consent.objects.filter(id=consent.id).exists()
-    assert PendingLedgerHead.objects.get().sequence == 1
+    copy = SignedLedgerHead.objects.get()
 
     settings.FACEGOV_LEDGER_HEADS_PATH = str(ledger_heads_path)
-    assert ledger_heads_publish_pending(now=timezone.now()) == 0  # within the grace period
-    assert ledger_heads_publish_pending(now=later()) == 1
+    assert ledger_heads_publish_missed(now=timezone.now()) == 0  # within the grace period
+    assert ledger_heads_publish_missed(now=later()) == 1
     [head] = published(ledger_heads_path)
-    assert (head.sequence, head.entry_hash) == (1, consent.ledger_entries.get().entry_hash)
-    assert not PendingLedgerHead.objects.exists()
-    assert ledger_heads_publish_pending(now=later()) == 0
+    assert (head.sequence, head.entry_hash, head.signature) == (
+        1, consent.ledger_entries.get().entry_hash, copy.signature)
+    assert ledger_heads_publish_missed(now=later()) == 0
 
 
-def test_the_catch_up_signs_the_newest_entry_once_for_all_it_missed(
+def test_the_catch_up_publishes_every_missed_head_in_order(
         gate, give, django_capture_on_commit_callbacks, ledger_heads_path):
     with django_capture_on_commit_callbacks(execute=True):
         give(gate, subject_ref="s-0")
     for n in range(1, 4):
         give(gate, subject_ref=f"s-{n}")  # the process "died" before publishing these
-    assert ledger_heads_publish_pending(now=later()) == 1
-    assert [head.sequence for head in published(ledger_heads_path)] == [1, 4]
+    assert ledger_heads_publish_missed(now=later()) == 3
+    assert [head.sequence for head in published(ledger_heads_path)] == [1, 2, 3, 4]
 
 
-def test_the_catch_up_never_signs_a_chain_rewritten_since_its_last_head(
+def test_the_catch_up_never_vouches_for_a_chain_rewritten_since_its_heads_were_signed(
         gate, give, django_capture_on_commit_callbacks, ledger_heads_path):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
     with django_capture_on_commit_callbacks(execute=True):
         give(gate, subject_ref="s-0")
-    give(gate, subject_ref="s-1")  # unpublished
+    give(gate, subject_ref="s-1")  # its head is signed but not published
     entries = list(ConsentLedgerEntry.objects.order_by("sequence"))
     previous_hash = entries[0].previous_hash
     for index, entry in enumerate(entries):  # edit #1 and re-hash the whole chain
@@ -177,9 +178,14 @@ def test_the_catch_up_never_signs_a_chain_rewritten_since_its_last_head(
             subject_ref=entry.subject_ref, previous_hash=previous_hash,
             entry_hash=entry.entry_hash)
         previous_hash = entry.entry_hash
-    assert ledger_heads_publish_pending(now=later()) == 0
-    assert [head.sequence for head in published(ledger_heads_path)] == [1]
-    assert PendingLedgerHead.objects.filter(sequence=2).exists()  # still pending, for a human
+    assert ledger_heads_publish_missed(now=later()) == 1
+    assert [h.entry_hash for h in published(ledger_heads_path)] != [e.entry_hash
+                                                                   for e in entries]
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("verify_ledger", stdout=out)
+    assert f"entry #1 (id {entries[0].id}) — its hash differs from the head signed" in (
+        out.getvalue())
 
 
 def test_the_signing_key_comes_from_the_master_key_and_signs_nothing_else(db, settings):

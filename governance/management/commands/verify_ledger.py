@@ -3,7 +3,7 @@
 Prints one line per chain (naming the first broken link), one per untrustworthy line of the
 head publication, and one per projection row that disagrees with its ledger (e.g. a consent
 whose state is not what its ledger says). Exits 1 when anything is wrong, including a chain
-whose newest entries waited longer than FACEGOV_LEDGER_HEAD_MAX_LAG_SECONDS for a signed head.
+whose newest heads have waited longer than FACEGOV_LEDGER_HEAD_MAX_LAG_SECONDS to be published.
 """
 
 from typing import Any
@@ -25,9 +25,11 @@ def _chain_line(report: ChainReport) -> tuple[str, bool]:
         return f"BROKEN  {where}: {report.broken.where()} — {report.broken.reason}", True
     signed = f"signed head #{report.head.sequence}" if report.head else "no signed head yet"
     if report.lagging():
-        return (f"LAGGING {where}: {report.unsigned} newest entries have waited since "
-                f"{report.pending_since:%Y-%m-%d %H:%M:%S} for a signed head ({signed})"), True
-    unsigned = f", {report.unsigned} newer entries not yet signed" if report.unsigned else ""
+        return (f"LAGGING {where}: the heads of its {report.unpublished} newest entries, signed "
+                f"{report.unpublished_since:%Y-%m-%d %H:%M:%S}, are not published ({signed})"
+                ), True
+    unsigned = (f", {report.unpublished} newer entries not yet published"
+                if report.unpublished else "")
     return f"OK      {where} — {signed}{unsigned}", False
 
 
