@@ -22,6 +22,7 @@ from governance.models import (
     RetentionRule,
     RetentionSweep,
     RightsRequest,
+    SignedLedgerHead,
     SubjectPurge,
     ThresholdChange,
     User,
@@ -205,3 +206,9 @@ class LedgerCheckpointAdmin(AppendOnlyAdmin):
 class RetentionSweepAdmin(AppendOnlyAdmin):
     list_display = ["started_at", "duration_seconds", "destroyed", "certificates", "deferred",
                     "overdue_after"]
+
+
+@admin.register(SignedLedgerHead)
+class SignedLedgerHeadAdmin(AppendOnlyAdmin):
+    list_display = ["ledger", "chain_key", "sequence", "signed_at", "key_id"]
+    list_filter = ["ledger"]

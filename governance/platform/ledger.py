@@ -136,13 +136,11 @@ class ChainStart:
 
 @dataclass
 class ChainWalk:
-    """What walking a chain found: where it broke (if it did), where it ends, and the time of
-    the first entry after `watch_after` (the oldest entry no signed head covers yet)."""
+    """What walking a chain found: where it broke (if it did), and where it ends."""
 
     broken: BrokenLink | None = None
     last_sequence: int = 0
     last_hash: str = GENESIS_HASH
-    first_after_at: dt.datetime | None = None
 
 
 def _entry_problem(entry: ChainedEntry, previous_hash: str, expected_sequence: int,
@@ -160,7 +158,7 @@ def _entry_problem(entry: ChainedEntry, previous_hash: str, expected_sequence: i
 
 
 def chain_walk(entries: Iterable[ChainedEntry], start: ChainStart = ChainStart(),  # noqa: B008
-               signed: Mapping[int, str] | None = None, watch_after: int = 0) -> ChainWalk:
+               signed: Mapping[int, str] | None = None) -> ChainWalk:
     """Walk `entries` in sequence order from `start`, stopping at the first broken link.
     `signed` maps sequences to the hashes their signed heads carry: an entry that differs from
     its signed head breaks the chain even when every hash was recomputed."""
@@ -171,8 +169,6 @@ def chain_walk(entries: Iterable[ChainedEntry], start: ChainStart = ChainStart()
         if problem:
             walk.broken = BrokenLink(entry, problem)
             return walk
-        if walk.first_after_at is None and entry.sequence > watch_after:
-            walk.first_after_at = entry.recorded_at
         walk.last_sequence, walk.last_hash = entry.sequence, entry.entry_hash
     return walk
 

@@ -107,12 +107,16 @@ def _located(broken: BrokenLink, signed: dict[int, str], start: ChainStart) -> B
                                     "the last entry that matches its signed head)")
 
 
-def _against_heads(last_sequence: int, start: ChainStart, signed: dict[int, str],
-                   newest: SignedHead | None) -> BrokenLink | None:
-    """A checkpoint or an end that contradicts what was signed."""
+def _start_against_heads(start: ChainStart, signed: dict[int, str]) -> BrokenLink | None:
+    """A prune checkpoint must be the entry its signed head names."""
     if signed.get(start.sequence, start.entry_hash) != start.entry_hash:
         return BrokenLink(None, "the checkpoint left by a prune differs from the head signed "
                                 f"for #{start.sequence}", sequence=start.sequence)
+    return None
+
+
+def _end_against_heads(last_sequence: int, newest: SignedHead | None) -> BrokenLink | None:
+    """A chain must reach its newest signed head."""
     if newest is not None and newest.sequence > last_sequence:
         return BrokenLink(None, f"the chain ends at #{last_sequence} but its head signed at "
                                 f"{newest.signed_at} is #{newest.sequence}: entries were "
@@ -134,10 +138,12 @@ def chain_report(ledger: Ledger, chain_key: str, published: PublishedHeads) -> C
     start = chain_start(ledger.name, chain_key)
     if isinstance(start, BrokenLink):
         return ChainReport(ledger.name, chain_key, start, newest)
+    if (broken_start := _start_against_heads(start, signed)) is not None:
+        return ChainReport(ledger.name, chain_key, broken_start, newest)
     covered = max(newest.sequence if newest else 0, start.sequence)
-    walk = chain_walk(ledger.entries(chain_key), start, signed, watch_after=covered)
+    walk = chain_walk(ledger.entries(chain_key), start, signed)
     broken = (_located(walk.broken, signed, start) if walk.broken
-              else _against_heads(walk.last_sequence, start, signed, newest))
+              else _end_against_heads(walk.last_sequence, newest))
     unpublished = 0 if broken else max(0, walk.last_sequence - covered)
     return ChainReport(ledger.name, chain_key, broken, newest, unpublished,
                        _waiting_since(ledger.name, chain_key, covered) if unpublished else None)

@@ -258,3 +258,22 @@ def test_the_publication_is_the_configured_one(settings, tmp_path):
     publisher = heads_publisher()
     assert isinstance(publisher, FileHeadPublisher)
     assert publisher.location == str(tmp_path / "elsewhere.jsonl")
+
+
+def test_the_command_publishes_missed_heads_from_their_signed_copies(gate, give,
+                                                                     ledger_heads_path):
+    from io import StringIO
+    from unittest import mock
+
+    from django.core.management import call_command
+
+    give(gate, subject_ref="s-1")  # signed, never published
+    out = StringIO()
+    an_hour_later = timezone.now() + dt.timedelta(hours=1)
+    with mock.patch.object(timezone, "now", return_value=an_hour_later):
+        call_command("publish_ledger_heads", stdout=out)
+        assert out.getvalue().startswith("0 heads published")  # outside the beat's window
+        call_command("publish_ledger_heads", "--all", stdout=out)
+    assert f"1 heads published to {ledger_heads_path}" in out.getvalue()
+    [head] = published(ledger_heads_path)
+    assert head.sequence == 1 and head.signature_valid()
