@@ -33,8 +33,10 @@ class LedgerHeadsApi(APIView):
     permission_classes = [AllowAny]
 
     class FilterSerializer(serializers.Serializer):
-        ledger = serializers.CharField(required=False, default="", max_length=60)
-        chain_key = serializers.CharField(required=False, default="", max_length=60)
+        ledger = serializers.CharField(required=False, default="", allow_blank=True,
+                                       max_length=60)
+        chain_key = serializers.CharField(required=False, default="", allow_blank=True,
+                                          max_length=60)
 
     class OutputSerializer(serializers.Serializer):
         algorithm = serializers.CharField()

@@ -92,7 +92,7 @@ def _claim(proof: dict[str, Any]) -> _Claim:
     fields, entry_hash = entry.get("fields"), entry.get("entry_hash")
     sequence = fields.get("sequence") if isinstance(fields, dict) else None
     if not isinstance(entry_hash, str) or not isinstance(sequence, int) or isinstance(
-            sequence, bool) or not isinstance(fields.get("previous_hash"), str):
+            sequence, bool) or sequence < 1 or not isinstance(fields.get("previous_hash"), str):
         raise _Invalid("malformed_proof", _("The receipt's proof is incomplete."))
     if compute_hash(fields, fields["previous_hash"]) != entry_hash:
         raise _Invalid("entry_altered", _("The receipt's entry does not match its hash: the "

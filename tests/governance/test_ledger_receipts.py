@@ -73,6 +73,9 @@ def tampered(receipt, change):
         (lambda p: p.update(ledger="nonsense"), "unknown_ledger"),
         (lambda p: p["entry"].pop("fields"), "malformed_proof"),
         (lambda p: p.update(head={"sequence": "one"}), "malformed_proof"),
+        (lambda p: p["entry"]["fields"].update(sequence=-3), "malformed_proof"),
+        (lambda p: p["entry"]["fields"].update(sequence=True), "malformed_proof"),
+        (lambda p: p.update(entry="\x00"), "malformed_proof"),
     ],
 )
 def test_a_tampered_receipt_is_invalid_with_its_reason(receipt, api, change, code):
