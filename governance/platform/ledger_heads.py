@@ -33,7 +33,7 @@ import logging
 import os
 import threading
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
@@ -104,7 +104,7 @@ def head_sign(*, ledger: str, chain_key: str, sequence: int, entry_hash: str,
                           entry_hash=entry_hash, recorded_at=recorded_at,
                           signed_at=canonical_value(timezone.now()), key_id=signing.key_id(),
                           signature="")
-    return SignedHead(**{**unsigned.as_dict(), "signature": signing.sign(unsigned.message())})
+    return replace(unsigned, signature=signing.sign(unsigned.message()))
 
 
 # --- the publication -------------------------------------------------------------------------
