@@ -28,6 +28,7 @@ from governance.models.deployments import (
 )
 from governance.models.filings import FILING_MATERIALS, Filing, FilingKind, FilingStatus
 from governance.models.jurisdictions import DEFAULT_JURISDICTION, Jurisdiction
+from governance.models.ledger import SignedLedgerHead
 from governance.models.lifecycle import (
     Decision,
     DeploymentAction,
@@ -98,6 +99,7 @@ __all__ = [
     "DeletionCertificateSubject",
     "DeletionTrigger",
     "LedgerCheckpoint",
+    "SignedLedgerHead",
     "LegalHold",
     "RetentionDeferral",
     "RetentionSweep",

@@ -6,7 +6,7 @@ import datetime as dt
 from complaints.models import CaseLogEntry, Complaint, LogKind
 from complaints.services.caselog import CASE_LEDGER
 from complaints.services.clocks import complaint_clocks_run
-from governance.platform.ledger import ledgers_verify
+from governance.platform.ledger_verify import ledgers_verify
 
 HOUR = dt.timedelta(hours=1)
 
