@@ -2,6 +2,7 @@
 verified ledger; the figures on /metrics and the dashboard."""
 
 import datetime as dt
+import json
 
 from complaints.models import CaseLogEntry, Complaint, LogKind
 from complaints.services.caselog import CASE_LEDGER
@@ -73,10 +74,15 @@ def test_a_lost_acknowledgement_is_sent_by_the_sweep(file_complaint):
     assert LogKind.ACKNOWLEDGED in kinds(complaint)
 
 
-def test_the_case_log_is_a_verified_ledger_and_tampering_is_caught(file_complaint):
-    complaint = file_complaint()
+def test_the_case_log_is_a_verified_ledger_and_tampering_is_caught(
+        file_complaint, django_capture_on_commit_callbacks, ledger_heads_path):
+    with django_capture_on_commit_callbacks(execute=True):
+        complaint = file_complaint()
     reports = [r for r in ledgers_verify() if r.ledger == CASE_LEDGER]
-    assert [(r.chain_key, r.broken) for r in reports] == [(complaint.id, None)]
+    assert [(r.chain_key, r.broken) for r in reports] == [(str(complaint.id), None)]
+    # Its heads are signed and published like every other ledger's.
+    published = [json.loads(line)["ledger"] for line in ledger_heads_path.read_text().splitlines()]
+    assert CASE_LEDGER in published
     CaseLogEntry.objects.filter(complaint_id=complaint.id, sequence=1).update(
         detail={"category": "other"})
     broken = next(r for r in ledgers_verify() if r.ledger == CASE_LEDGER).broken
