@@ -17,10 +17,10 @@ from PIL import Image, ImageDraw, ImageFilter
 from .liveness import NON_RIGID, TURNS
 
 #: Fraction of the lid gap the upper eyelids travel, per frame of a blink.
-BLINK_PROFILE = (0.0, 1.0, 0.5)
+BLINK_PROFILE = (0.0, 0.6, 1.0, 0.5)
 #: Mouth drop per frame of an "open the mouth", in nose lengths (27-33); the first frame is
 #: left as it is (the closed mouth the opening is measured from).
-MOUTH_PROFILE = (0.0, 0.6, 1.0)
+MOUTH_PROFILE = (0.0, 0.6, 0.8, 1.0)
 _CAVITY = (45, 18, 20)
 
 
@@ -110,7 +110,7 @@ def perform(image: np.ndarray, landmarks: np.ndarray, action: str, step: int) ->
 #: Where, in the 30-frame live clip, each slot of a challenge is answered: the clip turns to
 #: the person's left over frames 4-13 and back to their right over 13-28; a non-rigid action is
 #: painted on frames before the first turn, between the turns, or after the last one.
-_NON_RIGID_SLOTS = ((1, 2, 3), (9, 10, 11), (26, 27, 28))
+_NON_RIGID_SLOTS = ((1, 2, 3, 4), (8, 9, 10, 11), (26, 27, 28, 29))
 
 
 def answer_from_clip(frames: list[np.ndarray], landmarks: list[np.ndarray],
@@ -120,7 +120,9 @@ def answer_from_clip(frames: list[np.ndarray], landmarks: list[np.ndarray],
 
     The clip performs "turn left, then right"; mirrored, it performs "right, then left" (a
     mirrored head is still a head). The non-rigid action is painted on three consecutive real
-    frames at its place in the order. Synthetic frames: see the module docstring.
+    frames after a closed-mouth one, at its place in the order (dlib's inner-lip landmarks
+    follow the painted opening only on some frames, so it is held open over three). Synthetic
+    frames: see the module docstring.
     """
     turns = [a for a in actions if a in TURNS]
     extra = [a for a in actions if a in NON_RIGID or a == "blink"]
