@@ -178,6 +178,8 @@ def run_replays(live, live_landmarks, count: int) -> None:  # type: ignore[no-un
             else:
                 other += passed
                 other_total += 1
+    if not n:
+        return
     print(f"\nreplay of the real person on a screen: accepted when the challenge has the "
           f"recorded order {same}/{n} = {same / n:.0%}; when it has another order "
           f"{other}/{other_total} = {other / other_total:.0%}")
