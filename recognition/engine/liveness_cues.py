@@ -3,8 +3,8 @@
 A cue is a number with a threshold; :func:`recognition.engine.liveness.evaluate_measurements`
 requires every cue to pass, so an attack has to defeat all of them at once. Each cue rests on
 a different physical fact, and was measured on attacks made by generators that live outside
-the engine (``benchmarks/liveness_attacks/``), tuned on one split of people and generator
-parameters and reported on another:
+the engine (``benchmarks/pad_species.py``), with the split of people and generator parameters
+of ``benchmarks/liveness_species.py``:
 
 * ``parallax`` (3-D geometry): every landmark of a flat picture moves by one homography between
   two frames, however the picture is moved; on a head the nose stands out of the plane of brows,
@@ -12,8 +12,10 @@ parameters and reported on another:
 * ``surroundings`` (the face moves against its background): a print or a screen carries the
   surroundings of the face with it (the photo's own background, the sheet, the bezel), so the
   pixels beside the head follow the face's motion; a live head moves in front of a background
-  that stays where it is. Needs a fixed camera, which is how the deployments that require
-  liveness (gates, kiosks, counters) film.
+  that stays where it is. Needs a fixed camera. RECORDED, NOT DECISIVE: the live clip's camera
+  pans to follow the performer (it scores -0.3 on whole answers), and prints cut close to the
+  face show the room beside the head (they score up to +0.9), so it separates neither way on
+  the data we have.
 * the non-rigid actions (blink, open the mouth) of the challenge, in ``liveness.py``: a picture
   cannot change its expression.
 
