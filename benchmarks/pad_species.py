@@ -129,7 +129,8 @@ def as_print(photo: np.ndarray, *, margin: float, face_box: tuple[int, int, int,
     return np.clip(out + rng.normal(0, 3, out.shape), 0, 255)
 
 
-def as_screen(photo: np.ndarray, *, rng: np.random.Generator) -> np.ndarray:
+def as_screen(photo: np.ndarray, *, rng: np.random.Generator,
+              moire_depth: float = 0.12) -> np.ndarray:
     """The photo on a phone screen: black bezel, blue shift, raised blacks, moire."""
     h, w = photo.shape[:2]
     bezel = int(0.06 * w)
@@ -138,7 +139,7 @@ def as_screen(photo: np.ndarray, *, rng: np.random.Generator) -> np.ndarray:
     y, x = np.mgrid[0:h, 0:w]
     period = rng.uniform(3.0, 6.0)
     angle = rng.uniform(0, np.pi)
-    moire = 1 + 0.12 * np.sin((x * np.cos(angle) + y * np.sin(angle)) * 2 * np.pi / period)
+    moire = 1 + moire_depth * np.sin((x * np.cos(angle) + y * np.sin(angle)) * 2 * np.pi / period)
     screen[bezel:bezel + h, bezel:bezel + w] = shown * moire[..., None]
     return np.clip(screen, 0, 255)
 
@@ -261,13 +262,15 @@ def cutout_print(photo, photo_landmarks, live_frames, live_landmarks, *, seed: i
 
 
 def replay(recording: list[np.ndarray], *, seed: int, still: bool) -> list[np.ndarray]:
-    """A recording shown on a tablet held in front of the camera (``still``: on a stand)."""
+    """A recording shown on a good tablet filling the camera's view (``still``: on a stand),
+    as an attacker who wants the face found in every frame would show it: faint moire, the
+    screen's colour shift and a glare that passes beside the face."""
     rng = np.random.default_rng(seed)
     wall = room(seed)
-    width = 1.1 * WIDTH
+    width = 1.25 * WIDTH
     frames = []
     for k, shown in enumerate(recording):
-        sheet = as_screen(shown, rng=np.random.default_rng(seed))
+        sheet = as_screen(shown, rng=np.random.default_rng(seed), moire_depth=0.03)
         jitter = 0.0 if still else 1.0
         pose = Pose(yaw=jitter * float(rng.normal(0, 0.03)),
                     pitch=jitter * float(rng.normal(0, 0.03)), roll=0.0,
