@@ -51,6 +51,7 @@ def previous_liveness(rev: str):  # type: ignore[no-untyped-def]
     path.write_text(source)
     spec = importlib.util.spec_from_file_location("recognition.engine._liveness_previous", path)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)  # type: ignore[union-attr]
     return module
 

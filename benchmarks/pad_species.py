@@ -144,11 +144,13 @@ def as_screen(photo: np.ndarray, *, rng: np.random.Generator,
     return np.clip(screen, 0, 255)
 
 
-def glare(frame: np.ndarray, t: float, rng: np.random.Generator) -> np.ndarray:
-    """A specular highlight sweeping across the frame as the screen turns."""
+def glare(frame: np.ndarray, t: float, rng: np.random.Generator,
+          height: tuple[float, float] = (0.3, 0.6)) -> np.ndarray:
+    """A specular highlight sweeping across the frame as the screen turns, at a height drawn
+    from ``height`` (fractions of the frame)."""
     ys, xs = np.mgrid[0:HEIGHT, 0:WIDTH]
     cx = WIDTH * (0.3 + 0.4 * t)
-    cy = HEIGHT * rng.uniform(0.3, 0.6)
+    cy = HEIGHT * rng.uniform(*height)
     blob = np.exp(-((xs - cx) ** 2 + (ys - cy) ** 2) / (2 * (0.08 * WIDTH) ** 2))
     return np.clip(frame + 140 * blob[..., None], 0, 255)
 
@@ -277,5 +279,5 @@ def replay(recording: list[np.ndarray], *, seed: int, still: bool) -> list[np.nd
                     centre=(jitter * float(rng.normal(0, 4)), jitter * float(rng.normal(0, 4)),
                             FOCAL))
         frames.append(_to_uint8(glare(render(sheet, width, pose, wall, shading=0.0),
-                                      k / max(len(recording) - 1, 1), rng)))
+                                      k / max(len(recording) - 1, 1), rng, (0.8, 0.9))))
     return frames
