@@ -35,7 +35,7 @@ migrate: install
 	$(PY) manage.py migrate --noinput
 
 seed: migrate
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo --enrol-faces
 
 ## The platform with demo data, on SQLite and the embedded (filesystem) broker.
 run: seed

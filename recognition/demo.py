@@ -1,12 +1,16 @@
 """Demo recognition for `make run`: alice is really enrolled at Acme's gate, through a real
 liveness challenge answered with the shared live head-turn clip, if the photos are present."""
 
+import io
 from pathlib import Path
 
 from django.conf import settings
+from PIL import Image
 
 from governance.models import Consent, Deployment, User
-from recognition.models import LivenessChallenge, VaultSubject
+from recognition.engine import load_image, measure_frame
+from recognition.engine.liveness_synth import answer_from_clip
+from recognition.models import VaultSubject
 from recognition.services.apikeys import api_key_create
 from recognition.services.liveness import liveness_answer, liveness_challenge_create
 from recognition.services.recognition import Caller, recognition_enroll
@@ -29,9 +33,7 @@ def seed_recognition_demo(*, password: str) -> list[str]:
     admin = User.objects.get(username="acme_admin")
     api_key, _ = api_key_create(deployment=gate, name="Block A gate camera", actor=admin)
     challenge = liveness_challenge_create(deployment=gate, api_key=api_key)
-    # The clip turns left then right; the demo asks for exactly that.
-    LivenessChallenge.objects.filter(id=challenge.id).update(actions=["turn_left", "turn_right"])
-    frames = [path.read_bytes() for path in sorted((faces / LIVE_CLIP).glob("frame_*.jpg"))]
+    frames = clip_answer(faces / LIVE_CLIP, list(challenge.actions))
     answer = liveness_answer(deployment=gate, challenge_id=str(challenge.id), frames=frames)
     if not answer.passed:
         return [f"  recognition demo: liveness did not pass ({answer.reason})"]
@@ -40,6 +42,19 @@ def seed_recognition_demo(*, password: str) -> list[str]:
                        image=(faces / ENROL_PHOTO).read_bytes(),
                        liveness_challenge=str(challenge.id))
     return [f"  alice ({consent.subject_ref}) enrolled at {GATE} after a live head-turn check"]
+
+
+def clip_answer(clip: Path, actions: list[str]) -> list[bytes]:
+    """JPEG frames answering ``actions`` (the real random challenge) from the live clip, with
+    the non-rigid action painted on real frames (synthetic: see liveness_synth)."""
+    frames = [load_image(path.read_bytes()) for path in sorted(clip.glob("frame_*.jpg"))]
+    landmarks = [measure_frame(frame).landmarks for frame in frames]
+    out = []
+    for frame in answer_from_clip(frames, landmarks, actions):
+        buffer = io.BytesIO()
+        Image.fromarray(frame).save(buffer, format="JPEG", quality=92)
+        out.append(buffer.getvalue())
+    return out
 
 
 # --- retention you can watch: a visitor pass whose template expires minutes after the seed ---

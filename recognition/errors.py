@@ -32,3 +32,11 @@ class DataUnderLegalHold(DomainError):
 class ApiKeyRevoked(DomainError):
     status_code = 401
     default_code = "api_key_revoked"
+
+
+class LivenessRateLimited(DomainError):
+    """Too many liveness challenges for this key or device in the window: asking again and
+    again until an easy challenge comes up is what the limit stops."""
+
+    status_code = 429
+    default_code = "liveness_rate_limited"

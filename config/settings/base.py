@@ -204,8 +204,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The root of all encryption (template vault). Each environment module decides where it comes from.
 FACEGOV_MASTER_KEY = env_str("FACEGOV_MASTER_KEY")
 FACEGOV_DEMO_PASSWORD = env_str("FACEGOV_DEMO_PASSWORD", "facegov-demo")
-# The demo enrols alice with the shared photos (~13 s of face encoding on the first run).
-FACEGOV_DEMO_ENROL_FACES = env_bool("FACEGOV_DEMO_ENROL_FACES", True)
+# The demo enrols alice with the shared photos (~13 s of face encoding on the first run). Off
+# unless `seed_demo --enrol-faces` (what `make run` does) or the variable asks for it.
+FACEGOV_DEMO_ENROL_FACES = env_bool("FACEGOV_DEMO_ENROL_FACES", False)
 # The demo visitor pass's template expires this many minutes after `seed_demo` (0: no such demo).
 FACEGOV_DEMO_EXPIRY_MINUTES = env_int("FACEGOV_DEMO_EXPIRY_MINUTES", 3)
 FACEGOV_FACES_DIR = env_str("FACEGOV_FACES_DIR", str(BASE_DIR.parent / "shared" / "faces"))
@@ -275,3 +276,17 @@ FACEGOV_LEDGER_HEADS_PUBLISHER = env_str(
 # signed head (the beat catch-up publishes missed heads every 30 s).
 FACEGOV_LEDGER_HEAD_MAX_LAG_SECONDS = env_int("FACEGOV_LEDGER_HEAD_MAX_LAG_SECONDS", 300)
 # --- end of signed ledger heads ---------------------------------------------------------------
+
+
+
+# --- Liveness (recognition/services/liveness.py) ----------------------------------------------
+# Frames of one answer are checked from their headers before any is decoded: bytes and pixels
+# per frame, and pixels per answer (60 frames of 1280x720 fit; 60 of 1920x1080 do not).
+FACEGOV_LIVENESS_MAX_FRAME_BYTES = env_int("FACEGOV_LIVENESS_MAX_FRAME_BYTES", 1024 * 1024)
+FACEGOV_LIVENESS_MAX_FRAME_PIXELS = env_int("FACEGOV_LIVENESS_MAX_FRAME_PIXELS", 1920 * 1080)
+FACEGOV_LIVENESS_MAX_ANSWER_PIXELS = env_int("FACEGOV_LIVENESS_MAX_ANSWER_PIXELS", 60_000_000)
+# Challenges per API key and per client device (X-Device-Id) in a sliding window. A busy gate
+# camera (one key, no device id) asks once per person; a phone asks for its one person.
+FACEGOV_LIVENESS_WINDOW_SECONDS = env_int("FACEGOV_LIVENESS_WINDOW_SECONDS", 600)
+FACEGOV_LIVENESS_CHALLENGES_PER_KEY = env_int("FACEGOV_LIVENESS_CHALLENGES_PER_KEY", 120)
+FACEGOV_LIVENESS_CHALLENGES_PER_DEVICE = env_int("FACEGOV_LIVENESS_CHALLENGES_PER_DEVICE", 5)

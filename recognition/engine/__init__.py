@@ -22,7 +22,7 @@ from .errors import (
     NoFace,
 )
 from .gallery import Candidate, GalleryBuilder, GalleryIndex, Identification
-from .images import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, load_image
+from .images import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, image_size, load_image
 from .liveness import (
     ACTIONS,
     FrameMeasurement,
@@ -54,5 +54,6 @@ __all__ = [
     "ImageFormatUnsupported", "ImageInvalid", "ImageTooBigBytes", "ImageTooLarge",
     "LivenessResult", "MultipleFaces", "NoFace", "compare", "detect_faces", "distances",
     "encode_all", "encode_for_enrolment", "encode_probe", "evaluate", "evaluate_measurements",
-    "frame_digest", "is_match", "load_image", "measure_frame", "new_challenge_actions",
+    "frame_digest", "image_size", "is_match", "load_image", "measure_frame",
+    "new_challenge_actions",
 ]

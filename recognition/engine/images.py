@@ -107,6 +107,55 @@ def _to_rgb(img: Image.Image) -> Image.Image:
     return img
 
 
+def _open_checked(data: bytes, *, max_pixels: int, max_bytes: int) -> Image.Image:
+    """Checks 1-2 of the module docstring: the lazily opened image, nothing decoded yet."""
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise TypeError("the engine expects the raw file bytes")
+    if len(data) > max_bytes:
+        raise ImageTooBigBytes(size_bytes=len(data), max_bytes=max_bytes)
+    if len(data) == 0:
+        raise ImageInvalid("The file is empty.")
+    try:
+        img = Image.open(io.BytesIO(bytes(data)), formats=list(ACCEPTED_FORMATS))
+    except UnidentifiedImageError:
+        other = _identify_other_format(bytes(data))
+        if other is not None:
+            raise ImageFormatUnsupported(
+                f"{other} images are not accepted; use JPEG, PNG or WebP.", format=other
+            ) from None
+        raise ImageInvalid() from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageTooLarge(max_pixels=max_pixels) from None
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise ImageInvalid(f"The image header is unreadable ({exc}).") from None
+    width, height = img.size
+    if width <= 0 or height <= 0:
+        raise ImageInvalid("The image has no pixels.")
+    if width * height > max_pixels:
+        # Checked on the header, before decoding: a 60 MP single-colour PNG is a few KB on
+        # disk but 180 MB of RGB once decoded.
+        raise ImageTooLarge(
+            f"The image has {width * height} pixels; at most {max_pixels} are accepted.",
+            pixels=width * height,
+            max_pixels=max_pixels,
+        )
+    return img
+
+
+def image_size(
+    data: bytes,
+    *,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> tuple[int, int]:
+    """(width, height) from the header alone, after the same byte, format and pixel checks as
+    :func:`load_image`; no pixel is decoded. Lets a caller refuse a batch before decoding any."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        with _open_checked(data, max_pixels=max_pixels, max_bytes=max_bytes) as img:
+            return img.size
+
+
 def load_image(
     data: bytes,
     *,
@@ -118,43 +167,11 @@ def load_image(
     Raises ``ImageTooBigBytes``, ``ImageFormatUnsupported``, ``ImageTooLarge`` or
     ``ImageInvalid``. Animated files are read at their first frame.
     """
-    if not isinstance(data, (bytes, bytearray, memoryview)):
-        raise TypeError("load_image expects the raw file bytes")
-    if len(data) > max_bytes:
-        raise ImageTooBigBytes(size_bytes=len(data), max_bytes=max_bytes)
-    if len(data) == 0:
-        raise ImageInvalid("The file is empty.")
-    data = bytes(data)
-
     with warnings.catch_warnings():
         # Pillow's own decompression-bomb guard warns between 1x and 2x MAX_IMAGE_PIXELS and
         # raises above; make both an error so neither path decodes a bomb.
         warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            img = Image.open(io.BytesIO(data), formats=list(ACCEPTED_FORMATS))
-        except UnidentifiedImageError:
-            other = _identify_other_format(data)
-            if other is not None:
-                raise ImageFormatUnsupported(
-                    f"{other} images are not accepted; use JPEG, PNG or WebP.", format=other
-                ) from None
-            raise ImageInvalid() from None
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise ImageTooLarge(max_pixels=max_pixels) from None
-        except (OSError, SyntaxError, ValueError) as exc:
-            raise ImageInvalid(f"The image header is unreadable ({exc}).") from None
-
-        width, height = img.size
-        if width <= 0 or height <= 0:
-            raise ImageInvalid("The image has no pixels.")
-        if width * height > max_pixels:
-            # Checked on the header, before decoding: a 60 MP single-colour PNG is a few KB on
-            # disk but 180 MB of RGB once decoded.
-            raise ImageTooLarge(
-                f"The image has {width * height} pixels; at most {max_pixels} are accepted.",
-                pixels=width * height,
-                max_pixels=max_pixels,
-            )
+        img = _open_checked(data, max_pixels=max_pixels, max_bytes=max_bytes)
         try:
             with _strict_truncation():
                 img.load()

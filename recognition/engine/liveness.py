@@ -11,59 +11,74 @@ the client films the person performing it, and :func:`evaluate` decides on the f
    the sequence's medoid frame, and the frames' median distance to ``reference_vector`` (the
    enrolled template) within it when given. (Not every pair: turned, half-occluded 100 px faces
    of the live clip reach 0.63 between extreme frames of the same person.);
-5. ``planar_motion``    - the landmark motion must be that of a 3-D head. All landmarks of a
-   flat photo, however it is moved, tilted or turned, move by one homography between any two
-   frames. On a real head the nose stands out of the plane of eyes, brows and mouth corners, so
-   a homography fitted on those points mispredicts the nose (parallax). We measure that error
-   over IOD (inter-ocular distance) for every pair of frames and take the 90th percentile;
-6. ``action_not_performed`` - the requested actions happened, in the requested order.
+5. the decisive cues (``liveness_cues.py``), each of which must pass; the first that fails
+   names the refusal: ``planar_motion`` (no 3-D parallax of the nose against the facial
+   plane), ``action_not_performed`` (the requested actions - both turns and one non-rigid
+   action, opening the mouth, which a picture cannot do - were not seen in that order).
+
+Every cue is computed even when an earlier one fails, and returned with its score, threshold
+and whether it is decisive in :attr:`LivenessResult.cues`, so the record shows how a person was
+admitted. ``surroundings`` (does the background stay while the face moves?) is measured and
+recorded but not decisive: the only real live clip was filmed by a camera that pans to follow
+the performer, so the cue could not be validated on bona fide data (it votes "followed" on
+the panned half of the clip).
 
 Conventions: ``turn_left``/``turn_right`` are the person's own left/right, on frames as the
 camera sees them (NOT mirrored like a selfie preview): turning to one's left moves the nose to
 the image's right. Yaw is the nose tip's offset from the eye-corner midpoint along the eye axis,
 over IOD (so roll, distance and image size cancel out).
 
-Limits (see also the tests): this defeats printed or displayed *still* photos. A replayed video
-of the real person on a screen shows a real 3-D head, so only the random action order and the
-challenge's expiry (both enforced by the caller) stand against it.
+Limits (measured in ``benchmarks/liveness_species.py``): a replayed video of the real person
+on a screen shows a real 3-D head and can blink, so only the random action order, the
+challenge's expiry and single use, and the frame-digest ledger (all enforced by the caller)
+stand against it.
 """
 
 from __future__ import annotations
 
 import hashlib
-import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
 from PIL import Image
 
+from .liveness_cues import parallax, scene_copy, surroundings
 from .matching import DEFAULT_THRESHOLD
 from .pipeline import align, analyse, encode_chip
 
-ACTIONS: tuple[str, ...] = ("turn_left", "turn_right", "blink")
+TURNS: tuple[str, ...] = ("turn_left", "turn_right")
+#: Non-rigid actions a challenge may ask for: a picture cannot perform them. Only opening the
+#: mouth is issued: dlib's 68 landmarks do not follow eyelids on faces of 50-100 px IOD (on
+#: synthetically closed eyes the eye aspect ratio falls only to 0.7-0.9 of open, inside the
+#: live clip's own variation), so a blink cannot be told reliably. ``blink`` is still judged
+#: when asked, for callers that request it explicitly.
+NON_RIGID: tuple[str, ...] = ("open_mouth",)
+ACTIONS: tuple[str, ...] = TURNS + NON_RIGID + ("blink",)
 
 MIN_FRAMES = 8
 MAX_FRAMES = 60
 #: A turn is a change of yaw of at least this (nose offset over IOD; about 15 degrees).
-#: The shared live clip turns by ~0.55 each way.
+#: The shared live clip turns by ~0.47 to its left and ~0.38 back.
 YAW_DELTA = 0.25
 #: A blink: eye aspect ratio below CLOSED x the sequence's median (open-eye) EAR, then back
 #: above OPEN x median. Blinks last 100-300 ms, so frames must come at >= 10 per second.
 BLINK_CLOSED_RATIO = 0.6
 BLINK_OPEN_RATIO = 0.85
+#: Opening the mouth: the inner-lip gap over the nose length (both vertical, so tilting a
+#: picture cannot fake it) rises by at least this above its lowest value so far. A talking
+#: person passes it without being asked, which is no harm: it is real non-rigid motion.
+MOUTH_OPEN_DELTA = 0.12
 #: Pairwise identity limit within a sequence and against the reference template.
 IDENTITY_THRESHOLD = DEFAULT_THRESHOLD
 #: Minimum 3-D parallax (90th percentile over frame pairs). Measured: photo attacks (58
 #: sequences, faces 45-330 px) <= 0.067; windows of >= 8 frames of the live clip >= 0.088.
 MIN_PARALLAX = 0.08
+#: Surroundings score above which the background stayed (recorded, not decisive: see above).
+MIN_SURROUNDINGS = 0.1
 #: Two frames whose 32x32 grey thumbnails differ by less than this mean absolute grey level
 #: are the same frame (re-encoded or resized). The live clip's closest pair differs by 3.7.
 DUPLICATE_MAD = 1.0
 
-#: Landmarks that lie (nearly) in one plane: brows, eyes, mouth corners; and the nose, which
-#: stands out of it.
-_PLANE = np.r_[17:27, 36:48, 48, 54]
-_NOSE = np.r_[27:36]
 _LEFT_EYE = np.r_[36:42]
 _RIGHT_EYE = np.r_[42:48]
 
@@ -79,6 +94,10 @@ class FrameMeasurement:
     yaw: float = 0.0
     ear: float = 0.0
     iod: float = 0.0
+    mouth: float = 0.0
+    #: Small grey copy of the whole frame and its scale (for the surroundings cue).
+    scene: np.ndarray | None = field(default=None, repr=False)
+    scene_scale: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -94,6 +113,8 @@ class LivenessResult:
     max_identity_distance: float | None = None
     #: index of the frame at which each requested action was completed
     action_frames: tuple[int, ...] = ()
+    #: every cue measured: {name: {"passed": bool, "score": float | None, "threshold": float}}
+    cues: dict[str, dict[str, object]] = field(default_factory=dict)
 
 
 def frame_digest(data: bytes) -> str:
@@ -101,11 +122,13 @@ def frame_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def new_challenge_actions(rng: np.random.Generator, *, count: int = 2) -> list[str]:
-    """``count`` distinct actions in random order (the caller adds nonce/expiry/single use)."""
-    if not 1 <= count <= len(ACTIONS):
-        raise ValueError(f"count must be between 1 and {len(ACTIONS)}")
-    return [ACTIONS[i] for i in rng.permutation(len(ACTIONS))[:count]]
+def new_challenge_actions(rng: np.random.Generator, *, turns: int = 2) -> list[str]:
+    """``turns`` distinct turns and one non-rigid action, all in random order."""
+    if not 1 <= turns <= len(TURNS):
+        raise ValueError(f"turns must be between 1 and {len(TURNS)}")
+    chosen = [TURNS[i] for i in rng.permutation(len(TURNS))[:turns]]
+    chosen.append(NON_RIGID[int(rng.integers(len(NON_RIGID)))])
+    return [chosen[i] for i in rng.permutation(len(chosen))]
 
 
 def _eye_aspect_ratio(points: np.ndarray) -> float:
@@ -125,8 +148,14 @@ def yaw_and_ear(landmarks: np.ndarray) -> tuple[float, float, float]:
     return yaw, ear, iod
 
 
+def mouth_opening(landmarks: np.ndarray) -> float:
+    """Mean inner-lip gap (61-67, 62-66, 63-65) over the nose length (27-33)."""
+    gap = np.linalg.norm(landmarks[[61, 62, 63]] - landmarks[[67, 66, 65]], axis=1).mean()
+    return float(gap / (np.linalg.norm(landmarks[33] - landmarks[27]) + 1e-9))
+
+
 def measure_frame(image: np.ndarray) -> FrameMeasurement:
-    """Detect, landmark and encode the face of one RGB frame."""
+    """Detect, landmark and encode the face of one RGB frame; keep no full-size pixels."""
     thumb = np.asarray(
         Image.fromarray(image).convert("L").resize((32, 32), Image.BILINEAR, reducing_gap=2.0),
         dtype=np.float32,
@@ -137,93 +166,60 @@ def measure_frame(image: np.ndarray) -> FrameMeasurement:
     face = faces[0]
     points = face.landmarks_68.astype(np.float64)
     yaw, ear, iod = yaw_and_ear(points)
+    scene, scale = scene_copy(image)
     return FrameMeasurement(
         faces=1, thumbnail=thumb, landmarks=points, vector=encode_chip(align(image, face)),
-        yaw=yaw, ear=ear, iod=iod,
+        yaw=yaw, ear=ear, iod=iod, mouth=mouth_opening(points), scene=scene, scene_scale=scale,
     )
 
 
-def _normaliser(points: np.ndarray) -> np.ndarray:
-    """(F, 3, 3) Hartley normalisation: centroid to origin, mean distance sqrt(2)."""
-    centre = points.mean(axis=1)
-    spread = np.linalg.norm(points - centre[:, None, :], axis=2).mean(axis=1)
-    s = np.sqrt(2.0) / np.maximum(spread, 1e-9)
-    t = np.zeros((points.shape[0], 3, 3))
-    t[:, 0, 0] = s
-    t[:, 1, 1] = s
-    t[:, 0, 2] = -s * centre[:, 0]
-    t[:, 1, 2] = -s * centre[:, 1]
-    t[:, 2, 2] = 1.0
-    return t
+def _turn(yaw: np.ndarray, cursor: int, sign: float) -> int | None:
+    low = sign * yaw[cursor]
+    for j in range(cursor, len(yaw)):
+        low = min(low, sign * yaw[j])
+        if sign * yaw[j] - low >= YAW_DELTA:
+            return j
+    return None
 
 
-def _apply(h: np.ndarray, points: np.ndarray) -> np.ndarray:
-    """Apply (P, 3, 3) homographies to (P, K, 2) points."""
-    ones = np.ones(points.shape[:2] + (1,))
-    homog = np.concatenate([points, ones], axis=2) @ np.swapaxes(h, 1, 2)
-    return homog[..., :2] / homog[..., 2:3]
+def _blink(ear: np.ndarray, cursor: int) -> int | None:
+    open_ear = float(np.median(ear))
+    closed = None
+    for j in range(cursor, len(ear)):
+        if closed is None and ear[j] < BLINK_CLOSED_RATIO * open_ear:
+            closed = j
+        elif closed is not None and ear[j] >= BLINK_OPEN_RATIO * open_ear:
+            return j
+    return None
 
 
-def fit_homographies(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
-    """Normalised DLT, batched: (P, K, 2) -> (P, K, 2) point sets, K >= 4, gives (P, 3, 3)."""
-    ts, td = _normaliser(src), _normaliser(dst)
-    a = _apply(ts, src)
-    b = _apply(td, dst)
-    x, y = a[..., 0], a[..., 1]
-    u, v = b[..., 0], b[..., 1]
-    zero, one = np.zeros_like(x), np.ones_like(x)
-    rows_u = np.stack([x, y, one, zero, zero, zero, -u * x, -u * y, -u], axis=2)
-    rows_v = np.stack([zero, zero, zero, x, y, one, -v * x, -v * y, -v], axis=2)
-    design = np.concatenate([rows_u, rows_v], axis=1)  # (P, 2K, 9)
-    h = np.linalg.svd(design)[2][:, -1, :].reshape(-1, 3, 3)
-    return np.linalg.inv(td) @ h @ ts
-
-
-def parallax(landmarks: np.ndarray) -> float:
-    """90th percentile over frame pairs of the nose's out-of-plane motion, over IOD.
-
-    ``landmarks``: (F, 68, 2). For each pair (i, j) fit the homography that maps frame i's
-    planar landmarks onto frame j's, predict frame j's nose points with it, and measure the
-    RMS error. A photo gives landmark-noise level errors (about 0.02-0.06); a head does not.
-    """
-    pairs = np.array(list(itertools.combinations(range(landmarks.shape[0]), 2)))
-    src, dst = landmarks[pairs[:, 0]], landmarks[pairs[:, 1]]
-    h = fit_homographies(src[:, _PLANE], dst[:, _PLANE])
-    predicted = _apply(h, src[:, _NOSE])
-    rms = np.sqrt(((predicted - dst[:, _NOSE]) ** 2).sum(axis=2).mean(axis=1))
-    iod = np.linalg.norm(dst[:, 45] - dst[:, 36], axis=1)
-    return float(np.percentile(rms / np.maximum(iod, 1e-9), 90))
+def _open_mouth(mouth: np.ndarray, cursor: int) -> int | None:
+    low = mouth[cursor]
+    for j in range(cursor, len(mouth)):
+        low = min(low, mouth[j])
+        if mouth[j] - low >= MOUTH_OPEN_DELTA:
+            return j
+    return None
 
 
 def actions_performed(
-    yaw: np.ndarray, ear: np.ndarray, actions: list[str]
+    yaw: np.ndarray, ear: np.ndarray, actions: list[str], mouth: np.ndarray | None = None
 ) -> tuple[int, ...] | None:
     """Frame index at which each action completes, in order; ``None`` if one never does.
 
     Each action is looked for from the frame where the previous one completed, so the head
     at the end of ``turn_left`` is the starting point of a following ``turn_right``.
     """
+    mouth = np.zeros_like(yaw) if mouth is None else mouth
     done: list[int] = []
     cursor = 0
-    open_ear = float(np.median(ear))
     for action in actions:
-        found = None
-        if action in ("turn_left", "turn_right"):
-            sign = 1.0 if action == "turn_left" else -1.0
-            low = sign * yaw[cursor]
-            for j in range(cursor, len(yaw)):
-                low = min(low, sign * yaw[j])
-                if sign * yaw[j] - low >= YAW_DELTA:
-                    found = j
-                    break
+        if action in TURNS:
+            found = _turn(yaw, cursor, 1.0 if action == "turn_left" else -1.0)
         elif action == "blink":
-            closed = None
-            for j in range(cursor, len(ear)):
-                if closed is None and ear[j] < BLINK_CLOSED_RATIO * open_ear:
-                    closed = j
-                elif closed is not None and ear[j] >= BLINK_OPEN_RATIO * open_ear:
-                    found = j
-                    break
+            found = _blink(ear, cursor)
+        elif action == "open_mouth":
+            found = _open_mouth(mouth, cursor)
         else:
             raise ValueError(f"unknown action {action!r}; expected one of {ACTIONS}")
         if found is None:
@@ -237,6 +233,35 @@ def _fail(reason: str, detail: str, **measures: object) -> LivenessResult:
     return LivenessResult(
         passed=False, code="liveness_failed", reason=reason, detail=detail, **measures
     )
+
+
+def _cue(score: float | None, threshold: float, *, decisive: bool = True) -> dict[str, object]:
+    passed = score is not None and score >= threshold
+    return {"passed": bool(passed), "score": None if score is None else round(float(score), 4),
+            "threshold": threshold, "decisive": decisive}
+
+
+def measure_cues(frames: list[FrameMeasurement],
+                 actions: list[str]) -> tuple[dict[str, dict[str, object]], tuple[int, ...]]:
+    """Every cue on frames that each show one face; and where each action completed."""
+    landmarks = np.stack([f.landmarks for f in frames])
+    done = actions_performed(np.array([f.yaw for f in frames]), np.array([f.ear for f in frames]),
+                             actions, np.array([f.mouth for f in frames]))
+    cues = {
+        "parallax": _cue(parallax(landmarks), MIN_PARALLAX),
+        "surroundings": _cue(surroundings([f.scene for f in frames],
+                                          [f.scene_scale for f in frames], landmarks),
+                             MIN_SURROUNDINGS, decisive=False),
+        "actions": {"passed": done is not None, "score": 0 if done is None else len(done),
+                    "threshold": len(actions), "decisive": True},
+    }
+    return cues, done or ()
+
+
+_CUE_REFUSALS = {
+    "parallax": ("planar_motion",
+                 "The face moved like a flat picture, not a head (photo or screen still)."),
+}
 
 
 def evaluate_measurements(
@@ -275,7 +300,7 @@ def evaluate_measurements(
     medoid = int(np.argmin(pairwise.sum(axis=1)))
     consecutive = np.diagonal(pairwise, offset=1)
     worst = float(max(consecutive.max(), pairwise[medoid].max()))
-    measures = {
+    measures: dict[str, object] = {
         "frames": n,
         "yaw": tuple(round(f.yaw, 4) for f in frames),
         "ear": tuple(round(f.ear, 4) for f in frames),
@@ -290,17 +315,13 @@ def evaluate_measurements(
                 "identity_changed", "The face is not the enrolled person's.", **measures
             )
 
-    measures["parallax"] = round(parallax(np.stack([f.landmarks for f in frames])), 4)
-    if measures["parallax"] < MIN_PARALLAX:
-        return _fail(
-            "planar_motion",
-            "The face moved like a flat picture, not a head (photo or screen still).",
-            **measures,
-        )
-    done = actions_performed(
-        np.array([f.yaw for f in frames]), np.array([f.ear for f in frames]), actions
-    )
-    if done is None:
+    cues, done = measure_cues(frames, actions)
+    measures["cues"] = cues
+    measures["parallax"] = cues["parallax"]["score"]
+    for name, (reason, detail) in _CUE_REFUSALS.items():
+        if not cues[name]["passed"]:
+            return _fail(reason, detail, **measures)
+    if not cues["actions"]["passed"]:
         return _fail(
             "action_not_performed",
             f"The requested actions ({', '.join(actions)}) were not seen in that order.",
@@ -321,7 +342,7 @@ def evaluate(
     """Decide whether ``frames`` (RGB uint8, in capture order) show a live person performing
     ``actions`` in order. Costs one face encoding per frame (~0.1 s each)."""
     if len(frames) > MAX_FRAMES:  # refuse before spending time on encodings
-        return evaluate_measurements([], actions) if not frames else _fail(
+        return _fail(
             "too_many_frames", f"At most {MAX_FRAMES} frames are accepted.", frames=len(frames)
         )
     if len(frames) < MIN_FRAMES:

@@ -13,6 +13,7 @@ class Operation(models.TextChoices):
     VERIFY = "verify", "Verification"
     IDENTIFY = "identify", "Identification"
     DELETE = "delete", "Deletion"
+    LIVENESS = "liveness", "Liveness challenge"
 
 
 class Outcome(models.TextChoices):
@@ -21,6 +22,7 @@ class Outcome(models.TextChoices):
     NO_MATCH = "no_match", "No match"
     DELETED = "deleted", "Deleted"
     REFUSED = "refused", "Refused"
+    ISSUED = "issued", "Issued"
 
 
 class RecognitionEvent(ChainedEntry):
@@ -44,6 +46,8 @@ class RecognitionEvent(ChainedEntry):
     api_key = models.ForeignKey(ApiKey, on_delete=models.SET_NULL, null=True, blank=True,
                                 related_name="events")
     liveness = models.CharField(max_length=64, blank=True)
+    # How the person was admitted: each liveness cue with its score, threshold and verdict.
+    liveness_cues = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["deployment_id", "sequence"]
@@ -55,6 +59,14 @@ class RecognitionEvent(ChainedEntry):
 
     def __str__(self) -> str:
         return f"{self.operation} {self.outcome} #{self.sequence}"
+
+    def chain_fields(self) -> dict[str, object]:
+        """The chained fields; `liveness_cues` only when set, so entries sealed before the
+        column existed keep their hashes and every entry that carries cues seals them."""
+        fields = super().chain_fields()
+        if not fields.get("liveness_cues"):
+            fields.pop("liveness_cues", None)
+        return fields
 
 
 class RecognitionMatch(models.Model):

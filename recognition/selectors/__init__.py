@@ -59,7 +59,8 @@ def event_rows_for_subject(*, deployment_id: int, subject_ref: str) -> list[dict
     return [{"deployment_id": deployment_id, "sequence": e.sequence,
              "time": e.recorded_at.isoformat(), "operation": e.operation, "purpose": e.purpose,
              "outcome": e.outcome, "refusal_code": e.refusal_code, "distance": e.distance,
-             "threshold": e.threshold, "liveness": e.liveness} for e in events]
+             "threshold": e.threshold, "liveness": e.liveness,
+             "liveness_cues": e.liveness_cues} for e in events]
 
 
 def confirmation_list_for_user(*, user: Any) -> QuerySet[MatchConfirmation]:

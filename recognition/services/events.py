@@ -14,6 +14,7 @@ def event_record(*, deployment: Deployment, operation: str, outcome: str, purpos
                  refusal_code: str = "", subject_ref: str = "", faces: int = 0,
                  distance: float | None = None, threshold: float | None = None,
                  api_key: ApiKey | None = None, liveness: str = "",
+                 liveness_cues: dict[str, dict[str, object]] | None = None,
                  matched_refs: list[str] | tuple[str, ...] = ()) -> RecognitionEvent:
     """Append one event to the deployment's chain. `matched_refs` are the people an
     identification matched: each of them sees the event in their records."""
@@ -24,7 +25,8 @@ def event_record(*, deployment: Deployment, operation: str, outcome: str, purpos
         deployment=deployment, operation=operation, purpose=purpose, outcome=outcome,
         refusal_code=refusal_code, subject_ref=subject_ref, faces=faces,
         distance=None if distance is None else round(float(distance), 6),
-        threshold=threshold, api_key=api_key, liveness=liveness, matched_refs=refs))
+        threshold=threshold, api_key=api_key, liveness=liveness,
+        liveness_cues=liveness_cues or {}, matched_refs=refs))
     RecognitionMatch.objects.bulk_create(RecognitionMatch(event=event, subject_ref=ref)
                                          for ref in refs)
     return event

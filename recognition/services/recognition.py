@@ -112,7 +112,7 @@ def recognition_enroll(*, caller: Caller, subject_ref: str, purpose: str, image:
             event = event_record(deployment=deployment, operation=op,
                                  outcome=Outcome.ENROLLED, purpose=purpose,
                                  subject_ref=subject_ref, faces=1, api_key=caller.api_key,
-                                 liveness=liveness)
+                                 liveness=liveness.note, liveness_cues=liveness.cues)
     return EnrolResult(event=event, subject_ref=subject_ref,
                        templates=stored.subject.templates.count())
 
@@ -148,7 +148,7 @@ def recognition_verify(*, caller: Caller, subject_ref: str, purpose: str, image:
                          outcome=Outcome.MATCH if match else Outcome.NO_MATCH, purpose=purpose,
                          subject_ref=subject_ref, faces=1, distance=distance,
                          threshold=deployment.threshold, api_key=caller.api_key,
-                         liveness=liveness)
+                         liveness=liveness.note, liveness_cues=liveness.cues)
     return VerifyResult(match=match, distance=distance, threshold=deployment.threshold,
                         event=event)
 

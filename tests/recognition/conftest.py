@@ -52,3 +52,35 @@ def live_frames(read_face) -> list:
 def live_measurements(live_frames) -> list[FrameMeasurement]:
     """Liveness measurements of the 30 live frames, computed once (~5-8 s)."""
     return [measure_frame(frame) for frame in live_frames]
+
+
+@pytest.fixture(scope="session")
+def clip_answer_frames(live_frames, live_measurements):
+    """clip_answer_frames(actions) -> RGB frames answering ``actions`` from the live clip (the
+    non-rigid action painted on real frames: synthetic), built once per order."""
+    from recognition.engine.liveness_synth import answer_from_clip
+
+    cache: dict[tuple[str, ...], list] = {}
+
+    def build(actions) -> list:
+        key = tuple(actions)
+        if key not in cache:
+            landmarks = [m.landmarks for m in live_measurements]
+            cache[key] = answer_from_clip(live_frames, landmarks, list(actions))
+        return cache[key]
+
+    return build
+
+
+@pytest.fixture(scope="session")
+def clip_answer_measurements(clip_answer_frames, live_frames, live_measurements):
+    """Measurements of ``clip_answer_frames(actions)`` for orders that keep the clip unmirrored
+    (turn_left first): only the painted frames are measured again."""
+    import numpy as np
+
+    def measure(actions) -> list[FrameMeasurement]:
+        frames = clip_answer_frames(actions)
+        return [live_measurements[i] if np.array_equal(frame, live_frames[i])
+                else measure_frame(frame) for i, frame in enumerate(frames)]
+
+    return measure

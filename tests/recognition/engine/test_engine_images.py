@@ -15,6 +15,7 @@ from recognition.engine import (
     ImageInvalid,
     ImageTooBigBytes,
     ImageTooLarge,
+    image_size,
     load_image,
 )
 
@@ -156,3 +157,15 @@ def test_exif_orientation_is_applied():
     array = load_image(_encode(img, "JPEG", exif=exif.tobytes(), quality=95))
     assert array.shape == (40, 20, 3)  # portrait once upright
     assert array[:8].mean() > 200  # the left strip is now at the top
+
+
+def test_image_size_reads_the_header_without_decoding_a_pixel():
+    # A 60 MP single-colour PNG is a few KB: its size is known from the header, and a cap
+    # refuses it before the 180 MB of RGB would be decoded.
+    data = _single_colour_png(10_000, 6_000)
+    assert len(data) < 200_000
+    assert image_size(data, max_pixels=10**9) == (10_000, 6_000)
+    with pytest.raises(ImageTooLarge):
+        image_size(data, max_pixels=1920 * 1080)
+    with pytest.raises(ImageTooBigBytes):
+        image_size(data, max_bytes=1000)

@@ -1,14 +1,26 @@
+from django.conf import settings
 from django.core.management import call_command
 
-from recognition.models import RecognitionEvent, VaultSubject
+from config.settings import base
+from recognition.models import LivenessChallenge, RecognitionEvent, VaultSubject
 
 
-def test_the_demo_enrols_alice_through_a_real_liveness_check_once(db, settings):
-    settings.FACEGOV_DEMO_ENROL_FACES = True
-    call_command("seed_demo", verbosity=0)
-    call_command("seed_demo", verbosity=0)
+def test_the_demo_enrols_alice_through_the_real_random_challenge_once(db):
+    call_command("seed_demo", enrol_faces=True, verbosity=0)
+    call_command("seed_demo", enrol_faces=True, verbosity=0)
     subject = VaultSubject.objects.get()
     assert subject.deployment.name == "Residential gate — Block A"
-    event = RecognitionEvent.objects.get()
-    assert (event.operation, event.outcome) == ("enroll", "enrolled")
+    event = RecognitionEvent.objects.get(operation="enroll")
+    assert event.outcome == "enrolled"
     assert event.liveness.startswith("passed:")
+    assert event.liveness_cues["actions"]["passed"] is True
+    # The challenge kept the random actions it was issued with (nothing overwrote them).
+    challenge = LivenessChallenge.objects.get(id=event.liveness.removeprefix("passed:"))
+    assert sorted(challenge.actions) == ["open_mouth", "turn_left", "turn_right"]
+
+
+def test_the_demo_shortcut_is_off_unless_seed_demo_asks_for_it(db):
+    assert base.FACEGOV_DEMO_ENROL_FACES is False
+    assert settings.FACEGOV_DEMO_ENROL_FACES is False
+    call_command("seed_demo", verbosity=0)
+    assert not VaultSubject.objects.exists()
