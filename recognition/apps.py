@@ -16,8 +16,10 @@ class RecognitionConfig(AppConfig):
         from governance.purge import register_purge_handler
         from governance.records import register_records_provider
         from governance.retention.registry import register_retention_source
+        from governance.thresholds import register_threshold_range
         from recognition import permissions  # noqa: F401  (registers permission rules)
         from recognition.demo import seed_expiring_demo, seed_recognition_demo
+        from recognition.engine import CALIBRATED_MAX_THRESHOLD, MODEL_VERSION
         from recognition.models import RecognitionEvent
         from recognition.retention import SOURCES
         from recognition.selectors import event_rows_for_subject
@@ -28,6 +30,7 @@ class RecognitionConfig(AppConfig):
             register_retention_source(source)
         register_purge_handler(purge_handler)
         register_ledger(RECOGNITION_LEDGER, RecognitionEvent)
+        register_threshold_range(maximum=CALIBRATED_MAX_THRESHOLD, source=MODEL_VERSION)
         register_records_provider("recognition_events", event_rows_for_subject)
         register_seeder(60, seed_recognition_demo)
         register_seeder(65, seed_expiring_demo)

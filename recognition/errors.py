@@ -32,3 +32,11 @@ class DataUnderLegalHold(DomainError):
 class ApiKeyRevoked(DomainError):
     status_code = 401
     default_code = "api_key_revoked"
+
+
+class IdentityMismatch(DomainError):
+    """A further photo for an enrolled subject is not the same person as their stored
+    templates: enrolling it would let someone else be verified as them."""
+
+    status_code = 409
+    default_code = "identity_mismatch"

@@ -7,6 +7,7 @@ from governance.apis.assessments import (
     FilingSubmitApi,
 )
 from governance.apis.auth import CitizenSignupApi, TokenObtainApi
+from governance.apis.changes import ChangeRequestDetailApi, ChangeRequestListApi, decision_api
 from governance.apis.consent import (
     ConsentReceiptApi,
     ConsentRenewApi,
@@ -39,6 +40,7 @@ from governance.apis.rights import (
     RightsRequestRejectApi,
     RightsRequestStartApi,
 )
+from governance.services.change_requests import DECISIONS
 from governance.services.lifecycle import ACTIONS
 
 urlpatterns = [
@@ -57,6 +59,13 @@ urlpatterns = [
          name="api-deployment-assessment"),
     *[path(f"deployments/<int:deployment_id>/{action}/", action_api(action).as_view(),
            name=f"api-deployment-{action}") for action in ACTIONS],
+    path("deployments/<int:deployment_id>/change-requests/", ChangeRequestListApi.as_view(),
+         name="api-deployment-change-requests"),
+    path("deployments/<int:deployment_id>/change-requests/<int:change_id>/",
+         ChangeRequestDetailApi.as_view(), name="api-deployment-change-request"),
+    *[path(f"deployments/<int:deployment_id>/change-requests/<int:change_id>/{decision}/",
+           decision_api(decision).as_view(), name=f"api-deployment-change-request-{decision}")
+      for decision in DECISIONS],
     path("filings/", FilingListApi.as_view(), name="api-filing-list"),
     path("filings/<int:filing_id>/submit/", FilingSubmitApi.as_view(), name="api-filing-submit"),
     path("filings/<int:filing_id>/acknowledge/", FilingAcknowledgeApi.as_view(),

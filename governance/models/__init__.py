@@ -1,4 +1,5 @@
 from governance.models.assessments import ImpactAssessment, RiskLevel
+from governance.models.changes import IN_EFFECT, ChangeState, DeploymentChange
 from governance.models.consent import (
     Consent,
     ConsentLedgerEntry,
@@ -56,6 +57,7 @@ from governance.models.retention import (
     RetentionTrigger,
 )
 from governance.models.rights import (
+    ProcessingRestriction,
     RequestState,
     RequestType,
     RightsExport,
@@ -64,6 +66,10 @@ from governance.models.rights import (
 )
 
 __all__ = [
+    "IN_EFFECT",
+    "ChangeState",
+    "DeploymentChange",
+    "ProcessingRestriction",
     "Consent",
     "ConsentLedgerEntry",
     "ConsentMethod",

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from governance.errors import DomainError, NotFound, NotPermitted
@@ -79,7 +80,10 @@ def citizen_consent_give(request: HttpRequest, deployment_id: int) -> HttpRespon
                 method="in_app_explicit", evidence=page_click_record(request),
                 central_storage=request.POST.get("central_storage") == "on")
 
-        if run_service(request, give, "Your consent is recorded. This is your receipt."):
+        if run_service(request, give, _("Your consent is recorded. This is your receipt.")):
+            if holder["consent"].renewed:
+                messages.info(request, _("You had already consented to these purposes: your "
+                                         "consent is renewed, not given twice."))
             return redirect("consent-receipt-page", receipt_id=holder["consent"].receipt_id)
     context = {"deployment": deployment, "notice": notice,
                "central": deployment.storage == Storage.CENTRAL,
