@@ -36,6 +36,7 @@ from governance.apis.rights import (
     RightsRequestExportApi,
     RightsRequestExtendApi,
     RightsRequestFulfilApi,
+    RightsRequestLiftRestrictionApi,
     RightsRequestListApi,
     RightsRequestRejectApi,
     RightsRequestStartApi,
@@ -101,6 +102,8 @@ urlpatterns = [
          name="api-request-fulfil"),
     path("requests/<int:request_id>/reject/", RightsRequestRejectApi.as_view(),
          name="api-request-reject"),
+    path("requests/<int:request_id>/lift-restriction/",
+         RightsRequestLiftRestrictionApi.as_view(), name="api-request-lift-restriction"),
     path("requests/<int:request_id>/export/", RightsRequestExportApi.as_view(),
          name="api-request-export"),
     # retention: deletion certificates and legal holds

@@ -22,6 +22,7 @@ from governance.selectors.consent import (
     deployments_open_to_citizens,
 )
 from governance.selectors.records import citizen_consents, citizen_links, citizen_refusals
+from governance.selectors.retention import template_deletion_for_subject
 from governance.services.consent import (
     consent_give,
     consent_renew,
@@ -102,8 +103,11 @@ def citizen_refuse(request: HttpRequest, deployment_id: int) -> HttpResponse:
 
 @persona_required(Persona.CITIZEN)
 def citizen_consents_page(request: HttpRequest) -> HttpResponse:
-    context = {"consents": citizen_consents(citizen=request.user),
-               "refusals": citizen_refusals(citizen=request.user)}
+    consents = list(citizen_consents(citizen=request.user))
+    for consent in consents:  # a template destroyed (expired, withdrawn): say when, with proof
+        consent.template_deletion = template_deletion_for_subject(
+            deployment_id=consent.deployment_id, subject_ref=consent.subject_ref)
+    context = {"consents": consents, "refusals": citizen_refusals(citizen=request.user)}
     return render(request, "governance/consent/citizen_consents.html", context)
 
 
