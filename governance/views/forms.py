@@ -74,6 +74,7 @@ class DescribeForm(forms.Form):
         # The ceiling is the engine's calibrated range, not a number fixed in this form.
         ceiling = threshold_range().maximum
         self.fields["threshold"].max_value = ceiling
+        self.fields["threshold"].widget.attrs["max"] = ceiling
         self.fields["threshold"].validators.append(MaxValueValidator(ceiling))
         self.fields["threshold"].help_text = _(
             "Lower is stricter; at most %(max)s, the range the recognition engine is "
