@@ -108,6 +108,17 @@ def needing_approval(changes: Mapping[str, Mapping[str, Any]]) -> list[str]:
                   and not is_safer(name, change["before"], change["after"], changes))
 
 
+def material(changes: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """The changed facts the impact assessment rests on (a retention note is not one)."""
+    def notes_only(change: Mapping[str, Any]) -> bool:
+        strip = [[{k: v for k, v in row.items() if k != "note"} for row in change[side]]
+                 for side in ("before", "after")]
+        return strip[0] == strip[1]
+
+    return sorted(name for name in changes if name in MATERIAL
+                  and not (name == "retention_rules" and notes_only(changes[name])))
+
+
 def material_unsafe(changes: Mapping[str, Mapping[str, Any]]) -> list[str]:
     """The changed facts the impact assessment rests on, other than safer ones: they need a
     new assessment before they take effect."""

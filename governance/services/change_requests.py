@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from governance.compliance.changes import MATERIAL, current_value
+from governance.compliance.changes import current_value, material_unsafe
 from governance.errors import DomainError, InvalidTransition
 from governance.models import (
     ChangeState,
@@ -87,11 +87,12 @@ def deployment_change_approve(*, change: DeploymentChange, actor: Any,
         raise InvalidTransition(_("The deployment is %(status)s: there is nothing to change.")
                                 % {"status": deployment.get_status_display().lower()})
     _check_not_outdated(deployment, change)
-    # A material fact is assessed again: an assessment completed after the request counts.
-    material = set(change.changes) & MATERIAL
+    # A material fact changed in an unsafe direction is assessed again: an assessment
+    # completed after the request was filed counts.
+    reassess = bool(material_unsafe(change.changes))
     change_apply(deployment=deployment, changes=change.changes, actor=change.requested_by,
                  threshold_reason=change.threshold_reason or change.reason,
-                 material_at=change.requested_at if material else None)
+                 material_at=change.requested_at if reassess else None)
     _decide(change, state=ChangeState.APPROVED, actor=actor, reasons=reasons,
             deployment=deployment)
     deployment_event_record(
@@ -99,7 +100,7 @@ def deployment_change_approve(*, change: DeploymentChange, actor: Any,
         from_status=deployment.status, actor=actor,
         reason=f"Change request {change.id} approved ({', '.join(change.fields)}): {reasons}")
     change_recheck(deployment=deployment, changed=set(change.changes))
-    if material:
+    if reassess:
         _lock_current_assessment(deployment, actor, change.applied_at)
     return change
 

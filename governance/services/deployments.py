@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from governance.audit import acting_as
 from governance.compliance.changes import (
-    MATERIAL,
+    material,
     material_unsafe,
     needing_approval,
     proposed_changes,
@@ -133,7 +133,7 @@ def deployment_update(*, deployment: Deployment, actor: Any, fields: Mapping[str
             _("Material facts (%(fields)s) cannot change once the deployment is submitted: "
               "they were assessed as they are.") % {"fields": ", ".join(unsafe_material)},
             code="material_change_not_allowed")
-    if deployment.status in MATERIAL_EDIT_STATUSES and set(changes) & MATERIAL:
+    if deployment.status in MATERIAL_EDIT_STATUSES and material(changes):
         material_at = timezone.now()
     else:
         material_at = None
