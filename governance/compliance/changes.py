@@ -11,6 +11,8 @@ the pages and the tests read the same answer.
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.utils.translation import gettext_lazy
+
 from governance.models import MATERIAL_FIELDS, Deployment, Storage
 
 # Changes nobody needs to approve: they do not alter what is done with anyone's face.
@@ -23,6 +25,31 @@ PUBLIC_FIELDS = frozenset({
     "purposes", "legal_basis", "storage", "keeps_images", "non_face_alternative",
     "requires_liveness", "two_person_confirmation", "threshold", "retention_rules", "notice",
 })
+
+FIELD_LABELS = {
+    "name": gettext_lazy("Name"), "description": gettext_lazy("Description"),
+    "location": gettext_lazy("Location"), "scenario": gettext_lazy("Scenario"),
+    "mode": gettext_lazy("Mode"), "place_type": gettext_lazy("Place"),
+    "is_public_place": gettext_lazy("Public place"), "has_signage": gettext_lazy("Signage"),
+    "interest": gettext_lazy("Interest"), "legal_basis": gettext_lazy("Legal basis"),
+    "storage": gettext_lazy("Storage"),
+    "central_storage_separate_consent": gettext_lazy("Separate consent to central storage"),
+    "expected_subjects": gettext_lazy("Expected number of people"),
+    "non_face_alternative": gettext_lazy("Non-face alternative"),
+    "keeps_images": gettext_lazy("Raw face images kept"),
+    "keeps_images_justification": gettext_lazy("Why images are kept"),
+    "threshold": gettext_lazy("Decision threshold"),
+    "requires_liveness": gettext_lazy("Liveness check"),
+    "two_person_confirmation": gettext_lazy("Two-person confirmation of matches"),
+    "purposes": gettext_lazy("Purposes"), "retention_rules": gettext_lazy("Retention"),
+    "notice": gettext_lazy("Public notice"),
+}
+
+
+def field_labels(names: Iterable[str]) -> str:
+    """The fields as a person reads them, for messages."""
+    return ", ".join(str(FIELD_LABELS.get(name, name)) for name in names)
+
 
 # Booleans whose safe direction is on (True) or off (False).
 _SAFE_WHEN_ON = frozenset({"requires_liveness", "two_person_confirmation", "has_signage",

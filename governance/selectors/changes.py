@@ -8,9 +8,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from governance.compliance.changes import PUBLIC_FIELDS
+from governance.compliance.changes import FIELD_LABELS, PUBLIC_FIELDS
 from governance.models import (
     IN_EFFECT,
     DataCategory,
@@ -26,24 +25,6 @@ from governance.models import (
     Storage,
 )
 
-FIELD_LABELS = {
-    "name": gettext_lazy("Name"), "description": gettext_lazy("Description"),
-    "location": gettext_lazy("Location"), "scenario": gettext_lazy("Scenario"),
-    "mode": gettext_lazy("Mode"), "place_type": gettext_lazy("Place"),
-    "is_public_place": gettext_lazy("Public place"), "has_signage": gettext_lazy("Signage"),
-    "interest": gettext_lazy("Interest"), "legal_basis": gettext_lazy("Legal basis"),
-    "storage": gettext_lazy("Storage"),
-    "central_storage_separate_consent": gettext_lazy("Separate consent to central storage"),
-    "expected_subjects": gettext_lazy("Expected number of people"),
-    "non_face_alternative": gettext_lazy("Non-face alternative"),
-    "keeps_images": gettext_lazy("Raw face images kept"),
-    "keeps_images_justification": gettext_lazy("Why images are kept"),
-    "threshold": gettext_lazy("Decision threshold"),
-    "requires_liveness": gettext_lazy("Liveness check"),
-    "two_person_confirmation": gettext_lazy("Two-person confirmation of matches"),
-    "purposes": gettext_lazy("Purposes"), "retention_rules": gettext_lazy("Retention"),
-    "notice": gettext_lazy("Public notice"),
-}
 CHOICES = {"scenario": Scenario, "mode": Mode, "place_type": PlaceType, "interest": Interest,
            "legal_basis": LegalBasis, "storage": Storage}
 

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from governance.compliance.changes import current_value, material_unsafe
+from governance.compliance.changes import current_value, field_labels, material_unsafe
 from governance.errors import DomainError, InvalidTransition
 from governance.models import (
     ChangeState,
@@ -64,7 +64,7 @@ def _check_not_outdated(deployment: Deployment, change: DeploymentChange) -> Non
     if moved:
         raise InvalidTransition(
             _("The deployment changed since this request was filed (%(fields)s): reject it; "
-              "the operator files it again.") % {"fields": ", ".join(moved)},
+              "the operator files it again.") % {"fields": field_labels(moved)},
             code="change_request_outdated", fields=moved)
 
 
@@ -98,7 +98,7 @@ def deployment_change_approve(*, change: DeploymentChange, actor: Any,
     deployment_event_record(
         deployment=deployment, action=DeploymentAction.CHANGE_APPROVE,
         from_status=deployment.status, actor=actor,
-        reason=f"Change request {change.id} approved ({', '.join(change.fields)}): {reasons}")
+        reason=f"Change request {change.id} approved ({field_labels(change.fields)}): {reasons}")
     change_recheck(deployment=deployment, changed=set(change.changes))
     if reassess:
         _lock_current_assessment(deployment, actor, change.applied_at)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from governance.audit import acting_as
 from governance.compliance.changes import (
+    field_labels,
     material,
     material_unsafe,
     needing_approval,
@@ -67,7 +68,7 @@ APPROVED_STATUSES = frozenset({DeploymentStatus.ACTIVE, DeploymentStatus.SUSPEND
 
 @dataclass(frozen=True)
 class DeploymentUpdate:
-    """What a change request to `deployment_update` did: `applied` (with its change record
+    """What a call of `deployment_update` did: `applied` (with its change record
     once the deployment was submitted), `change_request` (pending, nothing changed yet) or
     `unchanged`."""
 
@@ -131,7 +132,7 @@ def deployment_update(*, deployment: Deployment, actor: Any, fields: Mapping[str
     if unsafe_material and deployment.status not in MATERIAL_EDIT_STATUSES:
         raise InvalidTransition(
             _("Material facts (%(fields)s) cannot change once the deployment is submitted: "
-              "they were assessed as they are.") % {"fields": ", ".join(unsafe_material)},
+              "they were assessed as they are.") % {"fields": field_labels(unsafe_material)},
             code="material_change_not_allowed")
     if deployment.status in MATERIAL_EDIT_STATUSES and material(changes):
         material_at = timezone.now()
@@ -234,7 +235,7 @@ def _change_request_file(deployment: Deployment, changes: Mapping[str, Any], act
     deployment_event_record(
         deployment=deployment, action=DeploymentAction.CHANGE_REQUEST,
         from_status=deployment.status, actor=actor,
-        reason=f"Change request {change.id} ({', '.join(change.fields)}): {why}")
+        reason=f"Change request {change.id} ({field_labels(change.fields)}): {why}")
     return change
 
 
