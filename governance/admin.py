@@ -7,6 +7,7 @@ from governance.models import (
     ConsentLedgerEntry,
     DeletionCertificate,
     Deployment,
+    DeploymentChange,
     DeploymentDecision,
     DeploymentEvent,
     DeploymentNotice,
@@ -18,6 +19,7 @@ from governance.models import (
     Membership,
     Organisation,
     OutboundMail,
+    ProcessingRestriction,
     Purpose,
     RetentionDeferral,
     RetentionRule,
@@ -124,6 +126,19 @@ class DeploymentEventAdmin(AppendOnlyAdmin):
 @admin.register(DeploymentDecision)
 class DeploymentDecisionAdmin(AppendOnlyAdmin):
     list_display = ["deployment", "decision", "regulator", "decided_by", "decided_at"]
+
+
+@admin.register(DeploymentChange)
+class DeploymentChangeAdmin(AppendOnlyAdmin):
+    """Changes and change requests are decided through the services (pages and API) only."""
+
+    list_display = ["deployment", "state", "requested_by", "requested_at", "decided_at"]
+    list_filter = ["state"]
+
+
+@admin.register(ProcessingRestriction)
+class ProcessingRestrictionAdmin(AppendOnlyAdmin):
+    list_display = ["deployment", "subject_ref", "started_at", "lifted_at"]
 
 
 @admin.register(ThresholdChange)

@@ -37,3 +37,20 @@ def provided_records(*, subjects: list[tuple[int, str]]) -> dict[str, list[dict[
             for deployment_id, subject_ref in subjects:
                 rows.extend(provider(deployment_id=deployment_id, subject_ref=subject_ref))
     return sections
+
+
+# --- how many face templates an app holds for one person (pages show what is gone) ----------
+
+HoldingsProvider = Callable[..., int]
+_HOLDINGS: list[HoldingsProvider] = []
+
+
+def register_holdings_provider(func: HoldingsProvider) -> HoldingsProvider:
+    """`func(*, deployment_id: int, subject_ref: str) -> int`: the face templates held."""
+    if func not in _HOLDINGS:
+        _HOLDINGS.append(func)
+    return func
+
+
+def templates_held(*, deployment_id: int, subject_ref: str) -> int:
+    return sum(p(deployment_id=deployment_id, subject_ref=subject_ref) for p in _HOLDINGS)

@@ -42,11 +42,15 @@ urlpatterns = [
          name="deployment-submit"),
     path("enterprise/deployments/<int:deployment_id>/decommission/",
          deployments.deployment_decommission_page, name="deployment-decommission"),
+    path("enterprise/deployments/<int:deployment_id>/change-requests/<int:change_id>/withdraw/",
+         deployments.deployment_change_withdraw_page, name="deployment-change-withdraw"),
     path("enterprise/filings/<int:filing_id>/", deployments.filing_page, name="filing-submit"),
     # regulator
     path("regulator/approvals/", regulator.approval_queue, name="regulator-approvals"),
     path("regulator/deployments/<int:deployment_id>/", regulator.regulator_deployment,
          name="regulator-deployment"),
+    path("regulator/deployments/<int:deployment_id>/change-requests/<int:change_id>/"
+         "<slug:decision>/", regulator.regulator_change_decide, name="regulator-change-decide"),
     path("regulator/deployments/<int:deployment_id>/<slug:action>/", regulator.regulator_decide,
          name="regulator-decide"),
     path("regulator/filings/", regulator.regulator_filings, name="regulator-filings"),

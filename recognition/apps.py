@@ -14,13 +14,15 @@ class RecognitionConfig(AppConfig):
         from governance.permissions import Persona
         from governance.platform.ledger import register_ledger
         from governance.purge import register_purge_handler
-        from governance.records import register_records_provider
+        from governance.records import register_holdings_provider, register_records_provider
         from governance.retention.registry import register_retention_source
+        from governance.thresholds import register_threshold_range
         from recognition import permissions  # noqa: F401  (registers permission rules)
         from recognition.demo import seed_expiring_demo, seed_recognition_demo
+        from recognition.engine import CALIBRATED_MAX_THRESHOLD, MODEL_VERSION
         from recognition.models import RecognitionEvent
         from recognition.retention import SOURCES
-        from recognition.selectors import event_rows_for_subject
+        from recognition.selectors import event_rows_for_subject, templates_held_for_subject
         from recognition.services.events import RECOGNITION_LEDGER
         from recognition.services.recognition import purge_handler
 
@@ -28,7 +30,9 @@ class RecognitionConfig(AppConfig):
             register_retention_source(source)
         register_purge_handler(purge_handler)
         register_ledger(RECOGNITION_LEDGER, RecognitionEvent)
+        register_threshold_range(maximum=CALIBRATED_MAX_THRESHOLD, source=MODEL_VERSION)
         register_records_provider("recognition_events", event_rows_for_subject)
+        register_holdings_provider(templates_held_for_subject)
         register_seeder(60, seed_recognition_demo)
         register_seeder(65, seed_expiring_demo)
         nav_add(Persona.ENTERPRISE, "Recognition", "recognition-activity", 40)

@@ -40,3 +40,11 @@ class LivenessRateLimited(DomainError):
 
     status_code = 429
     default_code = "liveness_rate_limited"
+
+
+class IdentityMismatch(DomainError):
+    """A further photo for an enrolled subject is not the same person as their stored
+    templates: enrolling it would let someone else be verified as them."""
+
+    status_code = 409
+    default_code = "identity_mismatch"

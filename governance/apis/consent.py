@@ -93,7 +93,11 @@ class DeploymentConsentsApi(APIView):
         subject_ref = serializers.CharField(required=False, default="")
         needs_renewal = serializers.BooleanField(required=False, allow_null=True, default=None)
 
-    @extend_schema(request=InputSerializer, responses={201: ConsentOutputSerializer})
+    @extend_schema(request=InputSerializer,
+                   responses={201: ConsentOutputSerializer, 200: ConsentOutputSerializer},
+                   description="201: a new consent. 200: the person's consent to exactly these "
+                               "purposes was already in force; it is renewed (same receipt, "
+                               "a `renewed` ledger entry), never a second active one.")
     def post(self, request: Request, deployment_id: int) -> Response:
         deployment = deployment_get_for_consent(user=request.user, deployment_id=deployment_id)
         data = self.InputSerializer(data=request.data)
@@ -102,7 +106,8 @@ class DeploymentConsentsApi(APIView):
         if is_citizen(request.user) or not fields["evidence"]:
             fields["evidence"] = click_record(request)
         consent = consent_give(deployment=deployment, actor=request.user, **fields)
-        return Response(ConsentOutputSerializer(consent).data, status=status.HTTP_201_CREATED)
+        return Response(ConsentOutputSerializer(consent).data,
+                        status=status.HTTP_200_OK if consent.renewed else status.HTTP_201_CREATED)
 
     @extend_schema(parameters=[FilterSerializer],
                    responses={200: ConsentOutputSerializer(many=True)})

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -9,8 +10,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from governance.apis.serializers import (
+    ChangeRequestOutputSerializer,
     ComplianceOutputSerializer,
     DeploymentOutputSerializer,
+    change_payload,
     compliance_payload,
     deployment_payload,
 )
@@ -66,8 +69,15 @@ class DeploymentInputSerializer(serializers.Serializer):
     non_face_alternative = serializers.CharField(allow_blank=True)
     keeps_images = serializers.BooleanField(required=False)
     keeps_images_justification = serializers.CharField(required=False, allow_blank=True)
-    threshold = serializers.FloatField(required=False, min_value=0.01, max_value=1.5)
+    threshold = serializers.FloatField(
+        required=False, help_text="A distance: lower is stricter. Above 0 and at most the "
+                                  "recognition engine's calibrated maximum (0.6 for dlib's "
+                                  "model), else 400 `threshold_out_of_range`.")
     threshold_change_reason = serializers.CharField(required=False, allow_blank=True)
+    change_reason = serializers.CharField(
+        required=False, allow_blank=True,
+        help_text="Why the deployment changes; required when the change waits for the "
+                  "regulator, and published on the register with the change.")
     requires_liveness = serializers.BooleanField(required=False)
     two_person_confirmation = serializers.BooleanField(required=False)
     retention_rules = RetentionRuleInputSerializer(many=True, required=False)
@@ -88,10 +98,10 @@ def split_input(data: dict[str, Any]) -> dict[str, Any]:
         "retention_rules": data.pop("retention_rules", None),
         "notice_text": data.pop("notice", None),
     }
-    reason = data.pop("threshold_change_reason", "")
+    kwargs["threshold_reason"] = data.pop("threshold_change_reason", "")
+    kwargs["reason"] = data.pop("change_reason", "")
     data.pop("organisation", None)
     kwargs["fields"] = data
-    kwargs["reason"] = reason
     return kwargs
 
 
@@ -104,7 +114,8 @@ class DeploymentListApi(APIView):
     def get(self, request: Request) -> Response:
         deployments = deployment_list_for_user(user=request.user).prefetch_related(
             "notices", "retention_rules", "threshold_changes", "assessments", "filings",
-            "decisions__regulator")
+            "decisions__regulator", "changes__requested_by", "changes__decided_by",
+            "changes__regulator")
         rows = [deployment_payload(d, request.user, detail=False) for d in deployments]
         return Response(DeploymentOutputSerializer(rows, many=True).data)
 
@@ -115,6 +126,7 @@ class DeploymentListApi(APIView):
         organisation = _organisation_for(request.user, data.validated_data.get("organisation"))
         kwargs = split_input(data.validated_data)
         kwargs.pop("reason")
+        kwargs.pop("threshold_reason")
         kwargs["retention_rules"] = kwargs["retention_rules"] or ()
         kwargs["notice_text"] = kwargs["notice_text"] or ""
         deployment = deployment_create(organisation=organisation, actor=request.user, **kwargs)
@@ -147,20 +159,44 @@ class DeploymentDetailApi(APIView):
     def get(self, request: Request, deployment_id: int) -> Response:
         return detail_response(request, deployment_id)
 
-    @extend_schema(request=InputSerializer, responses={200: DeploymentOutputSerializer})
+    class AppliedSerializer(DeploymentOutputSerializer):
+        outcome = serializers.ChoiceField(["applied", "unchanged"])
+        change = ChangeRequestOutputSerializer(
+            allow_null=True, help_text="The change record (before/after) once submitted.")
+
+    class FiledSerializer(serializers.Serializer):
+        outcome = serializers.ChoiceField(["change_request"])
+        detail = serializers.CharField()
+        change_request = ChangeRequestOutputSerializer()
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={200: AppliedSerializer, 202: FiledSerializer},
+        description="200: the change took effect (`outcome` applied, or unchanged). 202: it "
+                    "waits for the regulator as a change request (an approved public-interest "
+                    "deployment made less safe or changed in what was approved); the "
+                    "deployment stays as approved until the regulator decides.")
     def patch(self, request: Request, deployment_id: int) -> Response:
         deployment = deployment_get_for_user(user=request.user, deployment_id=deployment_id)
         data = self.InputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        kwargs = split_input(data.validated_data)
-        deployment_update(deployment=deployment, actor=request.user,
-                          threshold_reason=kwargs.pop("reason"), **kwargs)
-        return detail_response(request, deployment_id)
+        update = deployment_update(deployment=deployment, actor=request.user,
+                                   **split_input(data.validated_data))
+        if update.outcome == "change_request":
+            body = {"outcome": update.outcome, "change_request": change_payload(update.change),
+                    "detail": _("The change waits for the regulator's approval; the "
+                                "deployment stays as approved until then.")}
+            return Response(self.FiledSerializer(body).data, status=status.HTTP_202_ACCEPTED)
+        found = deployment_get_for_user(user=request.user, deployment_id=deployment_id)
+        body = {**deployment_payload(found, request.user), "outcome": update.outcome,
+                "change": update.change and change_payload(update.change)}
+        return Response(self.AppliedSerializer(body).data)
 
 
 class DeploymentActionApi(APIView):
     """One lifecycle move; subclasses name it. Reasons are required where the law wants
-    them (regulator decisions), optional otherwise."""
+    them (regulator decisions) and to decommission (400 `reason_required`), optional
+    otherwise."""
 
     action: str = ""
 

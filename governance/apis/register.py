@@ -10,6 +10,14 @@ from rest_framework.views import APIView
 from governance.selectors.register import register_entry, register_get, register_list
 
 
+class RegisterChangeSerializer(serializers.Serializer):
+    applied_at = serializers.DateTimeField()
+    reason = serializers.CharField()
+    approved_by_regulator = serializers.BooleanField()
+    changes = serializers.DictField(child=serializers.DictField(),
+                                    help_text="{field: {before, after}}")
+
+
 class RegisterEntrySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
@@ -37,6 +45,7 @@ class RegisterEntrySerializer(serializers.Serializer):
     approval = serializers.DictField()
     filings = serializers.ListField(child=serializers.DictField())
     activated_at = serializers.DateTimeField(allow_null=True)
+    change_history = RegisterChangeSerializer(many=True)
 
 
 class RegisterListApi(APIView):

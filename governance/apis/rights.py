@@ -21,6 +21,7 @@ from governance.services.rights import (
     rights_request_fulfil,
     rights_request_reject,
     rights_request_start,
+    rights_restriction_lift,
 )
 
 
@@ -41,6 +42,8 @@ class RightsRequestOutputSerializer(serializers.Serializer):
     court_route = serializers.CharField()
     export = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()
+    restrictions = serializers.SerializerMethodField(
+        help_text="A granted restriction: in force until lifted (lifted_at null).")
 
     def get_export(self, request: Any) -> dict[str, Any] | None:
         export = getattr(request, "export", None)  # the reverse one-to-one may not exist
@@ -49,6 +52,11 @@ class RightsRequestOutputSerializer(serializers.Serializer):
         return {"created_at": export.created_at, "expires_at": export.expires_at,
                 "available": export.erased_at is None,
                 "url": f"/api/v1/requests/{request.id}/export/"}
+
+    def get_restrictions(self, request: Any) -> list[dict[str, Any]]:
+        return [{"subject_ref": r.subject_ref, "started_at": r.started_at,
+                 "lifted_at": r.lifted_at, "lift_reason": r.lift_reason}
+                for r in request.restrictions.all()]
 
     def get_events(self, request: Any) -> list[dict[str, Any]]:
         return [{"state": e.state, "note": e.note, "at": e.at} for e in request.events.all()]
@@ -137,6 +145,22 @@ class RightsRequestRejectApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         found = rights_request_reject(request=found, actor=request.user, **data.validated_data)
+        return Response(RightsRequestOutputSerializer(found).data)
+
+
+class RightsRequestLiftRestrictionApi(APIView):
+    """End a granted restriction, with the reason the citizen is told."""
+
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.CharField()
+
+    @extend_schema(request=InputSerializer, responses={200: RightsRequestOutputSerializer})
+    def post(self, request: Request, request_id: int) -> Response:
+        found = rights_request_get_for_user(user=request.user, request_id=request_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        found = rights_restriction_lift(request=found, actor=request.user,
+                                        **data.validated_data)
         return Response(RightsRequestOutputSerializer(found).data)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from governance.models import Deployment
+from governance.models import ChangeState, Deployment, DeploymentChange
 from governance.selectors.compliance import compliance_payload, retention_payload
 from governance.selectors.register import register_entry
 from governance.services.lifecycle import allowed_actions
@@ -18,6 +18,36 @@ class RetentionOutputSerializer(serializers.Serializer):
     category = serializers.CharField()
     declared = serializers.DictField(allow_null=True)
     effective = serializers.DictField()
+
+
+class ChangeRequestOutputSerializer(serializers.Serializer):
+    """A change of a submitted deployment: applied at once, or a request for the regulator."""
+
+    id = serializers.IntegerField()
+    deployment_id = serializers.IntegerField()
+    state = serializers.ChoiceField(ChangeState.choices)
+    changed_fields = serializers.ListField(child=serializers.CharField())
+    changes = serializers.DictField(
+        child=serializers.DictField(), help_text="{field: {before, after}}")
+    reason = serializers.CharField()
+    requested_by = serializers.CharField(allow_null=True)
+    requested_at = serializers.DateTimeField()
+    regulator = serializers.CharField(allow_null=True)
+    decided_by = serializers.CharField(allow_null=True)
+    decided_at = serializers.DateTimeField(allow_null=True)
+    decision_reasons = serializers.CharField()
+    applied_at = serializers.DateTimeField(allow_null=True)
+
+
+def change_payload(change: DeploymentChange) -> dict[str, Any]:
+    return {"id": change.id, "deployment_id": change.deployment_id, "state": change.state,
+            "changed_fields": change.fields, "changes": change.changes, "reason": change.reason,
+            "requested_by": change.requested_by.username if change.requested_by else None,
+            "requested_at": change.requested_at,
+            "regulator": change.regulator.name if change.regulator else None,
+            "decided_by": change.decided_by.username if change.decided_by else None,
+            "decided_at": change.decided_at, "decision_reasons": change.decision_reasons,
+            "applied_at": change.applied_at}
 
 
 class DeploymentOutputSerializer(serializers.Serializer):
@@ -54,6 +84,8 @@ class DeploymentOutputSerializer(serializers.Serializer):
     decisions = serializers.ListField(child=serializers.DictField())
     events = serializers.ListField(child=serializers.DictField(), required=False)
     allowed_actions = serializers.ListField(child=serializers.CharField())
+    pending_change_request = ChangeRequestOutputSerializer(
+        allow_null=True, help_text="The change waiting for the regulator, if any.")
     submitted_at = serializers.DateTimeField(allow_null=True)
     activated_at = serializers.DateTimeField(allow_null=True)
     created_at = serializers.DateTimeField()
@@ -84,6 +116,9 @@ def deployment_payload(deployment: Deployment, user: Any, *, detail: bool = True
                        "reasons": d.reasons, "legal_basis": d.legal_basis,
                        "decided_at": d.decided_at} for d in deployment.decisions.all()],
         "allowed_actions": allowed_actions(deployment=deployment, user=user),
+        "pending_change_request": next(
+            (change_payload(c) for c in deployment.changes.all()
+             if c.state == ChangeState.PENDING), None),
     }
     if detail:
         data["events"] = [{"action": e.action, "from_status": e.from_status,

@@ -7,6 +7,7 @@ from governance.apis.assessments import (
     FilingSubmitApi,
 )
 from governance.apis.auth import CitizenSignupApi, TokenObtainApi
+from governance.apis.changes import ChangeRequestDetailApi, ChangeRequestListApi, decision_api
 from governance.apis.consent import (
     ConsentEvidenceApi,
     ConsentReceiptApi,
@@ -43,11 +44,13 @@ from governance.apis.rights import (
     RightsRequestExportApi,
     RightsRequestExtendApi,
     RightsRequestFulfilApi,
+    RightsRequestLiftRestrictionApi,
     RightsRequestListApi,
     RightsRequestRejectApi,
     RightsRequestStartApi,
 )
 from governance.apis.rules import RuleListApi
+from governance.services.change_requests import DECISIONS
 from governance.services.lifecycle import ACTIONS
 
 urlpatterns = [
@@ -66,6 +69,13 @@ urlpatterns = [
          name="api-deployment-assessment"),
     *[path(f"deployments/<int:deployment_id>/{action}/", action_api(action).as_view(),
            name=f"api-deployment-{action}") for action in ACTIONS],
+    path("deployments/<int:deployment_id>/change-requests/", ChangeRequestListApi.as_view(),
+         name="api-deployment-change-requests"),
+    path("deployments/<int:deployment_id>/change-requests/<int:change_id>/",
+         ChangeRequestDetailApi.as_view(), name="api-deployment-change-request"),
+    *[path(f"deployments/<int:deployment_id>/change-requests/<int:change_id>/{decision}/",
+           decision_api(decision).as_view(), name=f"api-deployment-change-request-{decision}")
+      for decision in DECISIONS],
     path("filings/", FilingListApi.as_view(), name="api-filing-list"),
     path("filings/<int:filing_id>/submit/", FilingSubmitApi.as_view(), name="api-filing-submit"),
     path("filings/<int:filing_id>/acknowledge/", FilingAcknowledgeApi.as_view(),
@@ -112,6 +122,8 @@ urlpatterns = [
          name="api-request-fulfil"),
     path("requests/<int:request_id>/reject/", RightsRequestRejectApi.as_view(),
          name="api-request-reject"),
+    path("requests/<int:request_id>/lift-restriction/",
+         RightsRequestLiftRestrictionApi.as_view(), name="api-request-lift-restriction"),
     path("requests/<int:request_id>/export/", RightsRequestExportApi.as_view(),
          name="api-request-export"),
     # retention: deletion certificates and legal holds

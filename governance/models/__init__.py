@@ -1,4 +1,5 @@
 from governance.models.assessments import ImpactAssessment, RiskLevel
+from governance.models.changes import IN_EFFECT, ChangeState, DeploymentChange
 from governance.models.consent import (
     Consent,
     ConsentLedgerEntry,
@@ -59,6 +60,7 @@ from governance.models.retention import (
     RetentionTrigger,
 )
 from governance.models.rights import (
+    ProcessingRestriction,
     RequestState,
     RequestType,
     RightsExport,
@@ -74,6 +76,10 @@ __all__ = [
     "Notification",
     "OutboundMail",
     "SealedFile",
+    "IN_EFFECT",
+    "ChangeState",
+    "DeploymentChange",
+    "ProcessingRestriction",
     "Consent",
     "ConsentLedgerEntry",
     "ConsentMethod",

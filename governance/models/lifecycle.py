@@ -20,6 +20,11 @@ class DeploymentAction(models.TextChoices):
     SUSPEND = "suspend", "Suspended"
     RESUME = "resume", "Resumed"
     DECOMMISSION = "decommission", "Decommissioned"
+    # A change that waits for the regulator (governance.models.changes), and its outcome.
+    CHANGE_REQUEST = "change_request", "Change requested"
+    CHANGE_APPROVE = "change_approve", "Change approved"
+    CHANGE_REJECT = "change_reject", "Change rejected"
+    CHANGE_WITHDRAW = "change_withdraw", "Change request withdrawn"
 
 
 class DeploymentEvent(models.Model):

@@ -95,7 +95,13 @@ class DeletionCertificate(ChainedEntry):
         indexes = [models.Index(fields=["recorded_at"])]
 
     def __str__(self) -> str:
-        return f"certificate #{self.sequence}: {self.count} {self.category}"
+        return f"certificate {self.reference}: {self.count} {self.category}"
+
+    @property
+    def reference(self) -> str:
+        """How a person cites it: the sequence counts within its deployment's chain only (each
+        deployment's first certificate is number 1), so the deployment is part of the name."""
+        return f"DC-{self.deployment_id}-{self.sequence}"
 
 
 class DeletionCertificateSubject(models.Model):

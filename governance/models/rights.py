@@ -111,3 +111,34 @@ class RightsExport(models.Model):
 
     def __str__(self) -> str:
         return f"Export for request {self.request_id}"
+
+
+class ProcessingRestriction(models.Model):
+    """A fulfilled restriction request (GDPR Art. 18; PIPL Art. 44): while it is in force the
+    policy gate refuses every recognition of the person in the deployment (`restricted`);
+    their data is kept, not used. Lifting it is recorded with its reason."""
+
+    request = models.ForeignKey(RightsRequest, on_delete=models.PROTECT,
+                                related_name="restrictions")
+    deployment = models.ForeignKey(Deployment, on_delete=models.PROTECT,
+                                   related_name="restrictions")
+    subject_ref = models.CharField(max_length=120)
+    started_at = models.DateTimeField()
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lift_reason = models.TextField(blank=True)
+    lifted_by = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["deployment", "subject_ref"])]
+        constraints = [
+            models.UniqueConstraint(fields=["deployment", "subject_ref"],
+                                    condition=Q(lifted_at__isnull=True),
+                                    name="processing_restriction_one_in_force"),
+            models.CheckConstraint(condition=Q(lifted_at__isnull=True) | ~Q(lift_reason=""),
+                                   name="processing_restriction_lift_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        state = "lifted" if self.lifted_at else "in force"
+        return f"Restriction of {self.subject_ref} at {self.deployment_id} ({state})"

@@ -5,7 +5,15 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from governance.errors import NotFound
-from governance.models import Deployment, DeploymentStatus, Filing, FilingStatus, Role
+from governance.models import (
+    ChangeState,
+    Deployment,
+    DeploymentChange,
+    DeploymentStatus,
+    Filing,
+    FilingStatus,
+    Role,
+)
 from governance.permissions import (
     can,
     enterprises_audited_by,
@@ -14,7 +22,8 @@ from governance.permissions import (
 )
 
 DETAIL_PREFETCH = ("purposes", "retention_rules", "notices", "threshold_changes",
-                   "assessments", "filings", "decisions__regulator", "events__actor")
+                   "assessments", "filings", "decisions__regulator", "events__actor",
+                   "changes__requested_by", "changes__decided_by", "changes__regulator")
 
 
 def deployment_list_for_user(*, user: Any) -> QuerySet[Deployment]:
@@ -72,3 +81,29 @@ def filing_get_for_user(*, user: Any, filing_id: int) -> Filing:
 
 def filings_open(qs: QuerySet[Filing]) -> QuerySet[Filing]:
     return qs.filter(status=FilingStatus.OPEN)
+
+
+def change_list_for_user(*, user: Any, deployment_id: int,
+                         state: str = "") -> QuerySet[DeploymentChange]:
+    """The changes of a deployment the user may see (NotFound otherwise), newest first."""
+    deployment = deployment_get_for_user(user=user, deployment_id=deployment_id)
+    changes = (DeploymentChange.objects.filter(deployment=deployment)
+               .select_related("deployment__organisation", "requested_by", "decided_by",
+                               "regulator"))
+    return changes.filter(state=state) if state else changes
+
+
+def change_get_for_user(*, user: Any, deployment_id: int, change_id: int) -> DeploymentChange:
+    try:
+        return change_list_for_user(user=user, deployment_id=deployment_id).get(pk=change_id)
+    except DeploymentChange.DoesNotExist:
+        raise NotFound("No such change request.") from None
+
+
+def change_requests_pending_for_regulator(*, user: Any) -> QuerySet[DeploymentChange]:
+    """Change requests waiting for a decision, of enterprises under the user's mandate."""
+    return (DeploymentChange.objects
+            .filter(state=ChangeState.PENDING,
+                    deployment__organisation__in=enterprises_covered_by(user).values("id"))
+            .select_related("deployment__organisation", "requested_by")
+            .order_by("requested_at", "id"))

@@ -18,7 +18,7 @@ def register_list() -> QuerySet[Deployment]:
             .select_related("organisation")
             .prefetch_related(
                 "purposes", "retention_rules", "threshold_changes", "filings",
-                "decisions__regulator",
+                "decisions__regulator", "changes",
                 Prefetch("notices", queryset=DeploymentNotice.objects.filter(
                     published_at__isnull=False).order_by("-version")))
             .order_by("organisation__name", "name"))
@@ -34,6 +34,7 @@ def register_get(*, deployment_id: int) -> Deployment:
 def register_entry(deployment: Deployment) -> dict:
     """The public record of one deployment: an explicit whitelist, shared by API and pages."""
     from governance.retention.rules import effective_retention_all
+    from governance.selectors.changes import change_history_public
 
     notice = next(iter(deployment.notices.all()), None)
     return {
@@ -72,6 +73,7 @@ def register_entry(deployment: Deployment) -> dict:
                      "acknowledged_at": f.acknowledged_at}
                     for f in deployment.filings.all()],
         "activated_at": deployment.activated_at,
+        "change_history": change_history_public(deployment),
     }
 
 

@@ -13,7 +13,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from governance.errors import NotFound
-from governance.models import DeletionCertificate, Deployment, LegalHold
+from governance.models import DataCategory, DeletionCertificate, Deployment, LegalHold
 from governance.permissions import (
     REGULATOR_DECIDERS,
     can,
@@ -23,6 +23,7 @@ from governance.permissions import (
     visible_enterprise_ids,
 )
 from governance.platform.crypto import KeyPurpose, keyed_hasher
+from governance.records import templates_held
 from governance.selectors.records import citizen_links
 from governance.services.retention import overdue_count, subject_hash
 
@@ -71,11 +72,25 @@ def certificate_rows_for_subject(*, deployment_id: int, subject_ref: str) -> lis
         deployment_id=deployment_id,
         subjects__subject_hash=subject_hash(deployment_id=deployment_id,
                                             subject_ref=subject_ref)).order_by("sequence")
-    return [{"deployment_id": deployment_id, "sequence": c.sequence, "category": c.category,
+    return [{"deployment_id": deployment_id, "sequence": c.sequence,
+             "reference": c.reference, "category": c.category,
              "count": c.count, "trigger": c.trigger, "rule": c.rule,
              "legal_reference": c.legal_reference, "recorded_at": c.recorded_at.isoformat(),
              "keys_shredded": c.keys_shredded, "entry_hash": c.entry_hash}
             for c in certificates]
+
+
+def template_deletion_for_subject(*, deployment_id: int,
+                                  subject_ref: str) -> DeletionCertificate | None:
+    """The latest certificate of the person's face templates being destroyed there, if their
+    templates are gone now (none is held); None while a template is still held."""
+    if templates_held(deployment_id=deployment_id, subject_ref=subject_ref):
+        return None
+    return (DeletionCertificate.objects
+            .filter(deployment_id=deployment_id, category=DataCategory.FACE_TEMPLATE,
+                    subjects__subject_hash=subject_hash(deployment_id=deployment_id,
+                                                        subject_ref=subject_ref))
+            .order_by("-sequence").first())
 
 
 def legal_hold_list_for_user(*, user: Any) -> QuerySet[LegalHold]:

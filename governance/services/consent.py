@@ -28,6 +28,7 @@ from governance.models import (
     LinkVia,
     Purpose,
     Refusal,
+    SealedFile,
     SubjectLink,
 )
 from governance.permissions import is_citizen, require
@@ -186,7 +187,9 @@ def consent_give(*, deployment: Deployment, actor: Any, purposes: list[str],
                  subject_age: int | None = None, subject_under_14: bool = False,
                  guardian_name: str = "", guardian_relationship: str = "",
                  contact: str = "") -> Consent:
-    """Record a consent and its `given` ledger entry.
+    """Record a consent and its `given` ledger entry — or, when the person's consent to
+    exactly these purposes is already in force, renew that one (`renewed` entry) instead of
+    keeping two. The returned consent's `renewed` attribute says which happened.
 
     A citizen consents for themselves (their pseudonym is found or created, the method is
     in-app); enterprise staff record a consent they collected, naming the subject. A subject
@@ -224,6 +227,11 @@ def consent_give(*, deployment: Deployment, actor: Any, purposes: list[str],
               if evidence_file is not None else None)
     if as_citizen:
         subject_ref = citizen_subject_ref(citizen=actor, deployment=deployment)
+    same = _same_active_consent(deployment, subject_ref.strip(), chosen, central_storage, now)
+    if same is not None:
+        return _consent_give_again(
+            same, actor=actor, notice=notice, method=method, evidence=evidence,
+            sealed=sealed, expires_at=expires_at, contact_hash=hashed_contact)
     consent = Consent.objects.create(
         deployment=deployment, subject_ref=subject_ref.strip(), notice=notice,
         notice_version=notice.version, language=notice.language,
@@ -238,6 +246,48 @@ def consent_give(*, deployment: Deployment, actor: Any, purposes: list[str],
     consent_ledger_append(deployment=deployment, kind=LedgerEntryKind.GIVEN,
                           subject_ref=consent.subject_ref, actor=actor, consent=consent,
                           payload=_given_payload(consent, chosen))
+    consent.renewed = False
+    return consent
+
+
+def _same_active_consent(deployment: Deployment, subject_ref: str, purposes: list[Purpose],
+                         central_storage: bool, now: dt.datetime) -> Consent | None:
+    """The person's consent in force for exactly these purposes (and the same separate
+    consent to central storage), if any: giving it again renews it."""
+    wanted = {p.id for p in purposes}
+    candidates = (Consent.objects.select_for_update()
+                  .filter(deployment=deployment, subject_ref=subject_ref,
+                          state=ConsentState.ACTIVE, central_storage=central_storage)
+                  .prefetch_related("purposes").order_by("-given_at", "-id"))
+    for consent in candidates:
+        in_force = consent.expires_at is None or consent.expires_at > now
+        if in_force and {p.id for p in consent.purposes.all()} == wanted:
+            return consent
+    return None
+
+
+def _consent_give_again(consent: Consent, *, actor: Any, notice: DeploymentNotice,
+                        method: str, evidence: dict[str, Any],
+                        sealed: SealedFile | None, expires_at: dt.datetime | None,
+                        contact_hash: str) -> Consent:
+    """One consent per person and purposes: a second giving renews the one in force under the
+    current notice with the new evidence, and the ledger records a `renewed` entry."""
+    consent.notice, consent.notice_version, consent.language = (notice, notice.version,
+                                                                notice.language)
+    consent.needs_renewal, consent.method, consent.evidence = False, method, evidence
+    consent.expires_at = expires_at
+    consent.contact_hash = contact_hash or consent.contact_hash
+    if sealed is not None:
+        consent.evidence_upload, consent.evidence_sha256 = sealed, sealed.sha256
+    consent.save()
+    consent_ledger_append(
+        deployment=consent.deployment, kind=LedgerEntryKind.RENEWED,
+        subject_ref=consent.subject_ref, actor=actor, consent=consent,
+        payload={"receipt_id": str(consent.receipt_id), "given_again": True,
+                 "notice_version": notice.version, "method": method, "evidence": evidence,
+                 "evidence_sha256": sealed.sha256 if sealed else "",
+                 "expires_at": expires_at.isoformat() if expires_at else None})
+    consent.renewed = True
     return consent
 
 

@@ -1,25 +1,44 @@
 """Declaring a deployment: create, change, retention rules, notices and the threshold.
 
-Material facts (what the impact assessment assessed) change only before the deployment runs.
-A change to a running deployment is checked by the rules engine inside the transaction: if a
-blocking rule fails, everything rolls back and nothing changed.
+Before submission a deployment changes freely. After submission every change is recorded
+with its before and after (governance.models.changes) and passes the rules engine inside the
+transaction: if a blocking rule fails, everything rolls back and nothing changed. What
+changes at once and what waits depends on the change (governance.compliance.changes):
+
+- neutral (name, wording) and safer changes (threshold down, liveness on, …) apply at once;
+- on a public-interest deployment the regulator approved (active or suspended), any other
+  change becomes a pending change request and the deployment stays as approved until the
+  regulator decides (governance.services.change_requests);
+- elsewhere such a change applies at once, except a material fact the impact assessment
+  rests on, which cannot change once submitted.
 """
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from governance.audit import acting_as
+from governance.compliance.changes import (
+    field_labels,
+    material,
+    material_unsafe,
+    needing_approval,
+    proposed_changes,
+)
 from governance.compliance.rules import violations
 from governance.errors import DomainError, InvalidTransition, RuleViolations
 from governance.models import (
-    MATERIAL_FIELDS,
+    ChangeState,
     DataCategory,
     Deployment,
     DeploymentAction,
+    DeploymentChange,
     DeploymentStatus,
+    Interest,
     Organisation,
     Purpose,
     RetentionRule,
@@ -35,6 +54,7 @@ from governance.services.jurisdictions import (
 )
 from governance.services.notices import notice_publish
 from governance.services.retention import retention_rules_changed
+from governance.thresholds import threshold_range
 
 # The declared fields a client may set (status and timestamps belong to the lifecycle).
 EDITABLE_FIELDS = frozenset({
@@ -47,7 +67,19 @@ EDITABLE_FIELDS = frozenset({
 MATERIAL_EDIT_STATUSES = frozenset({DeploymentStatus.DRAFT, DeploymentStatus.REJECTED})
 RUNNING_STATUSES = frozenset({DeploymentStatus.PENDING_APPROVAL, DeploymentStatus.ACTIVE,
                               DeploymentStatus.SUSPENDED})
-MIN_THRESHOLD, MAX_THRESHOLD = 0.0, 1.5
+# A public-interest deployment in these states runs as the regulator approved it.
+APPROVED_STATUSES = frozenset({DeploymentStatus.ACTIVE, DeploymentStatus.SUSPENDED})
+
+
+@dataclass(frozen=True)
+class DeploymentUpdate:
+    """What a call of `deployment_update` did: `applied` (with its change record
+    once the deployment was submitted), `change_request` (pending, nothing changed yet) or
+    `unchanged`."""
+
+    deployment: Deployment
+    outcome: str
+    change: DeploymentChange | None = None
 
 
 @transaction.atomic
@@ -58,6 +90,8 @@ def deployment_create(*, organisation: Organisation, actor: Any, fields: Mapping
     require(actor, "deployment.create", organisation)
     fields = deployment_fields_with_jurisdiction(organisation=organisation, fields=fields)
     _check_fields(fields)
+    if "threshold" in fields:
+        _check_threshold(fields["threshold"])
     with acting_as(actor):
         deployment = Deployment(organisation=organisation, **fields)
         deployment.material_change_at = timezone.now()
@@ -78,71 +112,167 @@ def deployment_create(*, organisation: Organisation, actor: Any, fields: Mapping
 def deployment_update(*, deployment: Deployment, actor: Any, fields: Mapping[str, Any],
                       purposes: Iterable[str] | None = None,
                       retention_rules: Iterable[Mapping] | None = None,
-                      notice_text: str | None = None, threshold_reason: str = "") -> Deployment:
-    """Change what is declared. Returns the deployment as stored."""
+                      notice_text: str | None = None, threshold_reason: str = "",
+                      reason: str = "") -> DeploymentUpdate:
+    """Change what is declared: applied at once, or filed as a change request for the
+    regulator (see the module docstring). A refusal changes nothing."""
     require(actor, "deployment.manage", deployment)
     deployment = Deployment.objects.select_for_update().get(pk=deployment.pk)
     if deployment.status == DeploymentStatus.DECOMMISSIONED:
-        raise InvalidTransition("A decommissioned deployment cannot change.")
+        raise InvalidTransition(_("A decommissioned deployment cannot change."))
     _check_fields(fields)
     if JURISDICTION_FIELD in fields:
         deployment_jurisdiction_check(organisation=deployment.organisation,
                                       jurisdiction=fields[JURISDICTION_FIELD])
-    changed = _changed_fields(deployment, fields, purposes, retention_rules)
-    material = changed & (MATERIAL_FIELDS | {"retention_rules", JURISDICTION_FIELD})
-    if material and deployment.status not in MATERIAL_EDIT_STATUSES:
+    if purposes is not None:
+        _purposes(purposes)
+    _check_retention(retention_rules or ())
+    changes = proposed_changes(deployment, fields=fields, purposes=purposes,
+                               retention_rules=retention_rules, notice_text=notice_text)
+    if not changes:
+        return DeploymentUpdate(deployment=deployment, outcome="unchanged")
+    if "threshold" in changes:
+        _check_threshold(changes["threshold"]["after"])
+    if _needs_regulator(deployment, changes):
+        change = _change_request_file(deployment, changes, actor,
+                                      reason=reason, threshold_reason=threshold_reason)
+        return DeploymentUpdate(deployment=deployment, outcome="change_request", change=change)
+    unsafe_material = material_unsafe(changes)
+    if unsafe_material and deployment.status not in MATERIAL_EDIT_STATUSES:
         raise InvalidTransition(
-            "Material facts (" + ", ".join(sorted(material)) + ") cannot change once the "
-            "deployment is submitted: they were assessed and approved as they are.",
+            _("Material facts (%(fields)s) cannot change once the deployment is submitted: "
+              "they were assessed as they are.") % {"fields": field_labels(unsafe_material)},
             code="material_change_not_allowed")
-    previous_threshold = deployment.threshold
-    with acting_as(actor):
-        for name, value in fields.items():
-            setattr(deployment, name, value)
-        if material:
-            deployment.material_change_at = timezone.now()
-        deployment.save()
-        if purposes is not None:
-            deployment.purposes.set(_purposes(purposes))
-        if retention_rules is not None:
-            _set_retention(deployment, retention_rules)
-            if "retention_rules" in changed:
-                retention_rules_changed(deployment=deployment)
-        if deployment.threshold != previous_threshold:
-            _record_threshold(deployment, previous_threshold, actor, threshold_reason)
-        if notice_text is not None and _notice_changed(deployment, notice_text):
-            notice_publish(deployment=deployment, text=notice_text,
-                           is_material_change=bool(material))
-            changed.add("notice")
-    if not changed:
-        return deployment
+    if deployment.status in MATERIAL_EDIT_STATUSES and material(changes):
+        material_at = timezone.now()
+    else:
+        material_at = None
+    change_apply(deployment=deployment, changes=changes, actor=actor,
+                 threshold_reason=threshold_reason or reason, material_at=material_at)
     deployment_event_record(deployment=deployment, action=DeploymentAction.UPDATE,
                             from_status=deployment.status, actor=actor,
-                            reason="Changed: " + ", ".join(sorted(changed)))
+                            reason="Changed: " + ", ".join(sorted(changes)))
+    record = None
     if deployment.status in RUNNING_STATUSES:
-        _recheck_running(deployment, changed)
-    return deployment
+        record = _change_record(deployment, changes, actor, state=ChangeState.APPLIED,
+                                reason=reason or threshold_reason,
+                                threshold_reason=threshold_reason)
+        change_recheck(deployment=deployment, changed=set(changes))
+    return DeploymentUpdate(deployment=deployment, outcome="applied", change=record)
 
 
-def _recheck_running(deployment: Deployment, changed: set[str]) -> None:
-    """Every change to a running deployment passes the rules engine, or is undone."""
+def _needs_regulator(deployment: Deployment, changes: Mapping[str, Any]) -> bool:
+    return (deployment.interest == Interest.PUBLIC
+            and deployment.status in APPROVED_STATUSES
+            and bool(needing_approval(changes)))
+
+
+def change_apply(*, deployment: Deployment, changes: Mapping[str, Mapping[str, Any]],
+                 actor: Any, threshold_reason: str, material_at: Any = None,
+                 record: bool = True) -> None:
+    """Write `changes` onto the locked deployment (the one way a change takes effect, at once
+    or on the regulator's approval). `record=False` only sets the values, for a dry run."""
+    with acting_as(actor):
+        for name, change in changes.items():
+            if name in EDITABLE_FIELDS:
+                setattr(deployment, name, change["after"])
+        if material_at is not None:
+            deployment.material_change_at = material_at
+        deployment.save()
+        if "purposes" in changes:
+            deployment.purposes.set(_purposes(changes["purposes"]["after"]))
+        if "retention_rules" in changes:
+            _set_retention(deployment, changes["retention_rules"]["after"])
+            if record:
+                retention_rules_changed(deployment=deployment)
+        if not record:
+            return
+        if "threshold" in changes:
+            _record_threshold(deployment, changes["threshold"]["before"], actor,
+                              threshold_reason)
+        if "notice" in changes:
+            notice_publish(deployment=deployment, text=changes["notice"]["after"],
+                           is_material_change=material_at is not None)
+
+
+def change_recheck(*, deployment: Deployment, changed: set[str]) -> None:
+    """Every change to a running deployment passes the rules engine, or is undone; a filed
+    deployment files its change."""
     from governance.services.filings import filing_open_for_change
 
     broken = violations(deployment)
     if broken:
         raise RuleViolations([f.as_violation() for f in broken],
-                             detail="The change would break blocking rules; nothing changed.")
+                             detail=_("The change would break blocking rules; nothing changed."))
     filing_open_for_change(deployment=deployment, changed=changed)
+
+
+def _violations_if_applied(deployment: Deployment, changes: Mapping[str, Any]) -> list:
+    """The blocking rules the deployment would break with `changes`, found by applying them
+    in a savepoint that is always rolled back (the assessment is judged as it stands: a
+    material change is re-assessed before approval, see change_requests)."""
+    savepoint = transaction.savepoint()
+    try:
+        change_apply(deployment=deployment, changes=changes, actor=None, threshold_reason="",
+                     record=False)
+        return violations(deployment)
+    finally:
+        transaction.savepoint_rollback(savepoint)
+        deployment.refresh_from_db()
+
+
+def _change_request_file(deployment: Deployment, changes: Mapping[str, Any], actor: Any, *,
+                         reason: str, threshold_reason: str) -> DeploymentChange:
+    """File the change for the regulator; the deployment itself does not change."""
+    pending = deployment.changes.filter(state=ChangeState.PENDING).first()
+    if pending is not None:
+        raise InvalidTransition(
+            _("Change request %(id)s is still waiting for the regulator; withdraw it or wait "
+              "for the decision.") % {"id": pending.id},
+            code="change_request_pending", change_request_id=pending.id)
+    broken = _violations_if_applied(deployment, changes)
+    if broken:
+        raise RuleViolations([f.as_violation() for f in broken],
+                             detail=_("The change would break blocking rules; nothing was "
+                                      "filed."))
+    why = (reason or threshold_reason).strip()
+    if not why:
+        raise DomainError(_("Say why the deployment should change: the regulator decides on "
+                            "it and the reason is published."), code="reason_required")
+    change = _change_record(deployment, changes, actor, state=ChangeState.PENDING, reason=why,
+                            threshold_reason=threshold_reason.strip() or why)
+    deployment_event_record(
+        deployment=deployment, action=DeploymentAction.CHANGE_REQUEST,
+        from_status=deployment.status, actor=actor,
+        reason=f"Change request {change.id} ({field_labels(change.fields)}): {why}")
+    return change
+
+
+def _change_record(deployment: Deployment, changes: Mapping[str, Any], actor: Any, *,
+                   state: str, reason: str, threshold_reason: str) -> DeploymentChange:
+    now = timezone.now()
+    return DeploymentChange.objects.create(
+        deployment=deployment, state=state, changes=dict(changes), reason=reason.strip(),
+        threshold_reason=threshold_reason.strip(), requested_at=now,
+        requested_by=actor if getattr(actor, "is_authenticated", False) else None,
+        applied_at=now if state == ChangeState.APPLIED else None)
 
 
 def _check_fields(fields: Mapping[str, Any]) -> None:
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise DomainError(f"Unknown fields: {', '.join(sorted(unknown))}.", code="unknown_field")
-    threshold = fields.get("threshold")
-    if threshold is not None and not MIN_THRESHOLD < threshold <= MAX_THRESHOLD:
-        raise DomainError("The threshold must be above 0 and at most 1.5.",
-                          code="invalid_threshold")
+
+
+def _check_threshold(threshold: float) -> None:
+    """Only thresholds the engine is calibrated for (governance.thresholds)."""
+    allowed = threshold_range()
+    if not allowed.allows(threshold):
+        raise DomainError(
+            _("The threshold must be above %(min)s and at most %(max)s, the range the "
+              "recognition engine is calibrated for.") % {"min": allowed.minimum,
+                                                         "max": allowed.maximum},
+            code="threshold_out_of_range", minimum=allowed.minimum, maximum=allowed.maximum)
 
 
 def _purposes(codes: Iterable[str]) -> list[Purpose]:
@@ -155,35 +285,23 @@ def _purposes(codes: Iterable[str]) -> list[Purpose]:
     return found
 
 
-def _set_retention(deployment: Deployment, rules: Iterable[Mapping]) -> None:
-    rows = list(rules)
-    for row in rows:
+def _check_retention(rules: Iterable[Mapping]) -> None:
+    for row in rules:
         if row["category"] not in DataCategory.values:
             raise DomainError(f"Unknown data category {row['category']!r}.", code="invalid")
         if row["trigger"] not in RetentionTrigger.values:
             raise DomainError(f"Unknown retention trigger {row['trigger']!r}.", code="invalid")
+
+
+def _set_retention(deployment: Deployment, rules: Iterable[Mapping]) -> None:
+    rows = list(rules)
+    _check_retention(rows)
     deployment.retention_rules.exclude(category__in=[r["category"] for r in rows]).delete()
     for row in rows:
         RetentionRule.objects.update_or_create(
             deployment=deployment, category=row["category"],
             defaults={"period_days": row["period_days"], "trigger": row["trigger"],
                       "note": row.get("note", "")})
-
-
-def _changed_fields(deployment: Deployment, fields: Mapping[str, Any],
-                    purposes: Iterable[str] | None,
-                    retention_rules: Iterable[Mapping] | None) -> set[str]:
-    changed = {name for name, value in fields.items() if getattr(deployment, name) != value}
-    if purposes is not None and set(purposes) != set(
-            deployment.purposes.values_list("code", flat=True)):
-        changed.add("purposes")
-    if retention_rules is not None:
-        current = {(r.category, r.period_days, r.trigger)
-                   for r in deployment.retention_rules.all()}
-        wanted = {(r["category"], r["period_days"], r["trigger"]) for r in retention_rules}
-        if current != wanted:
-            changed.add("retention_rules")
-    return changed
 
 
 def _record_threshold(deployment: Deployment, previous: float, actor: Any, reason: str) -> None:
@@ -194,9 +312,3 @@ def _record_threshold(deployment: Deployment, previous: float, actor: Any, reaso
     ThresholdChange.objects.create(deployment=deployment, previous=previous,
                                    threshold=deployment.threshold, actor=actor,
                                    reason=reason.strip())
-
-
-def _notice_changed(deployment: Deployment, text: str) -> bool:
-    latest = deployment.notices.order_by("-version").first()
-    return bool(text.strip()) and (latest is None or latest.text != text.strip())
-

@@ -20,6 +20,7 @@ from governance.audit import acting_as
 from governance.compliance.rules import violations
 from governance.errors import DomainError, InvalidTransition, RuleViolations
 from governance.models import (
+    ChangeState,
     Decision,
     Deployment,
     DeploymentAction,
@@ -54,9 +55,10 @@ TRANSITIONS: dict[str, Transition] = {
                                         "deployment.decide", True),
     DeploymentAction.SUSPEND: Transition(frozenset({S.ACTIVE}), "deployment.decide", True),
     DeploymentAction.RESUME: Transition(frozenset({S.SUSPENDED}), "deployment.decide", True),
+    # Decommissioning destroys the biometric data at once: it says why, for the record.
     DeploymentAction.DECOMMISSION: Transition(
         frozenset({S.DRAFT, S.PENDING_APPROVAL, S.ACTIVE, S.SUSPENDED, S.REJECTED}),
-        "deployment.manage", False),
+        "deployment.manage", True),
 }
 
 
@@ -121,7 +123,8 @@ def deployment_submit(*, deployment: Deployment, actor: Any, reason: str = "") -
     return deployment
 
 
-def _deciding_regulator(actor: Any, deployment: Deployment) -> Organisation:
+def deciding_regulator(actor: Any, deployment: Deployment) -> Organisation:
+    """The regulator (among the actor's) whose mandate covers the deployment."""
     regulators = organisations_of(actor, kind=OrganisationKind.REGULATOR,
                                   roles=REGULATOR_DECIDERS)
     return next(r for r in regulators if regulator_covers(r, deployment.organisation))
@@ -135,7 +138,7 @@ def deployment_approve(*, deployment: Deployment, actor: Any, reason: str,
     _require_compliance(deployment)
     with acting_as(actor):
         DeploymentDecision.objects.create(
-            deployment=deployment, regulator=_deciding_regulator(actor, deployment),
+            deployment=deployment, regulator=deciding_regulator(actor, deployment),
             decision=Decision.APPROVED, reasons=reason.strip(),
             legal_basis=legal_basis.strip(), decided_by=actor)
     _move(deployment, DeploymentAction.APPROVE, S.ACTIVE, actor, reason)
@@ -148,7 +151,7 @@ def deployment_reject(*, deployment: Deployment, actor: Any, reason: str) -> Dep
     deployment = _begin(deployment, DeploymentAction.REJECT, actor, reason)
     with acting_as(actor):
         DeploymentDecision.objects.create(
-            deployment=deployment, regulator=_deciding_regulator(actor, deployment),
+            deployment=deployment, regulator=deciding_regulator(actor, deployment),
             decision=Decision.REJECTED, reasons=reason.strip(), decided_by=actor)
     return _move(deployment, DeploymentAction.REJECT, S.REJECTED, actor, reason)
 
@@ -169,12 +172,14 @@ def deployment_resume(*, deployment: Deployment, actor: Any, reason: str) -> Dep
 
 @transaction.atomic
 def deployment_decommission(*, deployment: Deployment, actor: Any,
-                            reason: str = "") -> Deployment:
-    """End the deployment for good; a filed deployment also files its termination. Its
-    biometric data is due at once (destroyed after commit, except what a hold keeps);
-    assessments, the consent ledger and certificates stay under their own rules."""
+                            reason: str) -> Deployment:
+    """End the deployment for good, with its reason; a filed deployment also files its
+    termination. Its biometric data is due at once (destroyed after commit, except what a
+    hold keeps); assessments, the consent ledger and certificates stay under their own rules.
+    A pending change request lapses with it."""
     deployment = _begin(deployment, DeploymentAction.DECOMMISSION, actor, reason)
     _move(deployment, DeploymentAction.DECOMMISSION, S.DECOMMISSIONED, actor, reason)
+    deployment.changes.filter(state=ChangeState.PENDING).update(state=ChangeState.WITHDRAWN)
     filing_open_for_termination(deployment=deployment)
     retention_deployment_end(deployment=deployment, at=deployment.decommissioned_at)
     return deployment

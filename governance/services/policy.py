@@ -26,6 +26,7 @@ from governance.models import (
     DeploymentStatus,
     Interest,
     LegalBasis,
+    ProcessingRestriction,
     Scenario,
     Storage,
 )
@@ -51,6 +52,7 @@ class RefusalCode(StrEnum):
     SEPARATE_CONSENT_MISSING = "separate_consent_missing"
     # The consent row says something its ledger does not: tampering, or a bug to investigate.
     CONSENT_LEDGER_MISMATCH = "consent_ledger_mismatch"
+    RESTRICTED = "restricted"
     UNKNOWN_OPERATION = "unknown_operation"
 
 
@@ -128,6 +130,12 @@ def _approved_legal_basis(deployment: Deployment) -> str:
     return latest.legal_basis.strip()
 
 
+def _restricted(deployment: Deployment, subject_ref: str) -> bool:
+    """A granted restriction request is in force for the person (GDPR Art. 18)."""
+    return ProcessingRestriction.objects.filter(
+        deployment_id=deployment.id, subject_ref=subject_ref, lifted_at__isnull=True).exists()
+
+
 def _consent_outcome(consent: Consent, deployment: Deployment, now: dt.datetime
                      ) -> RefusalCode | None:
     """Why this consent does not cover processing now, or None if it does."""
@@ -172,6 +180,17 @@ def policy_check_deployment(*, deployment: Deployment | int, purpose: str) -> Po
     return _deployment_decision(_fresh(deployment), purpose)
 
 
+def policy_require_active(*, deployment: Deployment | int) -> None:
+    """Raise `deployment_not_active` unless the stored status is active: a device of a
+    stopped deployment may not act at all (not even to delete — people's data is destroyed
+    through withdrawal, rights requests, retention and decommissioning, which never ask)."""
+    fresh = _fresh(deployment)
+    if fresh is None or fresh.status != DeploymentStatus.ACTIVE:
+        status = fresh.get_status_display().lower() if fresh else "unknown"
+        raise PolicyRefusal(f"The deployment is not active (status: {status}).",
+                            code=RefusalCode.DEPLOYMENT_NOT_ACTIVE)
+
+
 def policy_check(*, deployment: Deployment | int, subject_ref: str, purpose: str,
                  operation: str, now: dt.datetime | None = None) -> PolicyDecision:
     """May `deployment` perform `operation` on `subject_ref` for `purpose` now?"""
@@ -185,6 +204,10 @@ def policy_check(*, deployment: Deployment | int, subject_ref: str, purpose: str
     if not decision.allowed:
         return decision
     assert fresh is not None
+    if _restricted(fresh, subject_ref):
+        return _refuse(RefusalCode.RESTRICTED,
+                       "The person asked to restrict the processing of their data here and "
+                       "the operator granted it: their data is kept, not used.")
     legal_basis = _approved_legal_basis(fresh)
     if legal_basis:
         return PolicyDecision(allowed=True, basis=Basis.LEGAL_BASIS, legal_basis=legal_basis,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from governance.errors import DomainError, InvalidTransition
 from governance.models import (
     Deployment,
+    ProcessingRestriction,
     RequestState,
     RequestType,
     RightsRequest,
@@ -137,8 +138,49 @@ def rights_request_fulfil(*, request: RightsRequest, actor: Any,
             subject_purge_schedule(deployment=request.deployment, subject_ref=subject_ref,
                                    reason=PurgeReason.DELETION_REQUEST)
         response = response.strip() or "Your data in this deployment is being deleted."
+    if request.type == RequestType.RESTRICTION:
+        _restrict(request)
     request = _close(request, actor=actor, state=RequestState.FULFILLED, response=response)
     _tell_citizen(request, _("Your request to FaceGov was answered"), request.response)
+    return request
+
+
+def _restrict(request: RightsRequest) -> None:
+    """Granting a restriction puts it in force for each of the person's pseudonyms there
+    (those named at filing and any linked since); the policy gate refuses from now on."""
+    refs = set(request.subject_refs) | set(
+        SubjectLink.objects.filter(citizen=request.citizen, deployment=request.deployment)
+        .values_list("subject_ref", flat=True))
+    in_force = set(ProcessingRestriction.objects.filter(
+        deployment=request.deployment, subject_ref__in=refs, lifted_at__isnull=True)
+        .values_list("subject_ref", flat=True))
+    now = timezone.now()
+    ProcessingRestriction.objects.bulk_create(
+        ProcessingRestriction(request=request, deployment=request.deployment, subject_ref=ref,
+                              started_at=now)
+        for ref in sorted(refs - in_force))
+
+
+@transaction.atomic
+def rights_restriction_lift(*, request: RightsRequest, actor: Any,
+                            reason: str) -> RightsRequest:
+    """End a granted restriction, with its reason, which the person is told (GDPR Art.
+    18(3)); recognition of them is possible again from the next call."""
+    request = _lock(request)
+    require(actor, "rights_request.handle", request)
+    if not reason.strip():
+        raise DomainError("Say why the restriction ends; the person is told.",
+                          code="reason_required")
+    in_force = ProcessingRestriction.objects.select_for_update().filter(
+        request=request, lifted_at__isnull=True)
+    if request.type != RequestType.RESTRICTION or not in_force.exists():
+        raise InvalidTransition("No restriction of this request is in force.",
+                                code="restriction_not_in_force")
+    in_force.update(lifted_at=timezone.now(), lift_reason=reason.strip(),
+                    lifted_by=actor_label(actor))
+    note = f"Restriction lifted: {reason.strip()}"
+    rights_request_event(request=request, actor=actor, note=note)
+    _tell_citizen(request, "The restriction you asked for was lifted", note)
     return request
 
 

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from governance.errors import DomainError, NotFound, NotPermitted
@@ -23,6 +24,7 @@ from governance.selectors.consent import (
     deployments_open_to_citizens,
 )
 from governance.selectors.records import citizen_consents, citizen_links, citizen_refusals
+from governance.selectors.retention import template_deletion_for_subject
 from governance.services.consent import (
     consent_give,
     consent_renew,
@@ -81,7 +83,10 @@ def citizen_consent_give(request: HttpRequest, deployment_id: int) -> HttpRespon
                 method="in_app_explicit", evidence=page_click_record(request),
                 central_storage=request.POST.get("central_storage") == "on")
 
-        if run_service(request, give, "Your consent is recorded. This is your receipt."):
+        if run_service(request, give, _("Your consent is recorded. This is your receipt.")):
+            if holder["consent"].renewed:
+                messages.info(request, _("You had already consented to these purposes: your "
+                                         "consent is renewed, not given twice."))
             return redirect("consent-receipt-page", receipt_id=holder["consent"].receipt_id)
     context = {"deployment": deployment, "notice": notice,
                "central": deployment.storage == Storage.CENTRAL,
@@ -100,8 +105,11 @@ def citizen_refuse(request: HttpRequest, deployment_id: int) -> HttpResponse:
 
 @persona_required(Persona.CITIZEN)
 def citizen_consents_page(request: HttpRequest) -> HttpResponse:
-    context = {"consents": citizen_consents(citizen=request.user),
-               "refusals": citizen_refusals(citizen=request.user)}
+    consents = list(citizen_consents(citizen=request.user))
+    for consent in consents:  # a template destroyed (expired, withdrawn): say when, with proof
+        consent.template_deletion = template_deletion_for_subject(
+            deployment_id=consent.deployment_id, subject_ref=consent.subject_ref)
+    context = {"consents": consents, "refusals": citizen_refusals(citizen=request.user)}
     return render(request, "governance/consent/citizen_consents.html", context)
 
 

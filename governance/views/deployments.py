@@ -4,19 +4,28 @@ the status page and filings. Every write goes through the same services as the A
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from governance.errors import DomainError
 from governance.models import FILING_MATERIALS, OrganisationKind
 from governance.permissions import DEPLOYMENT_MANAGERS, Persona, can, organisations_of
+from governance.selectors.changes import changes_for_page
 from governance.selectors.compliance import compliance_payload, retention_payload
 from governance.selectors.deployments import (
+    change_get_for_user,
     deployment_list_for_user,
     filing_get_for_user,
     filing_list_for_user,
 )
 from governance.services.assessments import impact_assessment_missing, impact_assessment_save
-from governance.services.deployments import deployment_create, deployment_update
+from governance.services.change_requests import deployment_change_withdraw
+from governance.services.deployments import (
+    MATERIAL_EDIT_STATUSES,
+    DeploymentUpdate,
+    deployment_create,
+    deployment_update,
+)
 from governance.services.filings import filing_submit
 from governance.services.lifecycle import (
     allowed_actions,
@@ -26,9 +35,9 @@ from governance.services.lifecycle import (
 from governance.views.common import get_deployment, report
 from governance.views.forms import (
     AssessmentForm,
+    DecommissionForm,
     DescribeForm,
     FilingForm,
-    ReasonForm,
     RetentionForm,
 )
 from governance.views.pages import persona_required
@@ -70,15 +79,30 @@ def deployment_describe(request: HttpRequest, deployment_id: int | None = None) 
                 if organisation is None:
                     raise DomainError("You may not register deployments.", code="permission_denied")
                 kwargs.pop("threshold_reason")
+                kwargs.pop("reason")
                 deployment = deployment_create(organisation=organisation, actor=request.user,
                                                **kwargs)
             else:
-                deployment_update(deployment=deployment, actor=request.user, **kwargs)
+                update = deployment_update(deployment=deployment, actor=request.user, **kwargs)
+                if _said_what_happened(request, update):
+                    return redirect("deployment-status", deployment_id=deployment.id)
         except DomainError as exc:
             report(request, exc)
         else:
             return redirect("deployment-retention", deployment_id=deployment.id)
     return _wizard(request, "describe.html", deployment, "describe", form=form)
+
+
+def _said_what_happened(request: HttpRequest, update: DeploymentUpdate) -> bool:
+    """After a change of a submitted deployment, tell what happened to it (applied, or
+    waiting for the regulator); True when the wizard should not go on (it is submitted)."""
+    if update.outcome == "change_request":
+        messages.warning(request, _(
+            "Your change waits for the regulator's approval (change request %(id)s); the "
+            "deployment runs as approved until then.") % {"id": update.change.id})
+    elif update.change is not None:
+        messages.success(request, _("Changed; the change is recorded and published."))
+    return update.deployment.status not in MATERIAL_EDIT_STATUSES
 
 
 @enterprise_page
@@ -87,11 +111,14 @@ def deployment_retention(request: HttpRequest, deployment_id: int) -> HttpRespon
     form = RetentionForm(request.POST or None, initial=RetentionForm.initial_for(deployment))
     if request.method == "POST" and form.is_valid():
         try:
-            deployment_update(deployment=deployment, actor=request.user, fields={},
-                              retention_rules=form.rules())
+            update = deployment_update(deployment=deployment, actor=request.user, fields={},
+                                       retention_rules=form.rules(),
+                                       reason=request.POST.get("change_reason", ""))
         except DomainError as exc:
             report(request, exc)
         else:
+            if _said_what_happened(request, update):
+                return redirect("deployment-status", deployment_id=deployment.id)
             return redirect("deployment-assessment", deployment_id=deployment.id)
     rows = [{**row, "days": form[f"{row['category']}_days"],
              "trigger": form[f"{row['category']}_trigger"]}
@@ -144,23 +171,42 @@ def deployment_status(request: HttpRequest, deployment_id: int) -> HttpResponse:
         "retention": retention_payload(deployment),
         "actions": allowed_actions(deployment=deployment, user=request.user),
         "may_manage": can(request.user, "deployment.manage", deployment),
-        "reason_form": ReasonForm()})
+        "changes": changes_for_page(deployment.changes.all()),
+        "decommission_form": DecommissionForm()})
 
 
 @enterprise_page
 @require_POST
 def deployment_decommission_page(request: HttpRequest, deployment_id: int) -> HttpResponse:
     deployment = get_deployment(request, deployment_id)
-    form = ReasonForm(request.POST)
-    form.is_valid()
+    form = DecommissionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Nothing was decommissioned: give the reasons and confirm "
+                                  "that the deployment ends for good."))
+        return redirect("deployment-status", deployment_id=deployment.id)
     try:
         deployment_decommission(deployment=deployment, actor=request.user,
-                                reason=form.cleaned_data.get("reason", ""))
+                                reason=form.cleaned_data["reason"])
     except DomainError as exc:
         report(request, exc)
     else:
-        messages.success(request, "Decommissioned.")
+        messages.success(request, _("Decommissioned."))
     return redirect("deployment-status", deployment_id=deployment.id)
+
+
+@enterprise_page
+@require_POST
+def deployment_change_withdraw_page(request: HttpRequest, deployment_id: int,
+                                    change_id: int) -> HttpResponse:
+    change = change_get_for_user(user=request.user, deployment_id=deployment_id,
+                                 change_id=change_id)
+    try:
+        deployment_change_withdraw(change=change, actor=request.user)
+    except DomainError as exc:
+        report(request, exc)
+    else:
+        messages.success(request, _("Change request withdrawn."))
+    return redirect("deployment-status", deployment_id=deployment_id)
 
 
 @enterprise_page

@@ -3,6 +3,8 @@
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator
+from django.utils.translation import gettext_lazy as _
 
 from governance.compliance.questionnaire import QUESTIONS, SECTIONS
 from governance.models import (
@@ -17,6 +19,7 @@ from governance.models import (
     Scenario,
     Storage,
 )
+from governance.thresholds import threshold_range
 
 DESCRIBE_FIELDS = ("name", "description", "location", "scenario", "mode", "place_type",
                    "is_public_place", "has_signage", "interest", "legal_basis", "storage",
@@ -49,10 +52,15 @@ class DescribeForm(forms.Form):
     keeps_images_justification = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), required=False,
         label="Why images are kept")
-    threshold = forms.FloatField(min_value=0.01, max_value=1.5, initial=0.6,
-                                 label="Decision threshold (distance)")
+    threshold = forms.FloatField(min_value=0.01, initial=0.6,
+                                 label=_("Decision threshold (distance)"))
     threshold_change_reason = forms.CharField(required=False,
-                                              label="Reason for a threshold change")
+                                              label=_("Reason for a threshold change"))
+    change_reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False,
+        label=_("Why this change (once submitted)"),
+        help_text=_("Published with the change. A change that makes an approved public-interest "
+                    "deployment less safe waits for the regulator, who reads this."))
     requires_liveness = forms.BooleanField(required=False, label="Liveness check required")
     two_person_confirmation = forms.BooleanField(
         required=False, label="Matches are confirmed by two people")
@@ -63,6 +71,14 @@ class DescribeForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["purposes"].choices = [(p.code, p.name) for p in Purpose.objects.all()]
+        # The ceiling is the engine's calibrated range, not a number fixed in this form.
+        ceiling = threshold_range().maximum
+        self.fields["threshold"].max_value = ceiling
+        self.fields["threshold"].widget.attrs["max"] = ceiling
+        self.fields["threshold"].validators.append(MaxValueValidator(ceiling))
+        self.fields["threshold"].help_text = _(
+            "Lower is stricter; at most %(max)s, the range the recognition engine is "
+            "calibrated for.") % {"max": ceiling}
 
     @classmethod
     def initial_for(cls, deployment: Deployment) -> dict:
@@ -75,7 +91,8 @@ class DescribeForm(forms.Form):
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)
         return {"purposes": data.pop("purposes"), "notice_text": data.pop("notice"),
-                "threshold_reason": data.pop("threshold_change_reason"), "fields": data}
+                "threshold_reason": data.pop("threshold_change_reason"),
+                "reason": data.pop("change_reason"), "fields": data}
 
 
 class RetentionForm(forms.Form):
@@ -132,6 +149,16 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
                              label="Reasons")
     legal_basis = forms.CharField(required=False, label="Legal basis (approval)")
+
+
+class DecommissionForm(forms.Form):
+    """Decommissioning destroys the biometric data: it needs its reason and a confirmation."""
+
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label=_("Reasons"),
+                             help_text=_("Kept in the deployment's history."))
+    confirm = forms.BooleanField(
+        label=_("I understand that this ends the deployment for good and destroys its face "
+                "templates and images"))
 
 
 class FilingForm(forms.Form):

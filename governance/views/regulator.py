@@ -1,19 +1,25 @@
-"""Regulator pages: the approval queue, decisions with reasons, suspend/resume, filings."""
+"""Regulator pages: the approval queue, decisions with reasons, suspend/resume, change
+requests, filings."""
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from governance.errors import DomainError
-from governance.permissions import Persona, enterprises_covered_by
+from governance.permissions import Persona, can, enterprises_covered_by
+from governance.selectors.changes import changes_for_page
 from governance.selectors.compliance import compliance_payload, retention_payload
 from governance.selectors.deployments import (
     approval_queue_for_user,
+    change_get_for_user,
+    change_requests_pending_for_regulator,
     deployment_list_for_user,
     filing_get_for_user,
     filing_list_for_user,
 )
+from governance.services.change_requests import DECISIONS
 from governance.services.filings import filing_acknowledge
 from governance.services.lifecycle import ACTIONS, allowed_actions
 from governance.views.common import get_deployment, report
@@ -30,7 +36,9 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
         organisation__in=enterprises_covered_by(request.user),
         status__in=["active", "suspended"])
     return render(request, "governance/regulator/approvals.html", {
-        "queue": approval_queue_for_user(user=request.user), "running": running})
+        "queue": approval_queue_for_user(user=request.user), "running": running,
+        "change_requests": changes_for_page(
+            change_requests_pending_for_regulator(user=request.user))})
 
 
 @regulator_page
@@ -42,7 +50,29 @@ def regulator_deployment(request: HttpRequest, deployment_id: int) -> HttpRespon
         "compliance": compliance_payload(deployment), "retention": retention_payload(deployment),
         "actions": [a for a in allowed_actions(deployment=deployment, user=request.user)
                     if a in REGULATOR_ACTIONS],
-        "form": ReasonForm()})
+        "form": ReasonForm(),
+        "changes": changes_for_page(deployment.changes.all()),
+        "may_decide": can(request.user, "deployment.decide", deployment)})
+
+
+@regulator_page
+@require_POST
+def regulator_change_decide(request: HttpRequest, deployment_id: int, change_id: int,
+                            decision: str) -> HttpResponse:
+    """Approve or reject a change request with reasons, through the API's service."""
+    change = change_get_for_user(user=request.user, deployment_id=deployment_id,
+                                 change_id=change_id)
+    if decision not in ("approve", "reject"):
+        raise Http404
+    try:
+        DECISIONS[decision](change=change, actor=request.user,
+                            reason=request.POST.get("reason", ""))
+    except DomainError as exc:
+        report(request, exc)
+    else:
+        messages.success(request, _("Change request approved and applied.")
+                         if decision == "approve" else _("Change request rejected."))
+    return redirect("regulator-deployment", deployment_id=deployment_id)
 
 
 @regulator_page

@@ -107,5 +107,8 @@ def legal_hold_release_page(request: HttpRequest, hold_id: int) -> HttpResponse:
 
 @persona_required(Persona.CITIZEN)
 def citizen_certificates(request: HttpRequest) -> HttpResponse:
+    # Grouped by deployment, oldest first: each deployment numbers its own certificates.
+    certificates = sorted(certificates_for_citizen(user=request.user)[:200],
+                          key=lambda c: (c.deployment.name, c.deployment_id, c.sequence))
     return render(request, "governance/retention/citizen_certificates.html",
-                  {"certificates": certificates_for_citizen(user=request.user)[:200]})
+                  {"certificates": certificates})

@@ -12,6 +12,7 @@ from governance.models import RequestType, RightsRequest
 from governance.permissions import Persona, can, organisations_of
 from governance.platform.deadlines import time_left
 from governance.selectors.consent import consent_list_for_user, deployments_open_to_citizens
+from governance.selectors.exports import export_for_page
 from governance.selectors.rights import rights_request_get_for_user, rights_request_list_for_user
 from governance.services.exports import rights_export_open
 from governance.services.rights import (
@@ -20,6 +21,7 @@ from governance.services.rights import (
     rights_request_fulfil,
     rights_request_reject,
     rights_request_start,
+    rights_restriction_lift,
 )
 from governance.views.consent import deployment_for_page, run_service
 from governance.views.pages import persona_required
@@ -56,14 +58,14 @@ def citizen_request_detail(request: HttpRequest, request_id: int) -> HttpRespons
     found = _request_for_page(request, request_id)
     if found.citizen_id != request.user.id:
         raise Http404
-    document, export = None, getattr(found, "export", None)
+    document, error, export = None, "", getattr(found, "export", None)
     if export is not None and request.GET.get("show") == "export":
         try:
-            document = rights_export_open(export=export)
+            document = export_for_page(rights_export_open(export=export))
         except DomainError as exc:
-            document = {"error": exc.detail}
+            error = exc.detail
     return render(request, "governance/rights/citizen_request_detail.html",
-                  {"req": found, "export": export, "document": document})
+                  {"req": found, "export": export, "document": document, "error": error})
 
 
 @persona_required(Persona.ENTERPRISE)
@@ -98,6 +100,9 @@ _ACTIONS = {
                                                      reason=p.get("reason", ""),
                                                      court_route=p.get("court_route", "")),
                "Rejected; the citizen has your reasons and the route to court."),
+    "lift_restriction": (lambda r, u, p: rights_restriction_lift(request=r, actor=u,
+                                                                 reason=p.get("reason", "")),
+                         "Restriction lifted; the citizen is told why."),
 }
 
 

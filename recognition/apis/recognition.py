@@ -159,9 +159,8 @@ class SubjectDeleteApi(DeviceApi):
 
     @extend_schema(responses={200: OutputSerializer})
     def delete(self, request: Request, subject_ref: str) -> Response:
-        result = recognition_subject_delete(deployment=request.auth.deployment,
-                                            subject_ref=subject_ref, reason="operator_request",
-                                            api_key=request.auth)
+        result = recognition_subject_delete(caller=self.caller(request),
+                                            subject_ref=subject_ref, reason="operator_request")
         if not result.deleted:
             raise SubjectNotEnrolled("This subject has no template in this deployment.")
         return Response(self.OutputSerializer(result).data)

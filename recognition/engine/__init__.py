@@ -33,7 +33,7 @@ from .liveness import (
     measure_frame,
     new_challenge_actions,
 )
-from .matching import DEFAULT_THRESHOLD, compare, distances, is_match
+from .matching import CALIBRATED_MAX_THRESHOLD, DEFAULT_THRESHOLD, compare, distances, is_match
 from .pipeline import (
     DetectedFace,
     FaceBox,
@@ -47,7 +47,8 @@ from .quality import MIN_FACE_PX, FaceQuality
 from .version import ENGINE_VERSION, MODEL_VERSION
 
 __all__ = [
-    "ACTIONS", "DEFAULT_MAX_BYTES", "DEFAULT_MAX_PIXELS", "DEFAULT_THRESHOLD", "ENGINE_VERSION",
+    "ACTIONS", "CALIBRATED_MAX_THRESHOLD", "DEFAULT_MAX_BYTES", "DEFAULT_MAX_PIXELS",
+    "DEFAULT_THRESHOLD", "ENGINE_VERSION",
     "ERROR_CODES", "MIN_FACE_PX", "MODEL_VERSION", "Candidate", "DetectedFace", "EngineError",
     "FaceBox", "FacePartial", "FaceQuality", "FaceTemplate", "FaceTooBlurry", "FaceTooSmall",
     "FrameMeasurement", "GalleryBuilder", "GalleryIndex", "Identification",

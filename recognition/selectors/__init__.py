@@ -9,7 +9,13 @@ from governance.models import Deployment
 from governance.permissions import can
 from governance.selectors.deployments import deployments_permitting
 from governance.selectors.records import citizen_links
-from recognition.models import ApiKey, MatchConfirmation, RecognitionEvent, VaultSubject
+from recognition.models import (
+    ApiKey,
+    MatchConfirmation,
+    RecognitionEvent,
+    Template,
+    VaultSubject,
+)
 
 
 def api_key_list_for_deployment(*, user: Any, deployment: Deployment) -> QuerySet[ApiKey]:
@@ -58,9 +64,17 @@ def event_rows_for_subject(*, deployment_id: int, subject_ref: str) -> list[dict
                       deployment_id=deployment_id).distinct().order_by("sequence"))
     return [{"deployment_id": deployment_id, "sequence": e.sequence,
              "time": e.recorded_at.isoformat(), "operation": e.operation, "purpose": e.purpose,
+             "operation_label": str(e.get_operation_display()),
+             "outcome_label": str(e.get_outcome_display()),
              "outcome": e.outcome, "refusal_code": e.refusal_code, "distance": e.distance,
              "threshold": e.threshold, "liveness": e.liveness,
              "liveness_cues": e.liveness_cues} for e in events]
+
+
+def templates_held_for_subject(*, deployment_id: int, subject_ref: str) -> int:
+    """How many templates the vault holds for the person (a count, never the bytes)."""
+    return Template.objects.filter(subject__deployment_id=deployment_id,
+                                   subject__subject_ref=subject_ref).count()
 
 
 def confirmation_list_for_user(*, user: Any) -> QuerySet[MatchConfirmation]:

@@ -9,13 +9,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from governance.audit import acting_as
-from governance.errors import DomainError
-from governance.models import Deployment
+from governance.errors import DomainError, PolicyRefusal
+from governance.models import Deployment, DeploymentStatus
 from governance.permissions import require
 from recognition.models import ApiKey
 
 KEY_PREFIX = "fgk_"
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+# A stopped deployment gets no new device keys: no device may start recognising for it.
+NO_KEYS_STATUSES = frozenset({DeploymentStatus.SUSPENDED, DeploymentStatus.DECOMMISSIONED})
 
 
 def _hash(raw_key: str) -> str:
@@ -24,8 +26,17 @@ def _hash(raw_key: str) -> str:
 
 @transaction.atomic
 def api_key_create(*, deployment: Deployment, name: str, actor: Any) -> tuple[ApiKey, str]:
-    """A new key for one deployment. Returns the row and the raw key, which exists only here."""
+    """A new key for one deployment. Returns the row and the raw key, which exists only here.
+    Refused (`deployment_not_active`) while the deployment is suspended or decommissioned;
+    keys may be prepared before it runs."""
     require(actor, "deployment.manage_api_keys", deployment)
+    # The stored status, locked: a suspension committing meanwhile is seen, not raced.
+    status = Deployment.objects.select_for_update().values_list("status", flat=True).get(
+        pk=deployment.pk)
+    if status in NO_KEYS_STATUSES:
+        label = DeploymentStatus(status).label.lower()
+        raise PolicyRefusal(f"The deployment is {label}: no new API key is issued.",
+                            code="deployment_not_active")
     raw = KEY_PREFIX + secrets.token_urlsafe(32)
     with acting_as(actor):
         api_key = ApiKey.objects.create(deployment=deployment, name=name, prefix=raw[:12],

@@ -1,7 +1,12 @@
 """Recognition's view of governance's policy gate: one call per question it asks."""
 
 from governance.models import Deployment
-from governance.services.policy import policy_check, policy_require, policy_require_deployment
+from governance.services.policy import (
+    policy_check,
+    policy_require,
+    policy_require_active,
+    policy_require_deployment,
+)
 
 
 def require_subject(*, deployment: Deployment, subject_ref: str, purpose: str,
@@ -20,3 +25,8 @@ def allows_subject(*, deployment: Deployment, subject_ref: str, purpose: str) ->
     """Whether a person found by a 1:N search may be reported as a match, now."""
     return policy_check(deployment=deployment, subject_ref=subject_ref, purpose=purpose,
                         operation="identify").allowed
+
+
+def require_active(*, deployment: Deployment) -> None:
+    """For a device's own deletion: the deployment is active (stored status, read now)."""
+    policy_require_active(deployment=deployment)

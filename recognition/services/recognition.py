@@ -22,12 +22,18 @@ from governance.services.retention import (
 from recognition.engine import (
     EngineError,
     compare,
+    distances,
     encode_all,
     encode_for_enrolment,
     encode_probe,
     load_image,
 )
-from recognition.errors import DataUnderLegalHold, ImageRefused, SubjectNotEnrolled
+from recognition.errors import (
+    DataUnderLegalHold,
+    IdentityMismatch,
+    ImageRefused,
+    SubjectNotEnrolled,
+)
 from recognition.gallery import gallery_for
 from recognition.models import (
     ApiKey,
@@ -105,6 +111,7 @@ def recognition_enroll(*, caller: Caller, subject_ref: str, purpose: str, image:
             # Re-check inside the write: a consent withdrawn while the engine ran refuses here.
             policy_gate.require_subject(deployment=deployment, subject_ref=subject_ref,
                                         purpose=purpose, operation=op)
+            _require_same_identity(deployment, subject_ref, template.vector)
             stored = template_store(deployment=deployment, subject_ref=subject_ref,
                                     vector=template.vector,
                                     image=image if deployment.keeps_images else None,
@@ -115,6 +122,24 @@ def recognition_enroll(*, caller: Caller, subject_ref: str, purpose: str, image:
                                  liveness=liveness.note, liveness_cues=liveness.cues)
     return EnrolResult(event=event, subject_ref=subject_ref,
                        templates=stored.subject.templates.count())
+
+
+def _require_same_identity(deployment: Deployment, subject_ref: str,
+                           vector: np.ndarray) -> None:
+    """A further template of an enrolled subject must match every one they already hold at
+    the deployment's threshold; else someone else's face would be verified as them. Every
+    one, not the nearest: a chain of look-alikes cannot walk the identity away. The subject
+    row is locked, so two enrolments racing are checked one after the other."""
+    subject = (VaultSubject.objects.select_for_update()
+               .filter(deployment=deployment, subject_ref=subject_ref).first())
+    if subject is None:
+        return
+    secrets = deployment_secrets(deployment_key_ensure(deployment=deployment))
+    stored = subject_vectors(subject=subject, secrets=secrets)
+    if len(stored) and float(distances(stored, secrets.transform.apply(vector)).max()) > (
+            deployment.threshold):
+        raise IdentityMismatch("This photo does not match the person already enrolled under "
+                               "this reference; nothing was stored.")
 
 
 @dataclass(frozen=True)
@@ -251,10 +276,15 @@ def _destroy_subject(deployment: Deployment, subject_ref: str, reason: str,
                         event=event)
 
 
-def recognition_subject_delete(*, deployment: Deployment, subject_ref: str, reason: str,
-                               api_key: ApiKey | None = None) -> DeleteResult:
-    """The operator deletes a subject: due from now, destroyed at once with a certificate
-    (crypto-shredding); a legal hold refuses with `legal_hold` and keeps it due."""
+def recognition_subject_delete(*, caller: Caller, subject_ref: str,
+                               reason: str) -> DeleteResult:
+    """The operator's device deletes a subject: due from now, destroyed at once with a
+    certificate (crypto-shredding); a legal hold refuses with `legal_hold` and keeps it due.
+    A device of a deployment that is not active may not act (`deployment_not_active`,
+    logged, nothing destroyed): a suspension freezes the data as it is for the regulator."""
+    deployment, api_key = caller.deployment, caller.api_key
+    with _refusals_logged(caller, Operation.DELETE, purpose=reason, subject_ref=subject_ref):
+        policy_gate.require_active(deployment=deployment)
     with transaction.atomic():
         retention_subject_erase_schedule(deployment=deployment, subject_ref=subject_ref,
                                          trigger=DeletionTrigger.DELETION_REQUEST)

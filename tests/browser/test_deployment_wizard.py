@@ -76,7 +76,11 @@ def test_the_public_register_shows_running_deployments_without_login(page, demo)
     assert page.get_by_text("Hotel Lumen").count() == 0
     table.get_by_role("link", name="Residential gate — Block A").click()
     assert page.locator("#threshold").inner_text() == "0.55"
-    assert page.get_by_text("Fewer false accepts in the first month's audit.").is_visible()
+    thresholds = page.get_by_role("table", name="Threshold history")
+    assert thresholds.get_by_text("Fewer false accepts in the first month's audit.").is_visible()
+    # The same change, made after submission, is in the register's change history, in words.
+    changes = page.locator("section", has=page.get_by_role("heading", name="Change history"))
+    assert changes.get_by_role("cell", name="Decision threshold").is_visible()
     page.get_by_role("link", name="Printable on-site sign").click()
     assert page.get_by_role("heading", name="Face recognition in use").is_visible()
     assert page.locator(".signage svg").count() == 1

@@ -203,3 +203,19 @@ def test_a_threshold_change_is_in_the_audit_log_with_its_actor(world, api_as, de
                if e.action == LogEntry.Action.UPDATE and "threshold" in e.changes_dict]
     assert entry.actor == world.acme_admin
     assert entry.changes_dict["threshold"] == ["0.6", "0.5"]
+
+
+def test_a_retention_note_alone_does_not_date_the_assessment(world, api_as, deployment_in):
+    deployment = deployment_in(S.DRAFT)
+    deployment.retention_rules.create(category="face_template", period_days=30,
+                                      trigger="collection")
+    type(deployment).objects.filter(pk=deployment.pk).update(material_change_at=None)
+    response = api_as(world.acme_admin).patch(
+        f"/api/v1/deployments/{deployment.id}/",
+        {"retention_rules": [{"category": "face_template", "period_days": 30,
+                              "trigger": "collection", "note": "a month is enough"}]},
+        format="json")
+    assert response.status_code == 200
+    deployment.refresh_from_db()
+    assert deployment.material_change_at is None
+    assert deployment.retention_rules.get().note == "a month is enough"

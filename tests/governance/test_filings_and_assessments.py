@@ -97,7 +97,7 @@ def test_decommissioning_a_filed_deployment_opens_a_termination_filing(world, de
 
 def test_decommissioning_an_unfiled_deployment_files_nothing(world, deployment_in):
     deployment = deployment_in(S.ACTIVE)
-    deployment_decommission(deployment=deployment, actor=world.acme_admin)
+    deployment_decommission(deployment=deployment, actor=world.acme_admin, reason="Closed.")
     assert not Filing.objects.exists()
 
 
