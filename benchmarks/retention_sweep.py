@@ -100,7 +100,7 @@ def main() -> None:
     from django.conf import settings
 
     from governance.models import DeletionCertificate
-    from governance.platform.ledger import ledgers_verify
+    from governance.platform.ledger_verify import ledgers_verify
     from governance.services.retention import overdue_count, retention_sweep
     from recognition.models import Template, VaultSubject
     from tests.factories import ActiveDeploymentFactory

@@ -24,6 +24,7 @@ from governance.models import (
     RetentionSweep,
     RightsRequest,
     SealedFile,
+    SignedLedgerHead,
     SubjectPurge,
     ThresholdChange,
     User,
@@ -228,3 +229,9 @@ class OutboundMailAdmin(AppendOnlyAdmin):
     list_display = ["id", "status", "attempts", "created_at", "sent_at", "last_error"]
     list_filter = ["status"]
     exclude = ["sealed_message"]
+
+
+@admin.register(SignedLedgerHead)
+class SignedLedgerHeadAdmin(AppendOnlyAdmin):
+    list_display = ["ledger", "chain_key", "sequence", "signed_at", "key_id"]
+    list_filter = ["ledger"]

@@ -1,19 +1,24 @@
 """Wiring of the consent ledger and rights requests into the platform's registries:
-the ledger registry (verify_ledger), the navigation and the demo seeders."""
+the ledger registry and its projection check (verify_ledger), the navigation and the demo
+seeders."""
 
 from governance.demo import register_seeder
 from governance.navigation import nav_add
 from governance.permissions import Persona
 from governance.platform.ledger import register_ledger
 
-CONSENT_LEDGER = "consent"
-
 
 def register_consent() -> None:
     from governance.consent_demo import seed_consent_demo
     from governance.models import ConsentLedgerEntry
+    from governance.platform.ledger_verify import register_projection_check
+    from governance.selectors.consent_ledger import (
+        CONSENT_LEDGER,
+        consent_projection_mismatches,
+    )
 
     register_ledger(CONSENT_LEDGER, ConsentLedgerEntry)
+    register_projection_check(CONSENT_LEDGER, consent_projection_mismatches)
     nav_add(Persona.CITIZEN, "My deployments", "citizen-deployments", 10)
     nav_add(Persona.CITIZEN, "My consents", "citizen-consents", 20)
     nav_add(Persona.CITIZEN, "My requests", "citizen-requests", 30)

@@ -2,7 +2,9 @@
 
 The receipt is derived from the consent and its ledger entries, so it always matches the
 ledger. Its id changes with every event (a new receipt for a new state) and is stable
-otherwise: uuid5 of the consent's receipt id and the latest entry's hash.
+otherwise: uuid5 of the consent's receipt id and the latest entry's hash. Its `ledger_proof`
+carries that latest entry (every field its hash covers) and the signed head that covers it, so
+the person can later prove what was recorded (governance/platform/ledger_proof.py).
 """
 
 import uuid
@@ -12,6 +14,7 @@ from django.urls import reverse
 
 from governance.models import Consent, ConsentLedgerEntry, Storage
 from governance.platform.ledger import canonical_value
+from governance.platform.ledger_proof import entry_proof
 
 SCHEMA_VERSION = "ISO/IEC TS 27560:2023; FaceGov profile 1.0"
 JURISDICTION = {
@@ -100,4 +103,5 @@ def consent_receipt(consent: Consent) -> dict[str, Any]:
             "portal": reverse("citizen-consents"),
         },
         "events": _events(entries),
+        "ledger_proof": entry_proof(entries[-1]) if entries else None,
     }

@@ -127,3 +127,12 @@ def mail_outbox_sweep_task() -> int:
     from governance.platform.notifications import mail_outbox_requeue_lost
 
     return mail_outbox_requeue_lost()
+# --- ledger heads ----------------------------------------------------------------------------
+
+
+@shared_task(name="governance.ledger_heads_publish_missed_task")
+def ledger_heads_publish_missed_task() -> int:
+    """Publish the signed heads whose after-commit publication never happened."""
+    from governance.platform.ledger_heads import ledger_heads_publish_missed
+
+    return ledger_heads_publish_missed()

@@ -53,6 +53,8 @@ urlpatterns = [
          regulator.regulator_filing_acknowledge, name="regulator-filing-acknowledge"),
     # public register, no login
     path("register/", register.register_index, name="register"),
+    path("register/verify-receipt/", register.register_verify_receipt,
+         name="register-verify-receipt"),
     path("register/<int:deployment_id>/", register.register_detail, name="register-detail"),
     path("register/<int:deployment_id>/signage/", register.register_signage,
          name="register-signage"),

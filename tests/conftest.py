@@ -93,6 +93,23 @@ def _purpose_taxonomy(request):
     purpose_taxonomy_ensure()
 
 
+@pytest.fixture(scope="session")
+def _ledger_heads_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("ledger-heads")
+
+
+@pytest.fixture(autouse=True)
+def ledger_heads_path(request, _ledger_heads_dir) -> Path:
+    """Each test publishes its signed ledger heads to a file of its own (a name, not a new
+    directory per test), never to the make-run publication under var/."""
+    path = _ledger_heads_dir / f"{abs(hash(request.node.nodeid)):x}.jsonl"
+    path.unlink(missing_ok=True)
+    previous = settings.FACEGOV_LEDGER_HEADS_PATH
+    settings.FACEGOV_LEDGER_HEADS_PATH = str(path)
+    yield path
+    settings.FACEGOV_LEDGER_HEADS_PATH = previous
+
+
 @pytest.fixture
 def api() -> APIClient:
     return APIClient()

@@ -67,4 +67,4 @@ def worker_env(**extra: str) -> dict[str, str]:
 
     return {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test",
             "FACEGOV_VAR_DIR": str(settings.VAR_DIR), "DATABASE_URL": worker_database_url(),
-            **extra}
+            "FACEGOV_LEDGER_HEADS_PATH": str(settings.FACEGOV_LEDGER_HEADS_PATH), **extra}

@@ -256,3 +256,15 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
     **COMPLAINT_THROTTLE_RATES,
 }
 # --- end of complaints and tips ---------------------------------------------------------------
+# --- Signed ledger heads (governance/platform/ledger_heads.py; issue 9, tamper-evident ledgers)
+# Every chain's new head is signed after commit and appended here, outside the database: an
+# append-only JSON-lines file on one machine; at scale a location the database's writers
+# cannot rewrite (shared or object storage), with a HeadPublisher class written for it.
+FACEGOV_LEDGER_HEADS_PATH = env_str("FACEGOV_LEDGER_HEADS_PATH",
+                                    str(VAR_DIR / "ledger-heads.jsonl"))
+FACEGOV_LEDGER_HEADS_PUBLISHER = env_str(
+    "FACEGOV_LEDGER_HEADS_PUBLISHER", "governance.platform.ledger_heads.FileHeadPublisher")
+# verify_ledger fails when a chain's newest entries have waited longer than this for their
+# signed head (the beat catch-up publishes missed heads every 30 s).
+FACEGOV_LEDGER_HEAD_MAX_LAG_SECONDS = env_int("FACEGOV_LEDGER_HEAD_MAX_LAG_SECONDS", 300)
+# --- end of signed ledger heads ---------------------------------------------------------------

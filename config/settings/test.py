@@ -33,3 +33,7 @@ FACEGOV_DEMO_EXPIRY_MINUTES = 0
 FACEGOV_TIP_ARGON2_TIME_COST = 1
 FACEGOV_TIP_ARGON2_MEMORY_KIB = 8 * 1024
 FACEGOV_TIP_RECEIPT_FAIL_DELAY = 0.0
+# Never the make-run publication: tests/conftest.py gives each test its own file, and passes
+# it to the worker processes a test starts (tests/workers.py) through the environment.
+FACEGOV_LEDGER_HEADS_PATH = env_str(  # noqa: F405
+    "FACEGOV_LEDGER_HEADS_PATH", str(VAR_DIR / "test-ledger-heads.jsonl"))  # noqa: F405

@@ -3,6 +3,7 @@ legal holds (regulators only). Each view validates, calls one selector or servic
 
 from typing import Any
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -12,7 +13,9 @@ from rest_framework.views import APIView
 from governance.errors import NotFound
 from governance.models import DataCategory
 from governance.permissions import require
+from governance.platform.ledger_proof import entry_proof
 from governance.selectors.retention import (
+    certificate_get_for_user,
     certificate_list_for_user,
     deployment_get_for_hold,
     legal_hold_list_for_user,
@@ -40,6 +43,10 @@ class DeletionCertificateOutputSerializer(serializers.Serializer):
     recorded_at = serializers.DateTimeField()
     previous_hash = serializers.CharField()
     entry_hash = serializers.CharField()
+    proof_url = serializers.SerializerMethodField()
+
+    def get_proof_url(self, certificate: Any) -> str:
+        return reverse("api-deletion-certificate-detail", args=[certificate.id])
 
 
 class DeletionCertificateListApi(APIView):
@@ -57,6 +64,22 @@ class DeletionCertificateListApi(APIView):
         certificates = certificate_list_for_user(user=request.user, **filters.validated_data)
         return Response(DeletionCertificateOutputSerializer(
             certificates[:CERTIFICATE_LIST_LIMIT], many=True).data)
+
+
+class DeletionCertificateDetailApi(APIView):
+    """GET: one certificate with its ledger proof (the entry and the signed head covering
+    it), which anyone can check at POST /api/v1/register/verify-receipt/."""
+
+    class OutputSerializer(DeletionCertificateOutputSerializer):
+        ledger_proof = serializers.SerializerMethodField()
+
+        def get_ledger_proof(self, certificate: Any) -> dict[str, Any]:
+            return entry_proof(certificate)
+
+    @extend_schema(responses={200: OutputSerializer})
+    def get(self, request: Request, certificate_id: int) -> Response:
+        certificate = certificate_get_for_user(user=request.user, certificate_id=certificate_id)
+        return Response(self.OutputSerializer(certificate).data)
 
 
 class LegalHoldOutputSerializer(serializers.Serializer):

@@ -23,6 +23,7 @@ from governance.apis.deployments import (
     DeploymentListApi,
     action_api,
 )
+from governance.apis.ledger import LedgerHeadsApi, ReceiptVerifyApi
 from governance.apis.notifications import (
     MyNotificationReadApi,
     MyNotificationsApi,
@@ -31,6 +32,7 @@ from governance.apis.notifications import (
 from governance.apis.organisations import MeApi, OrganisationDetailApi, OrganisationListApi
 from governance.apis.register import RegisterDetailApi, RegisterListApi
 from governance.apis.retention import (
+    DeletionCertificateDetailApi,
     DeletionCertificateListApi,
     LegalHoldListApi,
     LegalHoldReleaseApi,
@@ -70,6 +72,9 @@ urlpatterns = [
     path("register/", RegisterListApi.as_view(), name="api-register-list"),
     path("register/<int:deployment_id>/", RegisterDetailApi.as_view(),
          name="api-register-detail"),
+    path("register/ledger-heads/", LedgerHeadsApi.as_view(), name="api-register-ledger-heads"),
+    path("register/verify-receipt/", ReceiptVerifyApi.as_view(),
+         name="api-register-verify-receipt"),
     # consent ledger, refusals, notices
     path("deployments/<int:deployment_id>/consents/", DeploymentConsentsApi.as_view(),
          name="api-deployment-consents"),
@@ -110,6 +115,8 @@ urlpatterns = [
     # retention: deletion certificates and legal holds
     path("deletion-certificates/", DeletionCertificateListApi.as_view(),
          name="api-deletion-certificates"),
+    path("deletion-certificates/<int:certificate_id>/", DeletionCertificateDetailApi.as_view(),
+         name="api-deletion-certificate-detail"),
     path("legal-holds/", LegalHoldListApi.as_view(), name="api-legal-holds"),
     path("legal-holds/<int:hold_id>/release/", LegalHoldReleaseApi.as_view(),
          name="api-legal-hold-release"),

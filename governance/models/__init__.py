@@ -27,6 +27,7 @@ from governance.models.deployments import (
     Storage,
 )
 from governance.models.filings import FILING_MATERIALS, Filing, FilingKind, FilingStatus
+from governance.models.ledger import SignedLedgerHead
 from governance.models.lifecycle import (
     Decision,
     DeploymentAction,
@@ -95,6 +96,7 @@ __all__ = [
     "DeletionCertificateSubject",
     "DeletionTrigger",
     "LedgerCheckpoint",
+    "SignedLedgerHead",
     "LegalHold",
     "RetentionDeferral",
     "RetentionSweep",

@@ -25,6 +25,8 @@ class KeyPurpose(StrEnum):
     CONTACT_PROOF_CODE = "facegov/governance/contact-proof-code/v1"
     RIGHTS_EXPORT = "facegov/governance/rights-export/v1"
     DELETION_CERTIFICATE = "facegov/governance/deletion-certificate/v1"
+    # The Ed25519 seed that signs ledger heads (governance/platform/signing.py).
+    LEDGER_HEAD_SIGNING = "facegov/governance/ledger-head-signing/v1"
     # The key that wraps every deployment key of recognition's template vault.
     TEMPLATE_VAULT = "facegov/recognition/template-vault/v1"
     # Wraps the per-file data key of every sealed upload (governance/platform/uploads.py).

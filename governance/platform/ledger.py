@@ -7,8 +7,10 @@ deployment) registered with `register_ledger`; `manage.py verify_ledger` checks 
 Consent entries live in governance; recognition events and deletion certificates register
 themselves the same way from their own apps.
 
-Limit: a chain cannot prove that its newest entries were not cut off; only that what remains
-is unaltered and contiguous from the first entry.
+A chain alone cannot prove that its newest entries were not cut off, nor that it was not
+re-hashed from an edited entry onwards (SHA-256 is public). So every append also publishes the
+chain's new head, signed, outside the database (ledger_heads.py), and verification
+(ledger_verify.py) holds each chain to its published heads.
 
 Retention prunes a chain only from its oldest end, through `chain_prune`: the caller records a
 `LedgerCheckpoint` (the last removed entry's sequence and hash) beside a deletion certificate
@@ -20,7 +22,7 @@ import datetime as dt
 import hashlib
 import json
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -101,13 +103,27 @@ def chain_append(entry: ChainedEntry) -> ChainedEntry:
     entry.recorded_at = entry.recorded_at or timezone.now()
     entry.entry_hash = compute_hash(entry.chain_fields(), entry.previous_hash)
     entry.save(force_insert=True)
+    ledger = ledger_of(model)
+    if ledger is not None:
+        from governance.platform.ledger_heads import head_record
+
+        head_record(ledger=ledger.name, entry=entry)  # signed now, published after commit
     return entry
 
 
 @dataclass(frozen=True)
 class BrokenLink:
-    entry: ChainedEntry
+    """Where a chain breaks and why. `entry` is None when the entry is missing (a chain cut
+    short of its signed head); `sequence` then says which one."""
+
+    entry: ChainedEntry | None
     reason: str
+    sequence: int | None = None
+
+    def where(self) -> str:
+        if self.entry is None:
+            return f"entry #{self.sequence} (missing)"
+        return f"entry #{self.entry.sequence} (id {self.entry.pk})"
 
 
 @dataclass(frozen=True)
@@ -118,20 +134,49 @@ class ChainStart:
     entry_hash: str = GENESIS_HASH
 
 
+@dataclass
+class ChainWalk:
+    """What walking a chain found: where it broke (if it did), and where it ends."""
+
+    broken: BrokenLink | None = None
+    last_sequence: int = 0
+    last_hash: str = GENESIS_HASH
+
+
+def _entry_problem(entry: ChainedEntry, previous_hash: str, expected_sequence: int,
+                   signed: Mapping[int, str]) -> str:
+    if entry.sequence != expected_sequence:
+        return f"expected sequence {expected_sequence}: an entry is missing or was renumbered"
+    if entry.previous_hash != previous_hash:
+        return "its link to the previous entry does not match"
+    if compute_hash(entry.chain_fields(), entry.previous_hash) != entry.entry_hash:
+        return "its contents do not match its hash"
+    if entry.sequence in signed and signed[entry.sequence] != entry.entry_hash:
+        return ("its hash differs from the head signed for it: the chain was rewritten and "
+                "re-hashed")
+    return ""
+
+
+def chain_walk(entries: Iterable[ChainedEntry], start: ChainStart = ChainStart(),  # noqa: B008
+               signed: Mapping[int, str] | None = None) -> ChainWalk:
+    """Walk `entries` in sequence order from `start`, stopping at the first broken link.
+    `signed` maps sequences to the hashes their signed heads carry: an entry that differs from
+    its signed head breaks the chain even when every hash was recomputed."""
+    signed = signed or {}
+    walk = ChainWalk(last_sequence=start.sequence, last_hash=start.entry_hash)
+    for entry in entries:
+        problem = _entry_problem(entry, walk.last_hash, walk.last_sequence + 1, signed)
+        if problem:
+            walk.broken = BrokenLink(entry, problem)
+            return walk
+        walk.last_sequence, walk.last_hash = entry.sequence, entry.entry_hash
+    return walk
+
+
 def chain_verify(entries: Iterable[ChainedEntry],
                  start: ChainStart = ChainStart()) -> BrokenLink | None:  # noqa: B008
     """The first entry (in sequence order) that breaks the chain, with why; None if intact."""
-    previous_hash, expected_sequence = start.entry_hash, start.sequence + 1
-    for entry in entries:
-        if entry.sequence != expected_sequence:
-            return BrokenLink(entry, f"expected sequence {expected_sequence}: an entry is "
-                                     "missing or was renumbered")
-        if entry.previous_hash != previous_hash:
-            return BrokenLink(entry, "its link to the previous entry does not match")
-        if compute_hash(entry.chain_fields(), entry.previous_hash) != entry.entry_hash:
-            return BrokenLink(entry, "its contents do not match its hash")
-        previous_hash, expected_sequence = entry.entry_hash, expected_sequence + 1
-    return None
+    return chain_walk(entries, start).broken
 
 
 # --- the registry of ledgers -----------------------------------------------------------------
@@ -146,9 +191,15 @@ class Ledger:
         field = self.model.chain_field
         return list(self.model.objects.order_by(field).values_list(field, flat=True).distinct())
 
-    def entries(self, chain_key: Any) -> Iterator[ChainedEntry]:
+    def entries(self, chain_key: Any, *, after: int = 0) -> Iterator[ChainedEntry]:
         qs = self.model.objects.filter(**{self.model.chain_field: chain_key})
+        if after:
+            qs = qs.filter(sequence__gt=after)
         return qs.order_by("sequence").iterator(chunk_size=2000)
+
+    def last_entry(self, chain_key: Any) -> ChainedEntry | None:
+        return (self.model.objects.filter(**{self.model.chain_field: chain_key})
+                .order_by("-sequence").first())
 
 
 def chain_prune(*, model: type[ChainedEntry], chain_key: Any, through_sequence: int
@@ -168,13 +219,6 @@ def chain_prune(*, model: type[ChainedEntry], chain_key: Any, through_sequence: 
     return ChainStart(sequence=last.sequence, entry_hash=last.entry_hash)
 
 
-@dataclass(frozen=True)
-class ChainReport:
-    ledger: str
-    chain_key: Any
-    broken: BrokenLink | None
-
-
 _LEDGERS: dict[str, Ledger] = {}
 
 
@@ -188,6 +232,15 @@ def register_ledger(name: str, model: type[ChainedEntry]) -> None:
 
 def registered_ledgers() -> list[Ledger]:
     return sorted(_LEDGERS.values(), key=lambda ledger: ledger.name)
+
+
+def ledger_named(name: str) -> Ledger | None:
+    return _LEDGERS.get(name)
+
+
+def ledger_of(model: type[ChainedEntry]) -> Ledger | None:
+    """The ledger a model is registered as (None: not a registered ledger, nothing to sign)."""
+    return next((ledger for ledger in _LEDGERS.values() if ledger.model is model), None)
 
 
 def chain_start(ledger: str, chain_key: Any) -> ChainStart | BrokenLink:
@@ -205,13 +258,3 @@ def chain_start(ledger: str, chain_key: Any) -> ChainStart | BrokenLink:
         return BrokenLink(checkpoint.certificate, "the chain's checkpoint does not match the "
                                                   "deletion certificate that recorded the prune")
     return ChainStart(sequence=checkpoint.sequence, entry_hash=checkpoint.entry_hash)
-
-
-def ledgers_verify() -> Iterator[ChainReport]:
-    """One report per chain of every registered ledger, each from its checkpoint if pruned."""
-    for ledger in registered_ledgers():
-        for key in ledger.chain_keys():
-            start = chain_start(ledger.name, key)
-            broken = start if isinstance(start, BrokenLink) else chain_verify(
-                ledger.entries(key), start)
-            yield ChainReport(ledger.name, key, broken)

@@ -50,6 +50,14 @@ def certificate_list_for_user(*, user: Any, deployment_id: int | None = None,
     return certificates.order_by("-recorded_at", "-id")
 
 
+def certificate_get_for_user(*, user: Any, certificate_id: int) -> DeletionCertificate:
+    """One certificate the user may see; NotFound otherwise (no probing of ids)."""
+    certificate = certificate_list_for_user(user=user).filter(id=certificate_id).first()
+    if certificate is None:
+        raise NotFound("No such deletion certificate.")
+    return certificate
+
+
 def certificates_for_citizen(*, user: Any) -> QuerySet[DeletionCertificate]:
     """Only the certificates about the citizen themselves (their page and records)."""
     return (DeletionCertificate.objects

@@ -8,11 +8,13 @@ the very next call. The answer is a `PolicyDecision`; the `*_require` twins rais
 """
 
 import datetime as dt
+import logging
 import uuid
 from dataclasses import dataclass
 from enum import StrEnum
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from governance.errors import PolicyRefusal
 from governance.models import (
@@ -27,6 +29,9 @@ from governance.models import (
     Scenario,
     Storage,
 )
+from governance.selectors.consent_ledger import consent_ledger_disagreement
+
+logger = logging.getLogger(__name__)
 
 
 class Operation(StrEnum):
@@ -44,6 +49,8 @@ class RefusalCode(StrEnum):
     CONSENT_EXPIRED = "consent_expired"
     CONSENT_NEEDS_RENEWAL = "consent_needs_renewal"
     SEPARATE_CONSENT_MISSING = "separate_consent_missing"
+    # The consent row says something its ledger does not: tampering, or a bug to investigate.
+    CONSENT_LEDGER_MISMATCH = "consent_ledger_mismatch"
     UNKNOWN_OPERATION = "unknown_operation"
 
 
@@ -82,6 +89,9 @@ _REFUSAL_TEXT = {
     RefusalCode.SEPARATE_CONSENT_MISSING: (
         "This deployment stores templates centrally, which needs the person's separate "
         "consent (CAC Measures Art. 8)."),
+    RefusalCode.CONSENT_LEDGER_MISMATCH: _(
+        "The consent record does not match the consent ledger, so it cannot be relied on; "
+        "processing is refused until the operator investigates."),
 }
 
 
@@ -141,6 +151,13 @@ def _consent_decision(deployment: Deployment, subject_ref: str, purpose: str,
     for consent in covering:
         outcome = _consent_outcome(consent, deployment, now)
         if outcome is None:
+            # Never rely on a row alone: it must agree with the ledger (one indexed query).
+            disagreement = consent_ledger_disagreement(consent=consent, purpose=purpose)
+            if disagreement:
+                logger.error("Consent %s disagrees with its ledger: %s", consent.receipt_id,
+                             disagreement)
+                code = RefusalCode.CONSENT_LEDGER_MISMATCH
+                return _refuse(code, str(_REFUSAL_TEXT[code]))
             return PolicyDecision(allowed=True, basis=Basis.CONSENT,
                                   receipt_id=consent.receipt_id,
                                   detail="The person's consent covers this purpose.")

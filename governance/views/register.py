@@ -1,12 +1,21 @@
 """The public register pages and the printable on-site sign (PIPL Art. 26). No login."""
 
+import json
+from typing import Any
+
 import segno
+from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
+from governance.platform import signing
+from governance.platform.ledger_proof import proof_verify
 from governance.selectors.register import register_entry, register_get, register_list
+
+RECEIPT_MAX_CHARS = 200_000
 
 CATEGORY_LABELS = {"face_template": "Face templates", "face_image": "Face images",
                    "recognition_event": "Recognition logs", "consent_record": "Consent records"}
@@ -62,3 +71,31 @@ def threshold_chart(history: list[dict], current: float) -> str:
         f'aria-label="Threshold history">'
         f'<polyline fill="none" stroke="currentColor" stroke-width="2" '
         f'points="{" ".join(points)}"/><g fill="currentColor">{dots}</g></svg>')
+
+
+class ReceiptForm(forms.Form):
+    receipt = forms.CharField(label=_("Your receipt (JSON)"), max_length=RECEIPT_MAX_CHARS,
+                              widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}),
+                              help_text=_("Paste a consent receipt or a deletion certificate as "
+                                          "you downloaded it."))
+
+    def clean_receipt(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.cleaned_data["receipt"])
+        except (ValueError, RecursionError) as exc:
+            raise forms.ValidationError(_("This is not a receipt: paste the JSON exactly as "
+                                          "you downloaded it.")) from exc
+        if not isinstance(data, dict):
+            raise forms.ValidationError(_("This is not a receipt: a receipt is a JSON object."))
+        return data
+
+
+def register_verify_receipt(request: HttpRequest) -> HttpResponse:
+    """Anyone checks a receipt: was it recorded, under a head this platform signed? The same
+    check as POST /api/v1/register/verify-receipt/."""
+    form = ReceiptForm(request.POST if request.method == "POST" else None)
+    verdict = proof_verify(form.cleaned_data["receipt"]) if form.is_bound and form.is_valid() \
+        else None
+    return render(request, "governance/register/verify_receipt.html",
+                  {"form": form, "verdict": verdict, "public_key": signing.public_key_b64(),
+                   "key_id": signing.key_id()})

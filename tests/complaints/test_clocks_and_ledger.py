@@ -6,7 +6,7 @@ import datetime as dt
 from complaints.models import CaseLogEntry, Complaint, LogKind
 from complaints.services.caselog import CASE_LEDGER
 from complaints.services.clocks import complaint_clocks_run
-from governance.platform.ledger import ledgers_verify
+from governance.platform.ledger_verify import ledgers_verify
 
 HOUR = dt.timedelta(hours=1)
 
@@ -76,7 +76,7 @@ def test_a_lost_acknowledgement_is_sent_by_the_sweep(file_complaint):
 def test_the_case_log_is_a_verified_ledger_and_tampering_is_caught(file_complaint):
     complaint = file_complaint()
     reports = [r for r in ledgers_verify() if r.ledger == CASE_LEDGER]
-    assert [(r.chain_key, r.broken) for r in reports] == [(complaint.id, None)]
+    assert [(r.chain_key, r.broken) for r in reports] == [(str(complaint.id), None)]
     CaseLogEntry.objects.filter(complaint_id=complaint.id, sequence=1).update(
         detail={"category": "other"})
     broken = next(r for r in ledgers_verify() if r.ledger == CASE_LEDGER).broken

@@ -151,7 +151,12 @@ def test_withdrawal_appends_an_entry_and_schedules_the_purge_after_commit(
     purge = SubjectPurge.objects.get()
     assert (purge.subject_ref, purge.reason, purge.completed_at) == (
         citizen_consent.subject_ref, "consent_withdrawn", None)
-    assert len(callbacks) == 1  # the task is enqueued only once the transaction commits
+    # Only once the transaction commits: the purge task is enqueued, the new head published.
+    enqueued = [c.args for c in callbacks if getattr(c, "func", None) is not None
+                and c.func.__self__.name == "governance.subject_purge_task"]
+    assert enqueued == [(purge.id,)]
+    assert [c.__name__ for c in callbacks if not hasattr(c, "func")] == [
+        "publish_head_after_commit"]
 
 
 def test_a_consent_cannot_be_withdrawn_twice(world, citizen_consent):

@@ -1,10 +1,14 @@
-"""The consent ledger is a hash chain per deployment; any tampering is found and named."""
+"""The consent ledger is a hash chain per deployment whose heads are signed and published
+outside the database; any tampering is found and named — an edit, a gap, a chain cut short,
+a chain re-hashed after an edit, a forged head, a projection that disagrees."""
+
+import json
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
 
-from governance.models import ConsentLedgerEntry, LedgerEntryKind
+from governance.models import Consent, ConsentLedgerEntry, LedgerEntryKind
 from governance.platform.ledger import (
     GENESIS_HASH,
     LedgerImmutable,
@@ -24,6 +28,34 @@ def history(world, gate, other_gate, give):
     refusal_record(deployment=gate, actor=world.acme_operator, subject_ref="s-2")
     give(other_gate, subject_ref="g-1")
     return list(ConsentLedgerEntry.objects.filter(deployment=gate).order_by("sequence"))
+
+
+@pytest.fixture
+def signed_history(world, gate, other_gate, give, django_capture_on_commit_callbacks):
+    """Five entries on the gate's chain and one on Globex's, each head signed and published
+    as in production (the after-commit callbacks run)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(4):
+            give(gate, subject_ref=f"s-{n}")
+        consent_withdraw(consent=Consent.objects.get(subject_ref="s-0"), actor=world.acme_admin)
+        give(other_gate, subject_ref="g-1")
+    return list(ConsentLedgerEntry.objects.filter(deployment=gate).order_by("sequence"))
+
+
+def rehash_from(entries, index: int, **changes) -> None:
+    """What an attacker with SQL access does: edit one entry, then recompute every hash after
+    it so that the chain verifies on its own again."""
+    previous_hash = entries[index].previous_hash
+    for position, entry in enumerate(entries[index:]):
+        if position == 0:
+            for field, value in changes.items():
+                setattr(entry, field, value)
+        entry.previous_hash = previous_hash
+        entry.entry_hash = compute_hash(entry.chain_fields(), previous_hash)
+        ConsentLedgerEntry.objects.filter(id=entry.id).update(
+            previous_hash=entry.previous_hash, entry_hash=entry.entry_hash,
+            **{field: getattr(entry, field) for field in changes})
+        previous_hash = entry.entry_hash
 
 
 def run_verify() -> tuple[int, str]:
@@ -117,3 +149,133 @@ def test_other_ledgers_register_once_under_a_unique_name():
     assert [ledger.name for ledger in registered_ledgers()].count("consent") == 1
     with pytest.raises(ValueError):
         register_ledger("consent", type("Other", (), {}))
+
+
+# --- against the signed heads ----------------------------------------------------------------
+
+
+def test_every_chain_is_reported_with_its_signed_head(signed_history, gate, other_gate):
+    code, output = run_verify()
+    assert code == 0, output
+    assert f"OK      consent ledger, chain {gate.id} — signed head #5" in output
+    assert f"OK      consent ledger, chain {other_gate.id} — signed head #1" in output
+
+
+@pytest.mark.parametrize("removed", [1, 3])
+def test_deleting_the_last_entries_through_sql_is_caught_by_the_signed_head(
+        signed_history, gate, removed):
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM governance_consentledgerentry WHERE deployment_id = %s "
+                       "AND sequence > %s", [gate.id, 5 - removed])
+    from governance.platform.ledger import chain_verify
+
+    remaining = ConsentLedgerEntry.objects.filter(deployment=gate).order_by("sequence")
+    assert chain_verify(remaining) is None  # the hashes alone cannot tell
+    code, output = run_verify()
+    assert code == 1
+    assert (f"BROKEN  consent ledger, chain {gate.id}: entry #{6 - removed} (missing) — the "
+            f"chain ends at #{5 - removed} but its head signed at") in output
+    assert "is #5: entries were removed from its end" in output
+    assert "1 of 2 chains are broken" in output
+
+
+def test_deleting_a_whole_chain_is_caught_by_its_signed_head(signed_history, other_gate):
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM governance_consentledgerentry WHERE deployment_id = %s",
+                       [other_gate.id])
+    code, output = run_verify()
+    assert code == 1
+    assert (f"BROKEN  consent ledger, chain {other_gate.id}: entry #1 (missing) — the chain "
+            "ends at #0") in output
+
+
+def test_re_hashing_the_whole_chain_after_an_edit_is_caught_at_the_edited_entry(
+        signed_history, gate):
+    forged = {**signed_history[1].payload, "purposes": ["customer_analytics"]}
+    rehash_from(signed_history, 1, payload=forged)
+    from governance.platform.ledger import chain_verify
+
+    rewritten = ConsentLedgerEntry.objects.filter(deployment=gate).order_by("sequence")
+    assert chain_verify(rewritten) is None  # SHA-256 is public: the chain verifies on its own
+    code, output = run_verify()
+    assert code == 1
+    assert (f"BROKEN  consent ledger, chain {gate.id}: entry #2 (id {signed_history[1].id}) — "
+            "its hash differs from the head signed for it") in output
+
+
+def test_a_sparse_publication_says_after_which_entry_the_rewrite_begins(
+        world, gate, give, django_capture_on_commit_callbacks):
+    for n in range(3):  # appended without publication (as after a crash)
+        give(gate, subject_ref=f"s-{n}")
+    with django_capture_on_commit_callbacks(execute=True):
+        give(gate, subject_ref="s-3")  # its head, #4, covers the three before it
+    entries = list(ConsentLedgerEntry.objects.filter(deployment=gate).order_by("sequence"))
+    rehash_from(entries, 1, subject_ref="someone-else")
+    code, output = run_verify()
+    assert code == 1
+    assert (f"entry #4 (id {entries[3].id}) — its hash differs from the head signed for it"
+            in output)
+    assert "(the rewrite begins after #0, the last entry that matches its signed head)" in output
+
+
+def test_a_head_with_a_forged_signature_is_reported_and_not_trusted(signed_history, gate,
+                                                                    ledger_heads_path):
+    lines = ledger_heads_path.read_text().splitlines()
+    forged = json.loads(lines[-2])  # the gate's head #5
+    assert (forged["chain_key"], forged["sequence"]) == (str(gate.id), 5)
+    forged["sequence"] = 9  # claims a longer chain, without the key to sign it
+    with ledger_heads_path.open("a") as publication:
+        publication.write(json.dumps(forged) + "\n")
+    code, output = run_verify()
+    assert code == 1
+    assert (f"BAD HEAD line 7 of {ledger_heads_path}: consent ledger, chain {gate.id}, head #9 "
+            "— its signature does not verify") in output
+    assert f"OK      consent ledger, chain {gate.id} — signed head #5" in output
+
+
+def test_a_line_that_is_not_a_head_is_reported(signed_history, ledger_heads_path):
+    with ledger_heads_path.open("a") as publication:
+        publication.write("{not json\n")
+    code, output = run_verify()
+    assert code == 1
+    assert f"BAD HEAD line 7 of {ledger_heads_path}:  — not a signed head" in output
+
+
+def test_entries_newer_than_their_published_head_are_reported_and_fail_once_they_lag(
+        signed_history, gate, give, settings):
+    give(gate, subject_ref="late")  # committed; its signed head not published (callbacks not run)
+    code, output = run_verify()
+    assert code == 0, output
+    assert (f"OK      consent ledger, chain {gate.id} — signed head #5, 1 newer entries not "
+            "yet published") in output
+    settings.FACEGOV_LEDGER_HEAD_MAX_LAG_SECONDS = -1  # as if it had waited too long
+    code, output = run_verify()
+    assert code == 1
+    assert (f"LAGGING consent ledger, chain {gate.id}: the heads of its 1 newest entries, "
+            "signed ") in output
+
+
+def test_a_consent_row_flipped_by_sql_is_reported_with_its_ledger(signed_history, gate):
+    withdrawn = Consent.objects.get(subject_ref="s-0")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE governance_consent SET state = 'active' WHERE id = %s",
+                       [withdrawn.id])
+    code, output = run_verify()
+    assert code == 1
+    assert (f"MISMATCH consent ledger, consent {withdrawn.receipt_id} (deployment {gate.id}, "
+            "subject s-0): state: 'active' in the row, 'withdrawn' in the ledger (up to entry #5, "
+            "withdrawn)") in output
+    assert "All 2 chains intact." not in output
+    assert sum(line.startswith("MISMATCH") for line in output.splitlines()) == 1
+
+
+def test_purposes_added_to_a_consent_row_behind_the_ledger_are_reported(signed_history, gate):
+    from governance.models import Purpose
+
+    consent = Consent.objects.get(subject_ref="s-1")
+    consent.purposes.add(Purpose.objects.get(code="attendance"))
+    code, output = run_verify()
+    assert code == 1
+    assert (f"consent {consent.receipt_id} (deployment {gate.id}, subject s-1): purposes: "
+            "\"['access_control', 'attendance']\" in the row, \"['access_control']\" in the "
+            "ledger (up to entry #2, given)") in output

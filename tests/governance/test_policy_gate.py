@@ -13,6 +13,7 @@ from governance.models import (
     DeploymentStatus,
     Interest,
     LegalBasis,
+    Purpose,
     Scenario,
     Storage,
 )
@@ -179,3 +180,64 @@ def test_policy_require_raises_the_refusal_code_as_a_403(gate):
                        operation="enroll")
     assert caught.value.code == "no_consent"
     assert caught.value.status_code == 403
+
+
+# --- the consent row must agree with its ledger ----------------------------------------------
+
+
+def sql(statement: str, params: list) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+
+
+def test_a_withdrawn_consent_flipped_to_active_by_sql_is_refused_with_its_own_code(gate, give,
+                                                                                  world):
+    consent = give(gate)
+    consent_withdraw(consent=consent, actor=world.acme_admin)
+    sql("UPDATE governance_consent SET state = 'active', withdrawn_at = NULL WHERE id = %s",
+        [consent.id])
+    assert Consent.objects.get(id=consent.id).state == "active"  # the row now says "go"
+    decision = check(gate)
+    assert (decision.allowed, decision.code) == (False, "consent_ledger_mismatch")
+    assert "does not match the consent ledger" in decision.detail
+
+
+def test_a_consent_moved_to_another_subject_by_sql_is_refused(gate, give):
+    consent = give(gate, subject_ref="s-1")
+    sql("UPDATE governance_consent SET subject_ref = 's-9' WHERE id = %s", [consent.id])
+    assert check(gate, subject_ref="s-9").code == "consent_ledger_mismatch"
+
+
+def test_a_purpose_added_behind_the_ledger_is_refused(gate, give):
+    consent = give(gate, purposes=["access_control"])
+    consent.purposes.add(Purpose.objects.get(code="attendance"))  # no ledger entry says so
+    assert check(gate, purpose="attendance").code == "consent_ledger_mismatch"
+    # What the ledger does record still stands (verify_ledger reports the row's extra purpose).
+    assert check(gate, purpose="access_control").allowed
+
+
+def test_a_consent_row_with_no_ledger_entry_is_refused(gate, give):
+    consent = give(gate)
+    sql("DELETE FROM governance_consentledgerentry WHERE consent_id = %s", [consent.id])
+    assert check(gate).code == "consent_ledger_mismatch"
+
+
+def test_a_renewed_consent_agrees_with_its_ledger(gate, give, world):
+    consent = give(gate, expires_at=dt.datetime(2031, 1, 1, 12, 30, 15, 123456, tzinfo=dt.UTC))
+    deployment_notice_publish(deployment=gate, actor=world.acme_admin, text="Changed.")
+    consent_renew(consent=consent, actor=world.acme_admin)
+    assert check(gate).allowed
+
+
+def test_the_ledger_check_costs_one_indexed_query(gate, give):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    give(gate)
+    with CaptureQueriesContext(connection) as queries:
+        assert check(gate).allowed
+    ledger_reads = [q["sql"] for q in queries if "governance_consentledgerentry" in q["sql"]]
+    assert len(ledger_reads) == 1
+    assert '"consent_id" =' in ledger_reads[0]  # by the consent's foreign key (indexed)

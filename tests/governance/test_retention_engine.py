@@ -19,7 +19,7 @@ from governance.models import (
     RetentionRule,
 )
 from governance.platform.crypto import KeyPurpose, keyed_hash
-from governance.platform.ledger import ledgers_verify
+from governance.platform.ledger_verify import ledgers_verify
 from governance.retention.registry import retention_sources
 from governance.services.consent import consent_withdraw
 from governance.services.lifecycle import deployment_decommission
@@ -347,6 +347,43 @@ def test_pruning_expired_events_keeps_verify_ledger_green(gate):
     from django.core.management import call_command
 
     call_command("verify_ledger")  # raises CommandError on a broken chain
+
+
+def test_pruning_a_chain_whose_heads_were_published_keeps_it_verified_against_them(
+        gate, django_capture_on_commit_callbacks, ledger_heads_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    declare(gate, "recognition_event", 183, "collection")
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(4):
+            logged(gate, f"s-{n}", at=timezone.now() - (300 - n) * DAY)
+        logged(gate, "s-recent", at=timezone.now() - DAY)
+        assert retention_sweep().destroyed == 4
+    heads = [json.loads(line) for line in ledger_heads_path.read_text().splitlines()]
+    assert [(h["ledger"], h["sequence"]) for h in heads] == [
+        *[("recognition event", n) for n in range(1, 6)], ("deletion certificate", 1)]
+    out = StringIO()
+    call_command("verify_ledger", stdout=out)  # raises CommandError on anything broken
+    assert f"OK      recognition event ledger, chain {gate.id} — signed head #5" in out.getvalue()
+
+
+    # Forge the checkpoint and its certificate, re-hashing the certificate: each chain agrees
+    # with itself, but not with the heads signed before.
+    from governance.platform.ledger import compute_hash
+
+    certificate = DeletionCertificate.objects.get()
+    certificate.ledger_checkpoint = {**certificate.ledger_checkpoint, "entry_hash": "f" * 64}
+    certificate.entry_hash = compute_hash(certificate.chain_fields(), certificate.previous_hash)
+    DeletionCertificate.objects.filter(id=certificate.id).update(
+        ledger_checkpoint=certificate.ledger_checkpoint, entry_hash=certificate.entry_hash)
+    LedgerCheckpoint.objects.update(entry_hash="f" * 64)
+    reasons = {r.ledger: r.broken.reason for r in ledgers_verify() if r.broken is not None}
+    assert reasons == {
+        "recognition event": "the checkpoint left by a prune differs from the head signed for #4",
+        "deletion certificate": "its hash differs from the head signed for it: the chain was "
+                                "rewritten and re-hashed"}
 
 
 def test_a_pruned_chain_verifies_from_its_checkpoint_and_a_forged_checkpoint_breaks_it(gate):

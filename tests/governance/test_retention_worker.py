@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from governance.models import DeletionCertificate, Membership, RetentionSweep, Role
-from governance.platform.ledger import ledgers_verify
+from governance.platform.ledger_verify import ledgers_verify
 from governance.services.consent import consent_give, consent_withdraw
 from governance.services.lifecycle import deployment_decommission
 from governance.services.retention import legal_hold_place, legal_hold_release, overdue_count

@@ -156,3 +156,24 @@ def test_a_key_reaches_only_its_own_deployment(world, gate, consent, device, enr
     # The Globex key speaks for Globex's deployment, where nobody consented.
     assert response.json()["code"] == "no_consent"
     assert not VaultSubject.objects.filter(deployment=gate).exists()
+
+
+def test_a_withdrawn_consent_flipped_back_to_active_by_sql_does_not_let_enrolment_run(
+        world, gate, consent, device, enroll):
+    from django.db import connection
+
+    from governance.models import Consent
+    from governance.services.consent import consent_withdraw
+
+    given = consent(gate, "resident-1")
+    consent_withdraw(consent=given, actor=world.acme_admin)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE governance_consent SET state = 'active', withdrawn_at = NULL "
+                       "WHERE id = %s", [given.id])
+    assert Consent.objects.get(id=given.id).state == "active"
+    response = enroll(device(), "resident-1")
+    assert response.status_code == 403
+    assert response.json()["code"] == "consent_ledger_mismatch"
+    assert stored_nothing()
+    assert (last_event().outcome, last_event().refusal_code) == (
+        "refused", "consent_ledger_mismatch")
