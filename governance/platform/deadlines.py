@@ -20,6 +20,8 @@ class DeadlineKind(StrEnum):
     RIGHTS_REQUEST_EXTENSION = "rights_request_extension"  # one extension
     BREACH_NOTICE = "breach_notice"  # GDPR Art. 33: 72 hours
     COMPLAINT_TRIAGE = "complaint_triage"  # "must immediately investigate": 24 hours
+    INFORMATION_REQUEST = "information_request"  # a regulator's RFI: 10 working days
+    HEARING = "hearing"  # answering preliminary findings: a setting, in days
 
 
 def _rules() -> dict[DeadlineKind, tuple[str, int]]:
@@ -31,6 +33,8 @@ def _rules() -> dict[DeadlineKind, tuple[str, int]]:
             "days", settings.FACEGOV_REQUEST_EXTENSION_DAYS),
         DeadlineKind.BREACH_NOTICE: ("hours", 72),
         DeadlineKind.COMPLAINT_TRIAGE: ("hours", 24),
+        DeadlineKind.INFORMATION_REQUEST: ("working_days", 10),
+        DeadlineKind.HEARING: ("days", settings.FACEGOV_HEARING_PERIOD_DAYS),
     }
 
 
