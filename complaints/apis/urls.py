@@ -1,5 +1,6 @@
 from django.urls import path
 
+from complaints.apis.breaches import BreachListCreateApi, BreachReviewApi
 from complaints.apis.complaints import (
     ComplaintDetailApi,
     ComplaintListCreateApi,
@@ -23,6 +24,7 @@ from complaints.apis.investigations import (
     InvestigationTransitionApi,
     RfiAnswerApi,
 )
+from complaints.apis.packages import EvidencePackageApi, PackageVerifyApi
 from complaints.apis.tips import TipMessagesApi, TipStatusApi, TipSubmitApi
 
 urlpatterns = [
@@ -58,4 +60,11 @@ urlpatterns = [
     path("investigations/<int:investigation_id>/evidence/",
          InvestigationEvidenceApi.as_view(), name="api-investigation-evidence"),
     path("rfis/<int:rfi_id>/answer/", RfiAnswerApi.as_view(), name="api-rfi-answer"),
+    path("breaches/", BreachListCreateApi.as_view(), name="api-breaches"),
+    path("breaches/<int:breach_id>/review/", BreachReviewApi.as_view(),
+         name="api-breach-review"),
+    path("complaints/<int:complaint_id>/evidence-package/", EvidencePackageApi.as_view(),
+         name="api-evidence-package"),
+    path("evidence-packages/verify/", PackageVerifyApi.as_view(),
+         name="api-evidence-package-verify"),
 ]

@@ -158,8 +158,10 @@ def test_an_rfi_answer_after_closure_is_refused(world, decided, api_as):
     rfi = InformationRequest.objects.create(
         investigation=decided, questions="Late question", sent_by=world.inspector,
         sent_at=timezone.now(), due_date=timezone.now() + dt.timedelta(days=5))
-    assert move(api_as, world.inspector, decided, "closed", reason="Warning given.").status_code == 200
-    response = post(api_as(world.acme_admin), f"/api/v1/rfis/{rfi.id}/answer/", answer="Too late")
+    closed = move(api_as, world.inspector, decided, "closed", reason="Warning given.")
+    assert closed.status_code == 200
+    response = post(api_as(world.acme_admin), f"/api/v1/rfis/{rfi.id}/answer/",
+                    answer="Too late")
     assert response.status_code == 409 and response.json()["code"] == "investigation_closed"
     assert InformationRequest.objects.get(id=rfi.id).answered_at is None
     assert inspector  # the closed case stays readable to its regulator
