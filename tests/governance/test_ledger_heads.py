@@ -80,6 +80,10 @@ def test_every_registered_ledger_gets_signed_heads(world, gate, give,
             from complaints.models import CaseLogEntry
 
             chain_append(CaseLogEntry(complaint_id=1, kind="received", party="platform"))
+        with transaction.atomic():
+            from complaints.models import InvestigationLogEntry
+
+            chain_append(InvestigationLogEntry(investigation_id=1, kind="opened"))
     assert {head.ledger for head in published(ledger_heads_path)} == {
         ledger.name for ledger in registered_ledgers()}
     assert all(head.signature_valid() for head in published(ledger_heads_path))
