@@ -15,8 +15,9 @@ class ComplaintsConfig(AppConfig):
         from complaints import permissions  # noqa: F401  (registers permission rules)
         from complaints.demo import seed_complaints_demo
         from complaints.metrics import complaint_metrics_text, regulator_complaint_tiles
-        from complaints.models import CaseLogEntry
+        from complaints.models import CaseLogEntry, InvestigationLogEntry
         from complaints.services.caselog import CASE_LEDGER
+        from complaints.services.investigations import INVESTIGATION_LEDGER
         from governance.demo import register_seeder
         from governance.metrics import register_metrics
         from governance.navigation import nav_add
@@ -25,6 +26,7 @@ class ComplaintsConfig(AppConfig):
         from governance.selectors.dashboards import register_tiles
 
         register_ledger(CASE_LEDGER, CaseLogEntry)
+        register_ledger(INVESTIGATION_LEDGER, InvestigationLogEntry)
         register_seeder(80, seed_complaints_demo)
         register_metrics(complaint_metrics_text)
         register_tiles(Persona.REGULATOR, regulator_complaint_tiles)
@@ -34,5 +36,7 @@ class ComplaintsConfig(AppConfig):
         nav_add(Persona.CITIZEN, _("My complaints"), "complaint-mine", 50)
         nav_add(Persona.REGULATOR, _("Complaints inbox"), "complaint-inbox", 5)
         nav_add(Persona.REGULATOR, _("Consultations"), "consultation-list", 60)
+        nav_add(Persona.REGULATOR, _("Investigations"), "investigation-list", 6)
+        nav_add(Persona.ENTERPRISE, _("Investigations of us"), "enterprise-investigations", 62)
         nav_add(Persona.ENTERPRISE, _("Complaints about us"), "complaint-about-us", 60)
         nav_add(Persona.ENTERPRISE, _("Ask the regulator"), "consultation-list", 65)

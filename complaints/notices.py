@@ -99,3 +99,22 @@ def forward_notify(*, complaint_id: int) -> int:
         subject=_("The regulator forwarded a complaint about you"),
         body=_("The regulator asks you to answer case %(id)s. Sign in to read it.")
         % {"id": complaint_id})
+
+
+def investigation_respondent_notify(*, investigation_id: int) -> int:
+    """The respondent's staff are told there is news on an investigation of them (never who
+    complained, never the content: they read it signed in)."""
+    from complaints.models import Investigation
+
+    investigation = Investigation.objects.filter(id=investigation_id).first()
+    if investigation is None or investigation.respondent_id is None:
+        return 0
+    staff = {m.user for m in Membership.objects.filter(
+        organisation_id=investigation.respondent_id, role__in=RESPONDENT_STAFF)
+        .select_related("user")}
+    return _send(staff,
+                 subject=_("News on investigation %(id)s") % {"id": investigation.id},
+                 body=_("The regulator has a new step on investigation %(id)s: %(status)s. "
+                        "Sign in to read it and answer.")
+                 % {"id": investigation.id, "status": investigation.get_status_display()},
+                 link=reverse("enterprise-investigations"))

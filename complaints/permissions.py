@@ -84,3 +84,57 @@ def _consultation_ask(user: Any, enterprise: Organisation) -> bool:
 @rule("consultation.answer")
 def _consultation_answer(user: Any, consultation: Any) -> bool:
     return regulators_of(user).filter(id=consultation.regulator_id).exists()
+
+
+# --- investigations (issue 11) ----------------------------------------------------------------
+
+
+def investigations_handled_q(user: Any) -> Q | None:
+    """Which investigations the user's regulators run, as a filter; None: none. A regional
+    regulator sees only its own; a nationwide one every investigation."""
+    regulators = list(regulators_of(user))
+    if not regulators:
+        return None
+    if any(r.region == "" for r in regulators):
+        return Q(pk__isnull=False)
+    return Q(regulator__in=regulators)
+
+
+@rule("investigation.open")
+def _investigation_open(user: Any, _: Any) -> bool:
+    return regulators_of(user).exists()
+
+
+@rule("investigation.handle")
+def _investigation_handle(user: Any, investigation: Any) -> bool:
+    """Run the case: RFIs, evidence, findings, decision, orders, penalties, moves."""
+    q = investigations_handled_q(user)
+    return q is not None and type(investigation).objects.filter(q, pk=investigation.pk).exists()
+
+
+@rule("investigation.respond")
+def _investigation_respond(user: Any, investigation: Any) -> bool:
+    """The respondent's staff: answer RFIs and the hearing, report orders done. Never the
+    complainants' identities."""
+    return (investigation.respondent_id is not None
+            and has_role(user, investigation.respondent, RESPONDENT_STAFF))
+
+
+@rule("breach.report")
+def _breach_report(user: Any, organisation: Organisation) -> bool:
+    return (organisation.kind == OrganisationKind.ENTERPRISE
+            and has_role(user, organisation, RESPONDENT_STAFF))
+
+
+@rule("breach.review")
+def _breach_review(user: Any, breach: Any) -> bool:
+    from governance.permissions import regulator_covers
+
+    return any(regulator_covers(r, breach.organisation) for r in regulators_of(user))
+
+
+@rule("evidence_package.request")
+def _evidence_package_request(user: Any, complaint: Any) -> bool:
+    """Only the complainant, for their own case, once it was investigated."""
+    return (complaint.complainant_id is not None and complaint.complainant_id == user.id
+            and complaint.investigation_id is not None)

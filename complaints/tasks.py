@@ -39,3 +39,29 @@ def complaint_clocks_sweep_task() -> dict[str, int]:
 @shared_task(name="complaints.complaint_retention_sweep_task")
 def complaint_retention_sweep_task() -> int:
     return complaint_retention_sweep()
+
+
+@shared_task(name="complaints.investigation_notify_respondent_task")
+def investigation_notify_respondent_task(investigation_id: int) -> int:
+    return notices.investigation_respondent_notify(investigation_id=investigation_id)
+
+
+@shared_task(name="complaints.enforcement_overdue_sweep_task")
+def enforcement_overdue_sweep_task() -> dict[str, int]:
+    from complaints.services.enforcement import enforcement_flag_overdue
+
+    return enforcement_flag_overdue()
+
+
+@shared_task(name="complaints.breach_notify_subjects_task")
+def breach_notify_subjects_task(breach_id: int) -> int:
+    from complaints.services.breaches import breach_notify_subjects
+
+    return breach_notify_subjects(breach_id=breach_id)
+
+
+@shared_task(name="complaints.evidence_package_build_task")
+def evidence_package_build_task(package_id: int) -> str:
+    from complaints.services.packages import evidence_package_build
+
+    return evidence_package_build(package_id=package_id)

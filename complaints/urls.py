@@ -1,6 +1,6 @@
 from django.urls import path
 
-from complaints.views import citizen, enterprise, public, regulator
+from complaints.views import citizen, enterprise, investigations, public, regulator
 from complaints.views import guidance as guidance_pages
 
 urlpatterns = [
@@ -38,4 +38,11 @@ urlpatterns = [
     path("consultations/", guidance_pages.consultation_list, name="consultation-list"),
     path("consultations/<int:consultation_id>/", guidance_pages.consultation_detail,
          name="consultation-detail"),
+    path("regulator/investigations/", investigations.case_list, name="investigation-list"),
+    path("regulator/investigations/<int:investigation_id>/", investigations.case_page,
+         name="investigation-case"),
+    path("enterprise/investigations/", investigations.enterprise_list,
+         name="enterprise-investigations"),
+    path("enterprise/rfis/<int:rfi_id>/answer/", investigations.enterprise_rfi_answer,
+         name="enterprise-rfi-answer"),
 ]

@@ -32,6 +32,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # acknowledgements) every five minutes; closed cases past their retention every hour.
     "complaint-clocks-sweep": {"task": "complaints.complaint_clocks_sweep_task",
                                "schedule": 300.0},
+    # Investigations: flag RFIs and orders past their date (each once) every five minutes.
+    "enforcement-overdue-sweep": {"task": "complaints.enforcement_overdue_sweep_task",
+                                  "schedule": 300.0},
     "complaint-retention-sweep": {"task": "complaints.complaint_retention_sweep_task",
                                   "schedule": crontab(minute=41)},
     # Ledger heads: publish the signed heads a crash left unpublished (normally none).

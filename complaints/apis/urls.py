@@ -1,5 +1,6 @@
 from django.urls import path
 
+from complaints.apis.breaches import BreachListCreateApi, BreachReviewApi
 from complaints.apis.complaints import (
     ComplaintDetailApi,
     ComplaintListCreateApi,
@@ -12,6 +13,18 @@ from complaints.apis.guidance import (
     ConsultationPublishApi,
     GuidanceListCreateApi,
 )
+from complaints.apis.investigations import (
+    InvestigationDetailApi,
+    InvestigationEvidenceApi,
+    InvestigationFindingsApi,
+    InvestigationListCreateApi,
+    InvestigationOrdersApi,
+    InvestigationPenaltiesApi,
+    InvestigationRfisApi,
+    InvestigationTransitionApi,
+    RfiAnswerApi,
+)
+from complaints.apis.packages import EvidencePackageApi, PackageVerifyApi
 from complaints.apis.tips import TipMessagesApi, TipStatusApi, TipSubmitApi
 
 urlpatterns = [
@@ -31,4 +44,27 @@ urlpatterns = [
          name="api-consultation-messages"),
     path("consultations/<int:consultation_id>/publish/", ConsultationPublishApi.as_view(),
          name="api-consultation-publish"),
+    path("investigations/", InvestigationListCreateApi.as_view(), name="api-investigations"),
+    path("investigations/<int:investigation_id>/", InvestigationDetailApi.as_view(),
+         name="api-investigation-detail"),
+    path("investigations/<int:investigation_id>/rfis/", InvestigationRfisApi.as_view(),
+         name="api-investigation-rfis"),
+    path("investigations/<int:investigation_id>/findings/",
+         InvestigationFindingsApi.as_view(), name="api-investigation-findings"),
+    path("investigations/<int:investigation_id>/orders/", InvestigationOrdersApi.as_view(),
+         name="api-investigation-orders"),
+    path("investigations/<int:investigation_id>/penalties/",
+         InvestigationPenaltiesApi.as_view(), name="api-investigation-penalties"),
+    path("investigations/<int:investigation_id>/transition/",
+         InvestigationTransitionApi.as_view(), name="api-investigation-transition"),
+    path("investigations/<int:investigation_id>/evidence/",
+         InvestigationEvidenceApi.as_view(), name="api-investigation-evidence"),
+    path("rfis/<int:rfi_id>/answer/", RfiAnswerApi.as_view(), name="api-rfi-answer"),
+    path("breaches/", BreachListCreateApi.as_view(), name="api-breaches"),
+    path("breaches/<int:breach_id>/review/", BreachReviewApi.as_view(),
+         name="api-breach-review"),
+    path("complaints/<int:complaint_id>/evidence-package/", EvidencePackageApi.as_view(),
+         name="api-evidence-package"),
+    path("evidence-packages/verify/", PackageVerifyApi.as_view(),
+         name="api-evidence-package-verify"),
 ]

@@ -1,3 +1,4 @@
+from complaints.models.breaches import BreachReport, BreachStatus, EvidencePackage, PackageStatus
 from complaints.models.caselog import CaseLogEntry, LogKind
 from complaints.models.cases import (
     TERMINAL,
@@ -7,7 +8,6 @@ from complaints.models.cases import (
     Category,
     Complaint,
     IdentityReveal,
-    Investigation,
     Priority,
     RevealStatus,
     TriageDecision,
@@ -18,9 +18,31 @@ from complaints.models.guidance import (
     ConsultationStatus,
     GuidanceNote,
 )
+from complaints.models.investigations import (
+    Decision,
+    EvidenceItem,
+    EvidenceKind,
+    Finding,
+    InformationRequest,
+    Investigation,
+    InvestigationLogEntry,
+    InvestigationLogKind,
+    InvestigationStatus,
+    Order,
+    OrderKind,
+    OrderStatus,
+    Origin,
+    Penalty,
+    PenaltyBasis,
+    RfiKind,
+)
 from complaints.models.messages import CaseAttachment, CaseMessage, Channel, Party
 
 __all__ = [
+    "BreachReport", "BreachStatus", "Decision", "EvidenceItem", "EvidenceKind",
+    "EvidencePackage", "Finding", "InformationRequest", "InvestigationLogEntry",
+    "InvestigationLogKind", "InvestigationStatus", "Order", "OrderKind", "OrderStatus",
+    "Origin", "PackageStatus", "Penalty", "PenaltyBasis", "RfiKind",
     "TERMINAL",
     "CaseAttachment",
     "UNTRIAGED",

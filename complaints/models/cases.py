@@ -153,30 +153,6 @@ class Complaint(models.Model):
         return self.status in UNTRIAGED
 
 
-class Investigation(models.Model):
-    """The record a triage opens or joins. Issue 11 fills in the investigation itself; here it
-    exists so that a triage can name the `investigation_id` it opened or joined."""
-
-    class Status(models.TextChoices):
-        OPENED = "opened", _("Opened")
-
-    regulator = models.ForeignKey(Organisation, on_delete=models.PROTECT,
-                                  related_name="investigations")
-    deployment = models.ForeignKey(Deployment, on_delete=models.PROTECT, null=True,
-                                   blank=True, related_name="investigations")
-    title = models.CharField(max_length=250)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPENED)
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                  related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return self.title
-
-
 class RevealStatus(models.TextChoices):
     REQUESTED = "requested", _("Awaiting a supervisor")
     APPROVED = "approved", _("Approved")

@@ -23,6 +23,7 @@ from complaints.models import (
     Complaint,
     Investigation,
     LogKind,
+    Origin,
     Party,
     TriageDecision,
 )
@@ -60,9 +61,11 @@ def _investigation_for(complaint: Complaint, actor: Any, data: TriageInput) -> I
         if found is None:
             raise NotFound(_("No such investigation."), code="investigation_not_found")
         return found
-    regulator = complaint.regulator or regulators_of(actor).first()
-    return Investigation.objects.create(
-        regulator=regulator, deployment=complaint.deployment, opened_by=actor,
+    from complaints.services.investigations import investigation_open
+
+    return investigation_open(
+        actor=actor, deployment=complaint.deployment, respondent=complaint.respondent,
+        origin=Origin.COMPLAINT, reason=data.reasons,
         title=_("%(about)s — %(category)s") % {"about": complaint.about,
                                                 "category": complaint.get_category_display()})
 

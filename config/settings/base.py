@@ -261,6 +261,11 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
     **REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {}),
     **COMPLAINT_THROTTLE_RATES,
 }
+# --- Investigations (complaints/services/investigations.py) -----------------------------------
+# How long the enterprise may answer the preliminary findings before a decision (days).
+FACEGOV_HEARING_PERIOD_DAYS = env_int("FACEGOV_HEARING_PERIOD_DAYS", 10)
+# How long the legal holds an investigation places keep data from the retention sweep (days).
+FACEGOV_INVESTIGATION_HOLD_DAYS = env_int("FACEGOV_INVESTIGATION_HOLD_DAYS", 730)
 # --- end of complaints and tips ---------------------------------------------------------------
 
 

@@ -33,6 +33,8 @@ class KeyPurpose(StrEnum):
     UPLOAD_KEY_WRAP = "facegov/platform/upload-key-wrap/v1"
     # Seals queued mail until it is sent (governance/platform/notifications.py).
     MAIL_OUTBOX = "facegov/platform/mail-outbox/v1"
+    # The Ed25519 seed that signs court evidence packages' manifests (complaints/packages).
+    EVIDENCE_PACKAGE_SIGNING = "facegov/platform/evidence-package-signing/v1"
 
 
 def _master_key() -> bytes:

@@ -29,6 +29,10 @@ class DeadlineKind(StrEnum):
     BREACH_NOTICE = "breach_notice"
     # The platform's own promise everywhere: "must immediately investigate" → 24 hours.
     COMPLAINT_TRIAGE = "complaint_triage"
+    # A regulator's information request (10 working days) and the hearing on preliminary
+    # findings (FACEGOV_HEARING_PERIOD_DAYS): the platform's procedure, the same everywhere.
+    INFORMATION_REQUEST = "information_request"
+    HEARING = "hearing"
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,8 @@ PLATFORM_TERMS: dict[DeadlineKind, Term] = {
                                                 setting="FACEGOV_REQUEST_EXTENSION_DAYS"),
     DeadlineKind.BREACH_NOTICE: Term("hours", 72),
     DeadlineKind.COMPLAINT_TRIAGE: Term("hours", 24),
+    DeadlineKind.INFORMATION_REQUEST: Term("working_days", 10),
+    DeadlineKind.HEARING: Term("days", 10, setting="FACEGOV_HEARING_PERIOD_DAYS"),
 }
 
 

@@ -1,0 +1,68 @@
+"""Access-checked reads of investigations: the regulator that runs them (regional ones only
+their own), the respondent's staff (never who complained), the complainant (the outcome)."""
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from complaints.models import BreachReport, EvidencePackage, InformationRequest, Investigation
+from complaints.permissions import RESPONDENT_STAFF, investigations_handled_q, regulators_of
+from governance.errors import NotFound
+from governance.permissions import can, organisations_of
+
+
+def investigation_list_for_user(*, user: Any) -> QuerySet[Investigation]:
+    if not getattr(user, "is_authenticated", False):
+        return Investigation.objects.none()
+    q = investigations_handled_q(user) or Q(pk__in=[])
+    respondents = organisations_of(user, roles=RESPONDENT_STAFF)
+    return (Investigation.objects.filter(q | Q(respondent__in=respondents))
+            .select_related("deployment", "respondent", "regulator").distinct())
+
+
+def investigation_get_for_user(*, user: Any, investigation_id: int) -> Investigation:
+    found = investigation_list_for_user(user=user).filter(pk=investigation_id).first()
+    if found is None:
+        raise NotFound(_("No such investigation."), code="investigation_not_found")
+    return found
+
+
+def viewer_is_regulator(*, user: Any, investigation: Investigation) -> bool:
+    return can(user, "investigation.handle", investigation)
+
+
+def rfi_get_for_user(*, user: Any, rfi_id: int) -> InformationRequest:
+    rfi = (InformationRequest.objects.select_related("investigation")
+           .filter(pk=rfi_id, investigation__in=investigation_list_for_user(user=user)).first())
+    if rfi is None:
+        raise NotFound(_("No such request for information."), code="rfi_not_found")
+    return rfi
+
+
+def breach_list_for_user(*, user: Any) -> QuerySet[BreachReport]:
+    if not getattr(user, "is_authenticated", False):
+        return BreachReport.objects.none()
+    own = Q(organisation__in=organisations_of(user, roles=RESPONDENT_STAFF))
+    regulators = list(regulators_of(user))
+    covered = [r for r in regulators if r.region == ""]
+    if covered:
+        return BreachReport.objects.all()
+    regions = [r.region for r in regulators]
+    return BreachReport.objects.filter(own | Q(organisation__region__in=regions)).distinct()
+
+
+def breach_get_for_user(*, user: Any, breach_id: int) -> BreachReport:
+    found = breach_list_for_user(user=user).filter(pk=breach_id).first()
+    if found is None:
+        raise NotFound(_("No such breach report."), code="breach_not_found")
+    return found
+
+
+def evidence_package_latest(*, user: Any, complaint: Any) -> EvidencePackage:
+    package = EvidencePackage.objects.filter(complaint=complaint, requested_by=user).first()
+    if package is None:
+        raise NotFound(_("No evidence package was requested yet."), code="package_not_found")
+    return package
+
+
