@@ -1,15 +1,16 @@
 """Start a real Celery worker process for tests, on whichever broker the environment names."""
 
 import os
+import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from tests.conftest import REPO_ROOT
 
-WORKER_START_TIMEOUT = 60
+WORKER_START_TIMEOUT = 120
 
 
 def broker_env(broker: str, var_dir: str) -> dict[str, str]:
@@ -22,11 +23,53 @@ def broker_env(broker: str, var_dir: str) -> dict[str, str]:
     return env
 
 
+#: How long a worker has to stop after SIGTERM (warm shutdown) before it is killed.
+WORKER_STOP_TIMEOUT = 30
+#: The default deadline of `wait_until`: generous, since 2 cores are shared by many processes;
+#: a condition that holds returns as soon as it is seen, so only a failure waits this long.
+CONDITION_TIMEOUT = 120
+
+
+def log_tail(log_path: str, chars: int = 4000) -> str:
+    with open(log_path) as log:
+        return log.read()[-chars:]
+
+
+def wait_until(condition: Callable[[], bool], *, what: str, log_path: str | None = None,
+               timeout: float = CONDITION_TIMEOUT, every: float = 0.1) -> None:
+    """Poll `condition` until it holds; past the deadline fail, saying what was awaited and
+    showing the worker's log. Tests wait on conditions, never on clocks."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            tail = log_tail(log_path) if log_path else ""
+            raise AssertionError(f"Still waiting after {timeout:.0f} s for: {what}\n{tail}")
+        time.sleep(every)
+
+
+def _stop(process: subprocess.Popen, log_path: str) -> None:
+    """Stop a worker the test left running; a worker that ignores SIGTERM is killed and
+    reported. One the test already stopped (or killed) is left as it is."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        code = process.wait(timeout=WORKER_STOP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=WORKER_STOP_TIMEOUT)
+        raise RuntimeError(f"Celery worker ignored SIGTERM for {WORKER_STOP_TIMEOUT} s:\n"
+                           f"{log_tail(log_path)}") from None
+    if code not in (0, -signal.SIGTERM):
+        raise RuntimeError(f"Celery worker exited with {code} on SIGTERM:\n{log_tail(log_path)}")
+
+
 @contextmanager
 def celery_worker(env: dict[str, str], log_path: str,
                   extra_args: tuple[str, ...] = ()) -> Iterator[subprocess.Popen]:
-    """A worker in its own process; waits until it reports ready, and stops it afterwards.
-    `extra_args` go to `celery worker` (e.g. `--beat --schedule <file>`)."""
+    """A worker in its own process; waits until it reports ready, and stops it afterwards
+    (a worker that does not stop cleanly fails the test). `extra_args` go to
+    `celery worker` (e.g. `--beat --schedule <file>`)."""
     with open(log_path, "w") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo",
@@ -35,19 +78,19 @@ def celery_worker(env: dict[str, str], log_path: str,
             cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
     try:
-        deadline = time.monotonic() + WORKER_START_TIMEOUT
-        while "ready." not in open(log_path).read():
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"Celery worker did not start:\n{open(log_path).read()}")
-            time.sleep(0.2)
+        wait_until(lambda: "ready." in log_tail(log_path, 10**7) or process.poll() is not None,
+                   what="the Celery worker to report ready", log_path=log_path,
+                   timeout=WORKER_START_TIMEOUT, every=0.2)
+        if process.poll() is not None:
+            raise RuntimeError(f"Celery worker exited with {process.returncode} before it was "
+                               f"ready:\n{log_tail(log_path)}")
         yield process
-    finally:
+    except BaseException:
         if process.poll() is None:
-            process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
             process.kill()
+            process.wait(timeout=WORKER_STOP_TIMEOUT)
+        raise
+    _stop(process, log_path)
 
 
 def worker_database_url() -> str:

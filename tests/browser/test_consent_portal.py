@@ -1,6 +1,7 @@
 """A citizen gives consent in the portal, reads the receipt, and withdraws in one click."""
 
 import pytest
+from playwright.sync_api import expect
 
 from governance.models import (
     Consent,
@@ -52,21 +53,21 @@ def test_give_receipt_and_withdraw_in_the_citizen_portal(page, active_gate, eage
     page.get_by_role("navigation", name="Main").get_by_role("link", name="My deployments").click()
     page.get_by_role("row", name="North gate").get_by_role(
         "link", name="Read the notice and decide").click()
-    assert page.get_by_text("Acme opens the north gate by face.").is_visible()
+    expect(page.get_by_text("Acme opens the north gate by face.")).to_be_visible()
     page.get_by_label("Access control").check()
     page.get_by_role("button", name="I consent").click()
 
     page.wait_for_url("**/consents/*/")
-    assert page.get_by_role("heading", name="Consent receipt").is_visible()
-    assert page.get_by_test_id("receipt-state").inner_text() == "Active"
-    assert page.get_by_text("Use your resident card.").is_visible()
+    expect(page.get_by_role("heading", name="Consent receipt")).to_be_visible()
+    expect(page.get_by_test_id("receipt-state")).to_have_text("Active")
+    expect(page.get_by_text("Use your resident card.")).to_be_visible()
     consent = Consent.objects.get()
     assert str(consent.receipt_id) in page.url
 
     page.get_by_role("button", name="Withdraw this consent").click()
     page.wait_for_url("**/citizen/consents/")
-    assert page.get_by_text("Consent withdrawn.").is_visible()
-    assert page.get_by_role("row", name="North gate").get_by_text("Withdrawn").is_visible()
+    expect(page.get_by_text("Consent withdrawn.")).to_be_visible()
+    expect(page.get_by_role("row", name="North gate").get_by_text("Withdrawn")).to_be_visible()
 
     consent.refresh_from_db()
     assert consent.state == ConsentState.WITHDRAWN

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
 
@@ -48,10 +49,10 @@ def test_the_wizard_takes_a_deployment_from_description_to_active(page, demo):
 
     # 4. submit
     page.wait_for_url(re.compile(r".*/submit/$"))
-    assert page.get_by_text("No blocking rule fails").is_visible()
+    expect(page.get_by_text("No blocking rule fails")).to_be_visible()
     page.get_by_role("button", name="Submit the deployment").click()
     page.wait_for_url(re.compile(r".*/enterprise/deployments/\d+/$"))
-    assert page.get_by_role("heading", name="Office lobby turnstiles Active").is_visible()
+    expect(page.get_by_role("heading", name="Office lobby turnstiles Active")).to_be_visible()
 
 
 def test_a_hotel_room_draft_is_refused_with_its_legal_reason(page, demo):
@@ -63,24 +64,25 @@ def test_a_hotel_room_draft_is_refused_with_its_legal_reason(page, demo):
     page.get_by_role("link", name="4. Submit").click()
     page.get_by_role("button", name="Submit the deployment").click()
     alert = page.locator(".violations")
-    assert "The law stops this submission" in alert.inner_text()
-    assert "CAC Measures 2025 Art. 13(2)" in alert.inner_text()
+    expect(alert).to_contain_text("The law stops this submission")
+    expect(alert).to_contain_text("CAC Measures 2025 Art. 13(2)")
 
 
 def test_the_public_register_shows_running_deployments_without_login(page, demo):
     page.goto("/register/")
     table = page.get_by_role("table")
-    assert table.get_by_role("link", name="Residential gate — Block A").is_visible()
+    expect(table.get_by_role("link", name="Residential gate — Block A")).to_be_visible()
     # Pending and draft deployments are not on the register.
-    assert page.get_by_text("Metro Line 2 gates").count() == 0
-    assert page.get_by_text("Hotel Lumen").count() == 0
+    expect(page.get_by_text("Metro Line 2 gates")).to_have_count(0)
+    expect(page.get_by_text("Hotel Lumen")).to_have_count(0)
     table.get_by_role("link", name="Residential gate — Block A").click()
-    assert page.locator("#threshold").inner_text() == "0.55"
+    expect(page.locator("#threshold")).to_have_text("0.55")
     thresholds = page.get_by_role("table", name="Threshold history")
-    assert thresholds.get_by_text("Fewer false accepts in the first month's audit.").is_visible()
+    audit_note = "Fewer false accepts in the first month's audit."
+    expect(thresholds.get_by_text(audit_note)).to_be_visible()
     # The same change, made after submission, is in the register's change history, in words.
     changes = page.locator("section", has=page.get_by_role("heading", name="Change history"))
-    assert changes.get_by_role("cell", name="Decision threshold").is_visible()
+    expect(changes.get_by_role("cell", name="Decision threshold")).to_be_visible()
     page.get_by_role("link", name="Printable on-site sign").click()
-    assert page.get_by_role("heading", name="Face recognition in use").is_visible()
-    assert page.locator(".signage svg").count() == 1
+    expect(page.get_by_role("heading", name="Face recognition in use")).to_be_visible()
+    expect(page.locator(".signage svg")).to_have_count(1)

@@ -1,6 +1,7 @@
 """The enterprise's try-it page verifies an uploaded photo in a real browser."""
 
 import pytest
+from playwright.sync_api import expect
 
 from governance.models import Deployment, User
 from governance.services.consent import consent_give
@@ -39,10 +40,10 @@ def test_a_photo_of_the_enrolled_person_matches(page, enrolled_gate, faces_dir):
     page.wait_for_url("**/enterprise/")
     try_photo(page, enrolled_gate, faces_dir / "people/obama/obama_2.jpg")
     result = page.get_by_test_id("result")
-    assert result.get_by_role("heading", name="Match").is_visible()
+    expect(result.get_by_role("heading", name="Match")).to_be_visible()
     enrolled_gate.refresh_from_db()
-    assert f"against the deployment's threshold {enrolled_gate.threshold:.2f}" in (
-        result.inner_text())
+    expect(result).to_contain_text(
+        f"against the deployment's threshold {enrolled_gate.threshold:.2f}")
 
 
 def test_another_person_does_not_match_and_no_consent_is_refused(page, enrolled_gate,
@@ -50,7 +51,7 @@ def test_another_person_does_not_match_and_no_consent_is_refused(page, enrolled_
     sign_in(page, "acme_admin")
     page.wait_for_url("**/enterprise/")
     try_photo(page, enrolled_gate, faces_dir / "people/biden/biden_1.jpg")
-    assert page.get_by_test_id("result").get_by_role("heading", name="No match").is_visible()
+    expect(page.get_by_test_id("result").get_by_role("heading", name="No match")).to_be_visible()
     try_photo(page, enrolled_gate, faces_dir / "people/biden/biden_1.jpg", subject_ref="flat-99")
     refusal = page.get_by_test_id("refusal")
-    assert "no_consent" in refusal.inner_text()
+    expect(refusal).to_contain_text("no_consent")

@@ -15,3 +15,6 @@ def test_the_admin_list_opens_for_every_registered_model(db, client, model):
     meta = model._meta
     response = client.get(reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"))
     assert response.status_code == 200
+    changelist = response.context["cl"]
+    assert changelist.model is model
+    assert changelist.result_count == model.objects.count()  # every row is listed

@@ -39,6 +39,7 @@ def test_wrong_method_is_405_with_code(world, api_as):
     response = api_as(world.citizen).delete("/api/v1/me/")
     assert response.status_code == 405
     assert response.json()["code"] == "method_not_allowed"
+    assert type(world.citizen).objects.filter(id=world.citizen.id).exists()  # nothing deleted
 
 
 def test_unexpected_failure_is_json_500_without_internals(world, api_as, monkeypatch):
@@ -54,10 +55,12 @@ def test_unexpected_failure_is_json_500_without_internals(world, api_as, monkeyp
                                "detail": "An unexpected error occurred."}
 
 
-@pytest.mark.parametrize("path", ["/api/schema/", "/api/docs/"])
-def test_openapi_schema_and_docs_are_served(db, client, path):
+@pytest.mark.parametrize(("path", "shows"), [("/api/schema/", "/api/v1/recognition/verify/"),
+                                             ("/api/docs/", "swagger-ui")])
+def test_openapi_schema_and_docs_are_served(db, client, path, shows):
     response = client.get(path)
     assert response.status_code == 200
+    assert shows in response.content.decode()
 
 
 def test_schema_describes_the_token_endpoint(db, client):

@@ -38,6 +38,7 @@ def test_an_invalid_token_is_refused_with_a_code(db, api):
     response = api.get("/api/v1/me/")
     assert response.status_code == 401
     assert response.json()["code"] == "authentication_failed"
+    assert "username" not in response.json()
 
 
 def test_citizen_signup_api_creates_a_citizen(db, api):
@@ -81,8 +82,12 @@ def test_login_page_signs_in_and_logout_signs_out(world, client):
     response = client.post(reverse("login"), {"username": world.inspector.username,
                                               "password": TEST_PASSWORD})
     assert response.status_code == 302
-    assert client.get(reverse("regulator-home")).status_code == 200
+    assert client.session["_auth_user_id"] == str(world.inspector.id)
+    home = client.get(reverse("regulator-home"))
+    assert home.status_code == 200
+    assert "<td>Regulator</td>" in home.content.decode()  # the inspector's own organisation
     client.post(reverse("logout"))
+    assert "_auth_user_id" not in client.session
     assert client.get(reverse("regulator-home")).status_code == 302
 
 

@@ -3,8 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from governance.models import ConsentState, RightsRequest
+from governance.models import Consent, ConsentState, RightsRequest
+from governance.services.consent import consent_give
 from governance.services.rights import rights_request_file
+from tests.factories import CLICK
 
 PERSONAS = ["anonymous", "citizen", "other_citizen", "acme_admin", "other_admin", "inspector"]
 
@@ -15,37 +17,73 @@ def setup(world, gate, citizen_consent):
     return {"gate": gate, "consent": citizen_consent, "request": request}
 
 
-CITIZEN_ONLY = {"anonymous": 302, "citizen": 200, "other_citizen": 200, "acme_admin": 403,
-                "other_admin": 403, "inspector": 403}
-ENTERPRISE_ONLY = {"anonymous": 302, "citizen": 403, "other_citizen": 403, "acme_admin": 200,
-                   "other_admin": 200, "inspector": 403}
+@pytest.fixture
+def tenants(world, setup, other_gate):
+    """Records of two people with two operators, each with a mark that only their own rows
+    print: the matrix checks whose rows a page shows, not just that it opens."""
+    theirs = consent_give(deployment=other_gate, actor=world.other_citizen,
+                          purposes=["access_control"], method="in_app_explicit",
+                          evidence=dict(CLICK))
+    Consent.objects.update(needs_renewal=True)  # both appear on their operator's renewals
+    setup["request"].details = "Everything Acme holds on me"
+    setup["request"].save(update_fields=["details"])
+    their_request = rights_request_file(citizen=world.other_citizen, deployment=other_gate,
+                                        type="deletion", details="Delete what Globex holds")
+    return {"acme": (setup["consent"], setup["request"]), "globex": (theirs, their_request)}
+
+
+# What marks a side's rows on each page: (consent, request) -> text only those rows print.
+SUBJECT = lambda consent, request: f"<code>{consent.subject_ref}</code>"  # noqa: E731
+RECEIPT = lambda consent, request: str(consent.receipt_id)  # noqa: E731
+DETAILS = lambda consent, request: request.details  # noqa: E731
+CITIZEN_LINK = lambda consent, request: reverse(  # noqa: E731
+    "citizen-request-detail", args=[request.id]) + '"'
+ENTERPRISE_LINK = lambda consent, request: reverse(  # noqa: E731
+    "enterprise-request-detail", args=[request.id]) + '"'
+
+# Per persona: the status, and whose rows a 200 shows ("acme": the citizen's records with Acme,
+# "globex": the other citizen's with Globex, None: nobody's).
+CITIZEN_ONLY = {"anonymous": 302, "citizen": (200, "acme"), "other_citizen": (200, "globex"),
+                "acme_admin": 403, "other_admin": 403, "inspector": 403}
+CITIZEN_FORM = {**CITIZEN_ONLY, "citizen": (200, None), "other_citizen": (200, None)}
+ENTERPRISE_ONLY = {"anonymous": 302, "citizen": 403, "other_citizen": 403,
+                   "acme_admin": (200, "acme"), "other_admin": (200, "globex"),
+                   "inspector": 403}
 PAGES = {
-    "citizen-deployments": (lambda s: [], CITIZEN_ONLY),
-    "citizen-consents": (lambda s: [], CITIZEN_ONLY),
-    "citizen-requests": (lambda s: [], CITIZEN_ONLY),
-    "citizen-link": (lambda s: [], CITIZEN_ONLY),
-    "citizen-consent-give": (lambda s: [s["gate"].id], CITIZEN_ONLY),
-    "citizen-request-detail": (lambda s: [s["request"].id], {
+    # page: (url args, mark, expectations)
+    "citizen-deployments": (lambda s: [], SUBJECT, CITIZEN_ONLY),
+    "citizen-consents": (lambda s: [], RECEIPT, CITIZEN_ONLY),
+    "citizen-requests": (lambda s: [], CITIZEN_LINK, CITIZEN_ONLY),
+    "citizen-link": (lambda s: [], SUBJECT, CITIZEN_FORM),
+    "citizen-consent-give": (lambda s: [s["gate"].id], SUBJECT, CITIZEN_FORM),
+    "citizen-request-detail": (lambda s: [s["request"].id], DETAILS, {
         **CITIZEN_ONLY, "other_citizen": 404}),
-    "consent-receipt-page": (lambda s: [s["consent"].receipt_id], {
-        "anonymous": 302, "citizen": 200, "other_citizen": 404, "acme_admin": 200,
-        "other_admin": 404, "inspector": 200}),
-    "enterprise-consents": (lambda s: [], ENTERPRISE_ONLY),
-    "enterprise-renewals": (lambda s: [], ENTERPRISE_ONLY),
-    "enterprise-requests": (lambda s: [], ENTERPRISE_ONLY),
-    "enterprise-request-detail": (lambda s: [s["request"].id], {
+    "consent-receipt-page": (lambda s: [s["consent"].receipt_id], SUBJECT, {
+        "anonymous": 302, "citizen": (200, "acme"), "other_citizen": 404,
+        "acme_admin": (200, "acme"), "other_admin": 404, "inspector": (200, "acme")}),
+    "enterprise-consents": (lambda s: [], SUBJECT, ENTERPRISE_ONLY),
+    "enterprise-renewals": (lambda s: [], SUBJECT, ENTERPRISE_ONLY),
+    "enterprise-requests": (lambda s: [], ENTERPRISE_LINK, ENTERPRISE_ONLY),
+    "enterprise-request-detail": (lambda s: [s["request"].id], DETAILS, {
         **ENTERPRISE_ONLY, "other_admin": 404}),
 }
 
 
 @pytest.mark.parametrize("page", sorted(PAGES))
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_pages_open_only_for_their_persona_and_tenancy(world, client, setup, page, persona):
-    args, expected = PAGES[page]
+def test_pages_open_only_for_their_persona_and_tenancy(world, client, setup, tenants, page,
+                                                       persona):
+    """Status per the matrix, and the rows shown are the viewer's own side's only."""
+    args, mark, expected = PAGES[page]
+    status, shows = expected[persona] if isinstance(expected[persona], tuple) else (
+        expected[persona], None)
     if persona != "anonymous":
         client.force_login(getattr(world, persona))
     response = client.get(reverse(page, args=args(setup)))
-    assert response.status_code == expected[persona]
+    assert response.status_code == status
+    body = response.content.decode()
+    for side, (consent, request) in tenants.items():
+        assert (mark(consent, request) in body) == (side == shows), (side, mark(consent, request))
 
 
 def test_the_enterprise_inbox_shows_only_its_own_requests_with_a_countdown(world, client,

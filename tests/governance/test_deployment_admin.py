@@ -12,9 +12,14 @@ from tests.factories import UserFactory
                                    "thresholdchange", "impactassessment", "filing",
                                    "deploymentnotice"])
 def test_every_registry_changelist_opens_for_staff(world, client, deployment_in, model):
-    deployment_in(DeploymentStatus.ACTIVE)
+    deployment_in(DeploymentStatus.ACTIVE, name="Registry gate")
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    assert client.get(reverse(f"admin:governance_{model}_changelist")).status_code == 200
+    response = client.get(reverse(f"admin:governance_{model}_changelist"))
+    assert response.status_code == 200
+    changelist = response.context["cl"]
+    assert changelist.result_count == changelist.model.objects.count()
+    if model == "deployment":
+        assert "Registry gate" in response.content.decode()
 
 
 @pytest.mark.parametrize("model", [ImpactAssessment, Filing, ThresholdChange])

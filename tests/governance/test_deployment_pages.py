@@ -26,11 +26,19 @@ PAGES = {
 @pytest.mark.parametrize("page", sorted(PAGES))
 def test_deployment_pages_open_only_for_those_who_may_see_them(world, client, deployment_in,
                                                                page, persona):
-    deployment = deployment_in(S.PENDING_APPROVAL, public=True)
+    """Status per the matrix; a 200 shows Acme's deployment and nothing of Globex's, any
+    other answer shows neither."""
+    deployment = deployment_in(S.PENDING_APPROVAL, public=True, name="Acme metro gates",
+                               location="Acme Line 2, north hall")
+    deployment_in(S.PENDING_APPROVAL, public=True, name="Globex depot gates",
+                  location="Globex yard", organisation=world.other_enterprise)
     if (user := world.user(persona)) is not None:
         client.force_login(user)
     response = client.get(reverse(page, args=[deployment.id]))
     assert response.status_code == PAGES[page][persona]
+    body = response.content.decode()
+    assert ("Acme metro gates" in body) == (response.status_code == 200)
+    assert "Globex depot gates" not in body and "Globex yard" not in body
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

@@ -4,6 +4,8 @@ The expected status is the contract: 401 for anonymous API callers, 404 (not 403
 object that exists but is not the caller's to see, so that ids leak nothing.
 """
 
+from html import escape
+
 import pytest
 from django.urls import reverse
 
@@ -31,6 +33,8 @@ def test_me_endpoint_answers_each_persona(world, api_as, persona):
     assert response.status_code == ME_EXPECTED[persona]
     if response.status_code == 401:
         assert response.json()["code"] == "not_authenticated"
+        return
+    assert response.json()["username"] == world.user(persona).username  # their own account
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -64,6 +68,7 @@ def test_members_are_listed_only_to_those_who_manage_the_organisation(world, api
 def test_a_regulator_outside_the_region_does_not_see_the_enterprise(world, api_as):
     response = api_as(world.distant_inspector).get(f"/api/v1/organisations/{world.acme.id}/")
     assert response.status_code == 404
+    assert response.json() == {"code": "not_found", "detail": "No such organisation."}
 
 
 PAGE_EXPECTED = {
@@ -79,9 +84,34 @@ PAGE_EXPECTED = {
 }
 
 
+def landing_marks(world) -> dict[str, str]:
+    """Text that only shows when a landing page shows that party's data."""
+    return {
+        "acme": "<td>Acme</td>", "globex": "<td>Globex</td>",
+        "regulator": "<td>Regulator</td>", "association": "<td>Association</td>",
+        "acme_regulated": "<li>Acme (Demo Province)</li>",
+        "globex_regulated": "<li>Globex (Demo Province)</li>",
+        "acme_member": "<li>Acme</li>", "globex_member": "<li>Globex</li>",
+        "citizen": escape(f"Hello {world.citizen.citizen_profile.display_name}"),
+        "other_citizen": escape(f"Hello {world.other_citizen.citizen_profile.display_name}"),
+    }
+
+
+# Whose data each persona's own landing page shows; every other mark must be absent.
+LANDING_SHOWS = {
+    ("enterprise-home", "acme_admin"): {"acme"},
+    ("enterprise-home", "other_admin"): {"globex"},
+    ("regulator-home", "inspector"): {"regulator", "acme_regulated", "globex_regulated"},
+    ("industry-home", "auditor"): {"association", "acme_member"},
+    ("citizen-home", "citizen"): {"citizen"},
+}
+
+
 @pytest.mark.parametrize("page", sorted(PAGE_EXPECTED))
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_landing_pages_open_only_for_their_persona(world, client, page, persona):
+    """Status per the matrix; an opened page shows its viewer's organisation (or name) and
+    nobody else's, a refused one shows nobody's."""
     user = world.user(persona)
     if user is not None:
         client.force_login(user)
@@ -89,6 +119,9 @@ def test_landing_pages_open_only_for_their_persona(world, client, page, persona)
     assert response.status_code == PAGE_EXPECTED[page][persona]
     if response.status_code == 302:
         assert response.url.startswith(reverse("login"))
+    body = response.content.decode()
+    shows = {name for name, mark in landing_marks(world).items() if mark in body}
+    assert shows == LANDING_SHOWS.get((page, persona), set())
 
 
 @pytest.mark.parametrize(
@@ -98,9 +131,11 @@ def test_landing_pages_open_only_for_their_persona(world, client, page, persona)
 )
 def test_home_sends_each_persona_to_its_landing_page(world, client, persona, landing):
     client.force_login(getattr(world, persona))
-    response = client.get(reverse("home"))
-    assert response.status_code == 302
-    assert response.url == reverse(landing)
+    response = client.get(reverse("home"), follow=True)
+    assert response.redirect_chain == [(reverse(landing), 302)]
+    marks = landing_marks(world)
+    assert {name for name, mark in marks.items() if mark in response.content.decode()} == (
+        LANDING_SHOWS[(landing, persona)])
 
 
 def test_the_public_home_page_needs_no_login(client, db):

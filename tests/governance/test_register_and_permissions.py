@@ -70,13 +70,14 @@ def write_status(persona):
     return {"anonymous": 401, "acme_admin": 200}.get(persona, 403 if persona in VISIBLE else 404)
 
 
+REVISED_ANSWERS = {**COMPLETE_ANSWERS, "residual_summary": "Low: reviewed after the pilot."}
 ENDPOINTS = {
     # name: (method, path suffix, body, expected(persona))
     "detail": ("get", "", None, read_status),
     "compliance": ("get", "compliance/", None, read_status),
     "assessment": ("get", "assessment/", None, read_status),
     "patch": ("patch", "", {"description": "Gate at the north entrance."}, write_status),
-    "assess": ("put", "assessment/", {"answers": COMPLETE_ANSWERS}, write_status),
+    "assess": ("put", "assessment/", {"answers": REVISED_ANSWERS}, write_status),
 }
 
 
@@ -84,16 +85,25 @@ ENDPOINTS = {
 @pytest.mark.parametrize("endpoint", sorted(ENDPOINTS))
 def test_deployment_endpoints_answer_each_persona(world, api_as, deployment_in, endpoint,
                                                   persona):
+    """Status per the matrix; an allowed read shows this deployment, an allowed write stores
+    exactly its change; a refused call stores nothing and shows nothing of the deployment."""
     method, suffix, body, expected = ENDPOINTS[endpoint]
-    deployment = deployment_in(S.DRAFT)
-    before = deployment.assessments.count()
+    deployment = deployment_in(S.DRAFT, name="Acme north gate")
     response = getattr(api_as(world.user(persona)), method)(
         f"/api/v1/deployments/{deployment.id}/{suffix}", body, format="json")
     assert response.status_code == expected(persona)
+    deployment.refresh_from_db()
+    description = "Gate at the north entrance." if (endpoint, response.status_code) == (
+        "patch", 200) else ""
+    assert deployment.description == description
+    answers = REVISED_ANSWERS if (endpoint, response.status_code) == ("assess", 200) else (
+        COMPLETE_ANSWERS)
+    assert [a.answers for a in deployment.assessments.all()] == [answers]
     if response.status_code != 200:
-        deployment.refresh_from_db()
-        assert deployment.description == ""
-        assert deployment.assessments.count() == before
+        assert "Acme north gate" not in response.content.decode()
+    elif endpoint in ("detail", "patch"):
+        assert (response.json()["id"], response.json()["name"]) == (deployment.id,
+                                                                   "Acme north gate")
 
 
 LIST_VISIBLE = {"citizen": set(), "acme_admin": {"Acme gate"}, "acme_operator": {"Acme gate"},
@@ -125,6 +135,11 @@ def test_only_enterprise_admins_create_deployments(world, api_as, persona):
     response = api_as(world.user(persona)).post("/api/v1/deployments/", body, format="json")
     assert response.status_code == CREATE_STATUS[persona]
     assert Deployment.objects.count() == (1 if response.status_code == 201 else 0)
+    if response.status_code == 201:  # a draft of the creator's own organisation
+        created = Deployment.objects.get()
+        assert (created.name, created.status, created.organisation) == (
+            "New gate", S.DRAFT, world.user(persona).memberships.get().organisation)
+        assert response.json()["id"] == created.id
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

@@ -159,12 +159,17 @@ def test_releasing_a_hold_over_the_api_is_for_the_regulator_only(world, api_as, 
 # --- pages and metrics -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("persona, status", [
-    ("acme_admin", 200), ("inspector", 200), ("citizen", 403), ("auditor", 403)])
-def test_the_retention_dashboard_is_for_operators_and_regulators(persona, status, world,
+@pytest.mark.parametrize("persona, status, shows", [
+    ("acme_admin", 200, {"Gate"}), ("inspector", 200, {"Gate", "Globex gate"}),
+    ("other_admin", 200, {"Globex gate"}), ("citizen", 403, set()), ("auditor", 403, set())])
+def test_the_retention_dashboard_is_for_operators_and_regulators(persona, status, shows, world,
                                                                  client, certified):
+    """Each operator sees its own deletion certificates, the regulator both, others none."""
     client.force_login(getattr(world, persona))
-    assert client.get("/retention/").status_code == status
+    response = client.get("/retention/")
+    assert response.status_code == status
+    body = response.content.decode()
+    assert {name for name in ("Gate", "Globex gate") if f"<td>{name}<" in body} == shows
 
 
 def test_the_dashboards_show_the_overdue_gauge_and_the_deletions_chart(world, client, gate):
@@ -196,5 +201,9 @@ def test_metrics_report_the_sweep_and_the_overdue_gauge_in_prometheus_format(db,
 
 def test_metrics_need_the_token_when_one_is_configured(db, client, settings):
     settings.FACEGOV_METRICS_TOKEN = "scrape-me"
-    assert client.get("/metrics").status_code == 401
-    assert client.get("/metrics", HTTP_AUTHORIZATION="Bearer scrape-me").status_code == 200
+    refused = client.get("/metrics")
+    assert refused.status_code == 401
+    assert "facegov_retention" not in refused.content.decode()
+    allowed = client.get("/metrics", HTTP_AUTHORIZATION="Bearer scrape-me")
+    assert allowed.status_code == 200
+    assert "facegov_retention_sweeps_total 0" in allowed.content.decode()

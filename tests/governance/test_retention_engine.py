@@ -432,15 +432,17 @@ def test_a_deployment_locked_by_another_sweep_is_skipped_not_waited_for(world, g
         with transaction.atomic():
             Deployment.objects.select_for_update().get(id=gate.id)
             locked.set()
-            release.wait(10)
+            # Held until the main thread has tried; a timeout here would free the lock early.
+            results["released_in_time"] = release.wait(120)
         thread_connection.close()
 
     holder = threading.Thread(target=hold_lock)
     holder.start()
-    locked.wait(10)
+    assert locked.wait(120), "the lock holder never took the deployment's lock"
     results["skipped"] = retention_destroy_due(deployment_id=gate.id, skip_locked=True)
     release.set()
-    holder.join()
+    holder.join(timeout=120)
+    assert not holder.is_alive() and results["released_in_time"]
     assert results["skipped"].skipped_locked is True
     assert Template.objects.count() == 3
     assert retention_batch_destroy(

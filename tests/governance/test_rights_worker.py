@@ -1,11 +1,7 @@
 """An access request's export is built by a real Celery worker process, on the broker the
 environment names (Redis in CI, the filesystem otherwise), against the test database."""
 
-import os
-import time
-
 import pytest
-from django.conf import settings
 
 from governance.models import OrganisationKind, Purpose, RequestState, RightsExport, RightsRequest
 from governance.services.consent import consent_give
@@ -18,9 +14,8 @@ from tests.factories import (
     MembershipFactory,
     OrganisationFactory,
 )
-from tests.workers import celery_worker, worker_database_url
+from tests.workers import celery_worker, wait_until, worker_env
 
-EXPORT_TIMEOUT_SECONDS = 45
 
 @pytest.mark.worker
 def test_a_real_worker_builds_the_sealed_export_and_fulfils_the_request(transactional_db,
@@ -39,14 +34,11 @@ def test_a_real_worker_builds_the_sealed_export_and_fulfils_the_request(transact
     request = rights_request_file(citizen=citizen, deployment=gate, type="access")
 
     app.control.purge()  # messages left by earlier runs are not this test's
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test",
-           "FACEGOV_VAR_DIR": str(settings.VAR_DIR), "DATABASE_URL": worker_database_url()}
-    with celery_worker(env, str(tmp_path / "worker.log")):
+    log = str(tmp_path / "worker.log")
+    with celery_worker(worker_env(), log):
         rights_request_fulfil(request=request, actor=admin)  # enqueues on commit
-        deadline = time.monotonic() + EXPORT_TIMEOUT_SECONDS
-        while not RightsExport.objects.filter(request=request).exists():
-            assert time.monotonic() < deadline, (tmp_path / "worker.log").read_text()
-            time.sleep(0.2)
+        wait_until(lambda: RightsExport.objects.filter(request=request).exists(),
+                   log_path=log, what="the worker to build the export")
 
     assert RightsRequest.objects.get(id=request.id).state == RequestState.FULFILLED
     document = rights_export_open(export=RightsExport.objects.get(request=request))

@@ -105,6 +105,8 @@ def test_a_user_token_cannot_call_the_device_api(world, api_as, upload):
         format="multipart")
     assert response.status_code == 401
     assert response.json()["code"] == "not_authenticated"
+    assert (Template.objects.count(), VaultSubject.objects.count(),
+            RecognitionEvent.objects.count()) == (0, 0, 0)
 
 
 def png_bytes(width: int, height: int) -> bytes:

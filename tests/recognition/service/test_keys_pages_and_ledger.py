@@ -5,8 +5,11 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
 
-from governance.models import SubjectLink
+from governance.models import Deployment, SubjectLink
 from recognition.models import ApiKey, RecognitionEvent
+from recognition.services.confirmations import confirmations_open
+from recognition.services.events import event_record
+from tests.factories import active_gate
 from tests.recognition.service.conftest import OBAMA
 
 PERSONAS = ["anonymous", "citizen", "acme_admin", "acme_operator", "other_admin", "inspector",
@@ -59,15 +62,48 @@ PAGES = {
                               "acme_operator": 403, "other_admin": 403, "inspector": 403,
                               "auditor": 403},
 }
+# Whose rows an opened page shows: Acme's staff and the citizen (known to Acme's gate) see
+# Acme's; Globex's admin sees Globex's.
+SIDE = {"citizen": "acme", "acme_admin": "acme", "acme_operator": "acme",
+        "other_admin": "globex"}
+# What marks a side's rows: the subject on the enterprise lists, the gate on the others.
+MARK = {"recognition-activity": "subject", "recognition-confirmations": "subject",
+        "recognition-try": "gate", "recognition-my-events": "gate"}
+
+
+@pytest.fixture
+def two_sides(world):
+    """An identification with a match waiting for review at each operator's gate; the
+    citizen is Acme's matched subject."""
+    sides = {}
+    for side, organisation, gate_name, subject in (
+            ("acme", world.acme, "Block A gate", "acme-resident-7"),
+            ("globex", world.other_enterprise, "Globex depot gate", "globex-worker-3")):
+        gate = active_gate(organisation, name=gate_name, two_person_confirmation=True)
+        event = event_record(deployment=gate, operation="identify", outcome="match",
+                             purpose="access_control", subject_ref=subject, faces=1,
+                             matched_refs=[subject])
+        confirmations_open(deployment=gate, event=event, matches=[(subject, 0.31)])
+        sides[side] = {"gate": gate_name, "subject": subject}
+    SubjectLink.objects.create(citizen=world.citizen, deployment=Deployment.objects.get(
+        name="Block A gate"), subject_ref="acme-resident-7", via="portal")
+    return sides
 
 
 @pytest.mark.parametrize("page", sorted(PAGES))
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_recognition_pages_open_for_their_personas(world, client, page, persona):
+def test_recognition_pages_open_for_their_personas(world, client, two_sides, page, persona):
+    """Status per the matrix; an opened page shows its viewer's side's rows only, a refused
+    one nobody's."""
     user = world.user(persona)
     if user:
         client.force_login(user)
-    assert client.get(reverse(page)).status_code == PAGES[page][persona]
+    response = client.get(reverse(page))
+    assert response.status_code == PAGES[page][persona]
+    body = response.content.decode()
+    shows = SIDE.get(persona) if response.status_code == 200 else None
+    for side, marks in two_sides.items():
+        assert (marks[MARK[page]] in body) == (side == shows), (side, marks[MARK[page]])
 
 
 def test_another_enterprise_sees_none_of_acmes_events(world, gate, consent, device, enroll,
