@@ -8,12 +8,12 @@ blocking rule fails, everything rolls back and nothing changed.
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from governance.audit import acting_as
 from governance.compliance.rules import violations
-from governance.errors import DomainError, InvalidTransition, RuleViolations
+from governance.errors import Conflict, DomainError, InvalidTransition, RuleViolations
 from governance.models import (
     MATERIAL_FIELDS,
     DataCategory,
@@ -55,7 +55,7 @@ def deployment_create(*, organisation: Organisation, actor: Any, fields: Mapping
     with acting_as(actor):
         deployment = Deployment(organisation=organisation, **fields)
         deployment.material_change_at = timezone.now()
-        deployment.save()
+        _save_named(deployment)
         deployment.purposes.set(_purposes(purposes))
         _set_retention(deployment, retention_rules)
         ThresholdChange.objects.create(deployment=deployment, previous=None,
@@ -92,7 +92,7 @@ def deployment_update(*, deployment: Deployment, actor: Any, fields: Mapping[str
             setattr(deployment, name, value)
         if material:
             deployment.material_change_at = timezone.now()
-        deployment.save()
+        _save_named(deployment)
         if purposes is not None:
             deployment.purposes.set(_purposes(purposes))
         if retention_rules is not None:
@@ -124,6 +124,28 @@ def _recheck_running(deployment: Deployment, changed: set[str]) -> None:
         raise RuleViolations([f.as_violation() for f in broken],
                              detail="The change would break blocking rules; nothing changed.")
     filing_open_for_change(deployment=deployment, changed=changed)
+
+
+def _save_named(deployment: Deployment) -> None:
+    """Save, refusing a name the organisation already uses (409 `duplicate_name`). The check
+    gives the common case its answer; a race between two requests meets the unique
+    constraint inside a savepoint, and is answered the same way."""
+    if not _name_taken(deployment):
+        try:
+            with transaction.atomic():
+                deployment.save()
+            return
+        except IntegrityError:
+            if not _name_taken(deployment):
+                raise
+    raise Conflict(f"This organisation already has a deployment named {deployment.name!r}.",
+                   code="duplicate_name")
+
+
+def _name_taken(deployment: Deployment) -> bool:
+    return (Deployment.objects.filter(organisation_id=deployment.organisation_id,
+                                      name=deployment.name)
+            .exclude(pk=deployment.pk).exists())
 
 
 def _check_fields(fields: Mapping[str, Any]) -> None:
