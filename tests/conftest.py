@@ -93,6 +93,15 @@ def _purpose_taxonomy(request):
     purpose_taxonomy_ensure()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counts():
+    """Throttle counts live in the (per-process, in-memory) test cache: every test starts
+    with none, so no test is refused because of the ones that ran before it."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def api() -> APIClient:
     return APIClient()

@@ -12,3 +12,7 @@ SECRET_KEY = env_str("DJANGO_SECRET_KEY") or read_or_create_secret(
 FACEGOV_MASTER_KEY = env_str("FACEGOV_MASTER_KEY") or read_or_create_secret(
     VAR_DIR / "master.key", make=new_master_key
 )
+# One machine for a demo: personas sign in with a password only (two-factor stays available
+# to everyone who enrols), and the operator's own /metrics and deep health check are open.
+FACEGOV_REQUIRE_2FA = env_bool("FACEGOV_REQUIRE_2FA", False)
+FACEGOV_METRICS_OPEN = env_bool("FACEGOV_METRICS_OPEN", True)

@@ -21,3 +21,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 # Tests that want the demo's real enrolment turn this on themselves (it costs ~13 s).
 FACEGOV_DEMO_ENROL_FACES = False
 FACEGOV_DEMO_EXPIRY_MINUTES = 0
+
+# Throttle counts stay in this process and are cleared before every test (tests/conftest.py);
+# the limits are high so that no test trips one by accident. tests/config/test_throttling.py
+# sets low limits where a limit is what it tests.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+REST_FRAMEWORK = {**REST_FRAMEWORK,  # noqa: F405
+                  "DEFAULT_THROTTLE_RATES": {scope: "100000/min" for scope in THROTTLE_RATES}}  # noqa: F405
+FACEGOV_REQUIRE_2FA = False
+FACEGOV_METRICS_OPEN = True
