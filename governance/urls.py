@@ -1,7 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from governance.views import auth, deployments, pages, register, regulator, retention
+from governance.views import (
+    auth,
+    deployments,
+    pages,
+    register,
+    regulator,
+    retention,
+    two_factor,
+)
 from governance.views import consent as consent_pages
 from governance.views import rights as rights_pages
 
@@ -11,6 +19,13 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("signup/", auth.signup, name="signup"),
+    # two-factor sign-in: settings, set-up, the step after the password, backup codes
+    path("account/two-factor/", two_factor.two_factor_settings, name="two-factor"),
+    path("account/two-factor/setup/", two_factor.two_factor_setup, name="two-factor-setup"),
+    path("account/two-factor/verify/", two_factor.two_factor_verify, name="two-factor-verify"),
+    path("account/two-factor/backup-codes/", two_factor.two_factor_backup_codes,
+         name="two-factor-backup-codes"),
+    path("account/two-factor/off/", two_factor.two_factor_turn_off, name="two-factor-off"),
     path("enterprise/", pages.enterprise_home, name="enterprise-home"),
     path("regulator/", pages.regulator_home, name="regulator-home"),
     path("industry/", pages.industry_home, name="industry-home"),
