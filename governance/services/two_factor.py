@@ -37,6 +37,10 @@ def totp_enrolment_confirm(*, user: Any, device_id: int, token: str) -> list[str
     if device is None:
         raise DomainError("Start the set-up again: this authenticator is not waiting.",
                           code="no_pending_authenticator")
+    allowed, _ = device.verify_is_allowed()
+    if not allowed:
+        raise InvalidOtp("Too many wrong codes in a row: wait a few seconds, then type the "
+                         "code the app shows then.", code="otp_throttled")
     # Outside the transaction: a wrong code's throttle count must survive the refusal.
     if not device.verify_token(token.strip()):
         raise InvalidOtp("That code is not the one the authenticator shows now.")
