@@ -1,4 +1,5 @@
-"""GET /healthz — is the database reachable, is the broker reachable, (deep) is a worker alive.
+"""GET /healthz — is the database reachable, is the broker reachable, (deep, with the metrics
+token) is a worker alive.
 
 Answers 200 when every check passes and 503 naming the checks that failed.
 """
@@ -11,6 +12,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 
 from config.celery_app import app as celery_app
+from governance.metrics import operator_token_valid
 
 BROKER_TIMEOUT_SECONDS = 3
 WORKER_TIMEOUT_SECONDS = 10
@@ -54,8 +56,10 @@ def run_checks(checks: dict[str, Callable[[], None]]) -> dict[str, str]:
 
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
+    """The shallow checks for anyone; `?deep=1` (a task through a worker, seconds of work)
+    only with the operators' token, so that it cannot be used to load the workers."""
     checks: dict[str, Callable[[], None]] = {"database": check_database, "broker": check_broker}
-    if request.GET.get("deep") == "1":
+    if request.GET.get("deep") == "1" and operator_token_valid(request):
         checks["worker"] = check_worker
     report = run_checks(checks)
     failed = sorted(name for name, outcome in report.items() if outcome != "ok")

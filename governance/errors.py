@@ -42,6 +42,13 @@ class InvalidTransition(DomainError):
     default_code = "invalid_transition"
 
 
+class Conflict(DomainError):
+    """The request clashes with what is stored (a name already taken, a duplicate)."""
+
+    status_code = 409
+    default_code = "conflict"
+
+
 class RuleViolations(DomainError):
     """Blocking rules failed; `violations` lists each rule, its legal reference and message."""
 

@@ -1,8 +1,9 @@
 """GET /metrics — the retention engine in Prometheus text format (exposition format 0.0.4).
 
 Counters are read from the database (certificates, sweeps), so they survive restarts and agree
-across workers. Only counts and durations: nothing about any person. When
-FACEGOV_METRICS_TOKEN is set, scrapers send it as `Authorization: Bearer <token>`.
+across workers. Only counts and durations: nothing about any person. Scrapers send
+FACEGOV_METRICS_TOKEN as `Authorization: Bearer <token>`; without it the answer is 401
+(`make run` and tests open it with FACEGOV_METRICS_OPEN when no token is set).
 """
 
 import hmac
@@ -71,11 +72,21 @@ def retention_metrics_text() -> str:
     return "\n".join(lines) + "\n"
 
 
+def operator_token_valid(request: HttpRequest) -> bool:
+    """The operators' bearer token (FACEGOV_METRICS_TOKEN) came with the request. Without a
+    configured token only FACEGOV_METRICS_OPEN (make run, tests) lets anyone through;
+    production settings never set it."""
+    token = settings.FACEGOV_METRICS_TOKEN
+    if not token:
+        return bool(settings.FACEGOV_METRICS_OPEN)
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    return hmac.compare_digest(given.encode(), token.encode())
+
+
 @never_cache
 def metrics(request: HttpRequest) -> HttpResponse:
-    token = settings.FACEGOV_METRICS_TOKEN
-    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-    if token and not hmac.compare_digest(given, token):
-        return HttpResponse("metrics token required\n", status=401, content_type=CONTENT_TYPE)
+    if not operator_token_valid(request):
+        return HttpResponse("metrics token required\n", status=401, content_type=CONTENT_TYPE,
+                            headers={"WWW-Authenticate": "Bearer"})
     text = retention_metrics_text() + "".join(func() for func in _EXTRA)
     return HttpResponse(text, content_type=CONTENT_TYPE)

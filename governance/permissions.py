@@ -96,6 +96,18 @@ def personas_of(user: Any) -> list[str]:
     return found
 
 
+def must_use_two_factor(user: Any) -> bool:
+    """Who must sign in with a second factor when FACEGOV_REQUIRE_2FA is on: regulators,
+    enterprise administrators and superusers (whoever can approve, suspend, or change who
+    may act for an organisation)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return (memberships(user, kind=OrganisationKind.REGULATOR).exists()
+            or memberships(user, kind=OrganisationKind.ENTERPRISE, roles={Role.ADMIN}).exists())
+
+
 def regulator_covers(regulator: Organisation, enterprise: Organisation) -> bool:
     """A regulator's mandate: the enterprises of its region (a nationwide one has region ""),
     never beyond its jurisdiction (a Chinese regulator does not oversee an EU operator)."""

@@ -10,6 +10,7 @@ from governance.views import (
     regulator,
     retention,
     rules,
+    two_factor,
 )
 from governance.views import consent as consent_pages
 from governance.views import rights as rights_pages
@@ -23,6 +24,13 @@ urlpatterns = [
     path("notifications/", notifications.notifications_page, name="notifications"),
     path("notifications/read/", notifications.notifications_mark_read,
          name="notifications-mark-read"),
+    # two-factor sign-in: settings, set-up, the step after the password, backup codes
+    path("account/two-factor/", two_factor.two_factor_settings, name="two-factor"),
+    path("account/two-factor/setup/", two_factor.two_factor_setup, name="two-factor-setup"),
+    path("account/two-factor/verify/", two_factor.two_factor_verify, name="two-factor-verify"),
+    path("account/two-factor/backup-codes/", two_factor.two_factor_backup_codes,
+         name="two-factor-backup-codes"),
+    path("account/two-factor/off/", two_factor.two_factor_turn_off, name="two-factor-off"),
     path("enterprise/", pages.enterprise_home, name="enterprise-home"),
     path("regulator/", pages.regulator_home, name="regulator-home"),
     path("industry/", pages.industry_home, name="industry-home"),

@@ -110,6 +110,15 @@ def ledger_heads_path(request, _ledger_heads_dir) -> Path:
     settings.FACEGOV_LEDGER_HEADS_PATH = previous
 
 
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counts():
+    """Throttle counts live in the (per-process, in-memory) test cache: every test starts
+    with none, so no test is refused because of the ones that ran before it."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def api() -> APIClient:
     return APIClient()

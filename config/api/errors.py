@@ -4,11 +4,16 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, JsonResponse
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.db import DataError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views.csrf import csrf_failure as django_csrf_failure
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from config.api.parsers import RequestTooLarge
 from governance.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -24,6 +29,18 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):
+        exc = RequestTooLarge()
+    elif isinstance(exc, SuspiciousOperation):
+        # Django's own refusals of a malformed request (too many fields, bad multipart...).
+        exc = exceptions.ParseError(str(exc) or "The request is malformed.", code="bad_request")
+    elif isinstance(exc, DataError):
+        # The last line of defence: the database refused a value (the parsers and serializer
+        # bounds should have caught it first). The service's transaction has rolled back.
+        logger.warning("A value reached the database that it cannot store", exc_info=exc)
+        return Response({"code": "invalid_value",
+                         "detail": "A value in the request cannot be stored."},
+                        status=status.HTTP_400_BAD_REQUEST)
 
     response = exception_handler(exc, context)
     if response is None:
@@ -50,8 +67,19 @@ def _payload(exc: Exception, data: Any) -> dict[str, Any]:
     return {"code": _CODE_NAMES.get(code, code), "detail": str(exc.detail)}
 
 
+@csrf_exempt  # else an unsafe method met Django's HTML CSRF page before this JSON 404
 def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """Unknown paths under /api/ answer JSON, never Django's HTML 404 page."""
     return JsonResponse(
         {"code": "not_found", "detail": f"No API endpoint at {request.path}."}, status=404
     )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: JSON under /api/, Django's page everywhere else."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": "csrf_failed",
+                             "detail": "CSRF verification failed; send the CSRF token, or "
+                                       "authenticate with a token instead of a session."},
+                            status=403)
+    return django_csrf_failure(request, reason=reason)

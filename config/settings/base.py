@@ -4,7 +4,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from config.settings.env import env_bool, env_int, env_list, env_str
+from config.settings.env import env_bool, env_int, env_list, env_rates, env_str
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 # Everything the platform writes on a single machine lives under var/ (SQLite, broker, keys).
@@ -27,6 +27,12 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "auditlog",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
+    "config.api.apps.ApiConfig",
     # Dependencies point one way: complaints -> recognition -> governance.
     "governance",
     "recognition",
@@ -35,15 +41,22 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "config.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "governance.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "governance.middleware.DomainErrorPagesMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -74,6 +87,11 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "governance.User"
+# django-axes first: it refuses a locked-out sign-in before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -134,14 +152,46 @@ FACEGOV_UPLOAD_DOCUMENT_MAX_BYTES = env_int("FACEGOV_UPLOAD_DOCUMENT_MAX_BYTES",
 FACEGOV_UPLOAD_IMAGE_MAX_BYTES = env_int("FACEGOV_UPLOAD_IMAGE_MAX_BYTES", 10 * 1024 * 1024)
 FACEGOV_UPLOAD_ARCHIVE_MAX_BYTES = env_int("FACEGOV_UPLOAD_ARCHIVE_MAX_BYTES", 100 * 1024 * 1024)
 
+# Throttle counts must be shared by every web process: Redis at scale, memory on one machine.
+CACHES = (
+    {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                 "LOCATION": env_str("REDIS_URL"), "KEY_PREFIX": "facegov"}}
+    if env_str("REDIS_URL")
+    else {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+)
+
 # --- API -------------------------------------------------------------------------------------
+# Requests per client and period (s, min, hour, day). `anon`: every anonymous call, per
+# address; `device`: per deployment API key; the rest are the `throttle_scope` of the views
+# attackers lean on. An app adds its scope here (e.g. `tip_submit`). Override any of them with
+# FACEGOV_THROTTLE_RATES="login=5/min,anon=30/min".
+THROTTLE_RATES = {
+    "anon": "120/min",
+    "device": "1200/min",
+    "login": "10/min",
+    "signup": "10/hour",
+    "contact_proof": "10/hour",
+    "contact_proof_confirm": "20/hour",
+} | env_rates("FACEGOV_THROTTLE_RATES")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "config.api.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Bounded, NUL-free bodies (config/api/parsers.py): every view parses through these.
+    "DEFAULT_PARSER_CLASSES": [
+        "config.api.parsers.JSONParser",
+        "config.api.parsers.FormParser",
+        "config.api.parsers.MultiPartParser",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "config.api.throttling.AnonymousThrottle",
+        "config.api.throttling.DeviceThrottle",
+        "config.api.throttling.ScopedThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": THROTTLE_RATES,
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "config.api.schema.FaceGovAutoSchema",
@@ -160,7 +210,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Request and response components apart, so that a non-blank rule (`minLength: 1`) binds
+    # what a client sends without constraining what the server answers.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api.schema.document_error_responses",
+    ],
 }
+# Unsafe requests without a CSRF token answer the API's error shape under /api/.
+CSRF_FAILURE_VIEW = "config.api.errors.csrf_failure"
 
 # --- Celery ----------------------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
@@ -233,7 +292,8 @@ FACEGOV_EU_GUARDIAN_AGE = env_int("FACEGOV_EU_GUARDIAN_AGE", 16)
 # --- Retention (governance/services/retention.py) --------------------------------------------
 # Items destroyed and certified per transaction (one deletion certificate per batch).
 FACEGOV_RETENTION_BATCH_SIZE = env_int("FACEGOV_RETENTION_BATCH_SIZE", 5000)
-# /metrics (Prometheus): open when empty, else scrapers send `Authorization: Bearer <token>`.
+# /metrics (Prometheus) and /healthz?deep=1: scrapers send `Authorization: Bearer <token>`.
+# Without a token both refuse, unless FACEGOV_METRICS_OPEN (make run, tests) opens them.
 FACEGOV_METRICS_TOKEN = env_str("FACEGOV_METRICS_TOKEN")
 
 # --- Complaints and tips (complaints/) --------------------------------------------------------
@@ -295,3 +355,45 @@ FACEGOV_LIVENESS_MAX_ANSWER_PIXELS = env_int("FACEGOV_LIVENESS_MAX_ANSWER_PIXELS
 FACEGOV_LIVENESS_WINDOW_SECONDS = env_int("FACEGOV_LIVENESS_WINDOW_SECONDS", 600)
 FACEGOV_LIVENESS_CHALLENGES_PER_KEY = env_int("FACEGOV_LIVENESS_CHALLENGES_PER_KEY", 120)
 FACEGOV_LIVENESS_CHALLENGES_PER_DEVICE = env_int("FACEGOV_LIVENESS_CHALLENGES_PER_DEVICE", 5)
+FACEGOV_METRICS_OPEN = env_bool("FACEGOV_METRICS_OPEN", False)
+
+# --- Sign-in: lockout (django-axes) and two-factor (django-otp) ------------------------------
+# Wrong passwords for one username from one address lock that pair out (429) after
+# AXES_FAILURE_LIMIT; the wait doubles with every further round of failures
+# (governance/lockout.py). Per pair, so that nobody can lock a person out from elsewhere;
+# the `login` throttle bounds guessing across usernames from one address.
+AXES_FAILURE_LIMIT = env_int("FACEGOV_LOGIN_FAILURE_LIMIT", 5)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = "governance.lockout.lockout_cool_off"
+AXES_LOCKOUT_CALLABLE = "governance.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+FACEGOV_LOCKOUT_BASE_MINUTES = env_int("FACEGOV_LOCKOUT_BASE_MINUTES", 5)
+FACEGOV_LOCKOUT_MAX_HOURS = env_int("FACEGOV_LOCKOUT_MAX_HOURS", 24)
+# Two-factor sign-in (TOTP + backup codes) is open to everyone; when this is on, regulators,
+# enterprise admins and superusers must enrol before doing anything else.
+FACEGOV_REQUIRE_2FA = env_bool("FACEGOV_REQUIRE_2FA", True)
+OTP_TOTP_ISSUER = "FaceGov"
+
+# --- Browser policies: Content-Security-Policy (django-csp) and Permissions-Policy ----------
+# No inline script or style anywhere: every script and stylesheet is a static file.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Powerful browser features are off on every page; a view opts in with
+# config.middleware.permissions_policy (the camera, on the try-it and liveness pages).
+PERMISSIONS_POLICY = {
+    "camera": [], "microphone": [], "geolocation": [], "payment": [], "usb": [],
+    "display-capture": [], "fullscreen": ["self"],
+}

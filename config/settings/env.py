@@ -31,3 +31,9 @@ def env_int(name: str, default: int) -> int:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_rates(name: str) -> dict[str, str]:
+    """`scope=rate,scope=rate` (e.g. "login=5/min,anon=30/min") → {scope: rate}."""
+    pairs = (item.split("=", 1) for item in env_list(name) if "=" in item)
+    return {scope.strip(): rate.strip() for scope, rate in pairs}

@@ -16,3 +16,9 @@ FACEGOV_MASTER_KEY = env_str("FACEGOV_MASTER_KEY") or read_or_create_secret(
 # DJANGO_EMAIL_BACKEND and EMAIL_* to send through a real server instead.
 EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH.mkdir(parents=True, exist_ok=True)
+
+
+# One machine for a demo: personas sign in with a password only (two-factor stays available
+# to everyone who enrols), and the operator's own /metrics and deep health check are open.
+FACEGOV_REQUIRE_2FA = env_bool("FACEGOV_REQUIRE_2FA", False)
+FACEGOV_METRICS_OPEN = env_bool("FACEGOV_METRICS_OPEN", True)

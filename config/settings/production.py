@@ -1,7 +1,7 @@
 """Production: every secret and service comes from the environment; nothing has a default."""
 
 from config.settings.base import *  # noqa: F401,F403
-from config.settings.env import env_int, env_list, env_required, env_str
+from config.settings.env import env_bool, env_int, env_list, env_required, env_str
 
 DEBUG = False
 SECRET_KEY = env_required("DJANGO_SECRET_KEY")
@@ -31,3 +31,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
     "uploads": UPLOADS_STORAGE,  # noqa: F405
 }
+
+# Operators' endpoints need their token; two-factor is compulsory for regulators and admins.
+FACEGOV_METRICS_OPEN = False
+FACEGOV_REQUIRE_2FA = env_bool("FACEGOV_REQUIRE_2FA", True)

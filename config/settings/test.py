@@ -39,3 +39,16 @@ FACEGOV_TIP_RECEIPT_FAIL_DELAY = 0.0
 # it to the worker processes a test starts (tests/workers.py) through the environment.
 FACEGOV_LEDGER_HEADS_PATH = env_str(  # noqa: F405
     "FACEGOV_LEDGER_HEADS_PATH", str(VAR_DIR / "test-ledger-heads.jsonl"))  # noqa: F405
+
+# Throttle counts stay in this process and are cleared before every test (tests/conftest.py);
+# the limits are high so that no test trips one by accident. tests/config/test_throttling.py
+# sets low limits where a limit is what it tests.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+REST_FRAMEWORK = {**REST_FRAMEWORK,  # noqa: F405
+                  "DEFAULT_THROTTLE_RATES": {
+                      **{scope: "100000/min" for scope in THROTTLE_RATES},  # noqa: F405
+                      # The complaint channel's scopes keep their configured rates: its
+                      # tests assert them (the cache is cleared before each test).
+                      **COMPLAINT_THROTTLE_RATES}}  # noqa: F405
+FACEGOV_REQUIRE_2FA = False
+FACEGOV_METRICS_OPEN = True

@@ -4,17 +4,17 @@ serializes the result; the services check permissions and hold every rule."""
 from typing import Any
 
 from django.http import HttpResponse
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api.parsers import FormParser, JSONParser, MultiPartParser
 from governance.models import ConsentMethod
 from governance.permissions import is_citizen, require
+from governance.platform.requests import click_record
 from governance.platform.uploads import sealed_file_response
 from governance.receipts import consent_receipt
 from governance.selectors.consent import (
@@ -30,13 +30,6 @@ from governance.services.consent import (
     refusal_record,
 )
 from governance.services.notices import deployment_notice_publish
-
-
-def click_record(request: Request) -> dict[str, str]:
-    """The evidence of an in-app consent: when, from where, with what."""
-    return {"time": timezone.now().isoformat(),
-            "ip": request.META.get("REMOTE_ADDR", ""),
-            "user_agent": request.META.get("HTTP_USER_AGENT", "")[:500] or "unknown"}
 
 
 class ConsentOutputSerializer(serializers.Serializer):

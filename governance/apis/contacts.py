@@ -10,6 +10,8 @@ from governance.services.contacts import contact_proof_confirm, contact_proof_st
 
 
 class ContactProofStartApi(APIView):
+    throttle_scope = "contact_proof"  # each start sends a code to someone's inbox or phone
+
     class InputSerializer(serializers.Serializer):
         contact = serializers.CharField(max_length=200)
 
@@ -26,6 +28,8 @@ class ContactProofStartApi(APIView):
 
 
 class ContactProofConfirmApi(APIView):
+    throttle_scope = "contact_proof_confirm"  # bounds guessing the code
+
     class InputSerializer(serializers.Serializer):
         code = serializers.CharField(max_length=12)
 

@@ -35,11 +35,14 @@ def deployments_open_to_citizens() -> QuerySet[Deployment]:
 
 
 def consent_get_for_user(*, user: Any, receipt_id: uuid.UUID | str) -> Consent:
+    """The consent with this receipt id, if the user may see it. A receipt id that is not a
+    UUID names no consent (and never reaches the database, which would refuse it)."""
     try:
+        receipt = receipt_id if isinstance(receipt_id, uuid.UUID) else uuid.UUID(receipt_id)
         consent = (Consent.objects.select_related("deployment__organisation", "notice",
                                                "evidence_upload")
-                   .get(receipt_id=receipt_id))
-    except (Consent.DoesNotExist, ValueError):
+                   .get(receipt_id=receipt))
+    except (Consent.DoesNotExist, ValueError, TypeError):
         raise NotFound("No such consent.") from None
     if not can(user, "consent.view", consent):
         raise NotFound("No such consent.")

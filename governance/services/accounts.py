@@ -4,8 +4,9 @@ from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from governance.audit import acting_as
 from governance.errors import DomainError
@@ -19,20 +20,34 @@ from governance.models import (
 )
 from governance.models.organisations import ROLES_BY_KIND
 
+# The same answer whether the name was free or taken: sign-up does not say who has an account.
+SIGNUP_ANSWER = _("Thank you. If that username was free, your account now exists: sign in "
+                  "with it. If signing in fails, the name was taken; sign up with another.")
+
 
 @transaction.atomic
 def citizen_signup(*, username: str, password: str, email: str = "",
-                   display_name: str = "") -> User:
-    """A person signs up for themselves as a citizen (data subject)."""
-    if User.objects.filter(username__iexact=username).exists():
-        raise DomainError("That username is taken.", code="username_taken")
+                   display_name: str = "") -> User | None:
+    """A person signs up for themselves as a citizen (data subject).
+
+    Returns the new user, or None when the username is taken: callers answer both the same
+    way, so that sign-up does not tell who has an account. A weak password is refused
+    first (its answer depends on the password, not on who exists), and a taken name costs
+    the same password hashing as a new one.
+    """
     user = User(username=username, email=email)
     try:
         validate_password(password, user=user)
     except ValidationError as exc:
         raise DomainError(" ".join(exc.messages), code="weak_password") from None
     user.set_password(password)
-    user.save()
+    if User.objects.filter(username__iexact=username).exists():
+        return None
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:  # the same name, signed up by a concurrent request
+        return None
     CitizenProfile.objects.create(user=user, display_name=display_name)
     return user
 

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,7 +30,7 @@ from governance.compliance.changes import (
     proposed_changes,
 )
 from governance.compliance.rules import violations
-from governance.errors import DomainError, InvalidTransition, RuleViolations
+from governance.errors import Conflict, DomainError, InvalidTransition, RuleViolations
 from governance.models import (
     ChangeState,
     DataCategory,
@@ -95,7 +95,7 @@ def deployment_create(*, organisation: Organisation, actor: Any, fields: Mapping
     with acting_as(actor):
         deployment = Deployment(organisation=organisation, **fields)
         deployment.material_change_at = timezone.now()
-        deployment.save()
+        _save_named(deployment)
         deployment.purposes.set(_purposes(purposes))
         _set_retention(deployment, retention_rules)
         ThresholdChange.objects.create(deployment=deployment, previous=None,
@@ -178,7 +178,7 @@ def change_apply(*, deployment: Deployment, changes: Mapping[str, Mapping[str, A
                 setattr(deployment, name, change["after"])
         if material_at is not None:
             deployment.material_change_at = material_at
-        deployment.save()
+        _save_named(deployment)
         if "purposes" in changes:
             deployment.purposes.set(_purposes(changes["purposes"]["after"]))
         if "retention_rules" in changes:
@@ -256,6 +256,28 @@ def _change_record(deployment: Deployment, changes: Mapping[str, Any], actor: An
         threshold_reason=threshold_reason.strip(), requested_at=now,
         requested_by=actor if getattr(actor, "is_authenticated", False) else None,
         applied_at=now if state == ChangeState.APPLIED else None)
+
+
+def _save_named(deployment: Deployment) -> None:
+    """Save, refusing a name the organisation already uses (409 `duplicate_name`). The check
+    gives the common case its answer; a race between two requests meets the unique
+    constraint inside a savepoint, and is answered the same way."""
+    if not _name_taken(deployment):
+        try:
+            with transaction.atomic():
+                deployment.save()
+            return
+        except IntegrityError:
+            if not _name_taken(deployment):
+                raise
+    raise Conflict(f"This organisation already has a deployment named {deployment.name!r}.",
+                   code="duplicate_name")
+
+
+def _name_taken(deployment: Deployment) -> bool:
+    return (Deployment.objects.filter(organisation_id=deployment.organisation_id,
+                                      name=deployment.name)
+            .exclude(pk=deployment.pk).exists())
 
 
 def _check_fields(fields: Mapping[str, Any]) -> None:

@@ -1,12 +1,13 @@
 """Sign-up for citizens; login and logout are Django's own views with our templates."""
 
 from django import forms
-from django.contrib.auth import login
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from config.api.throttling import throttle_page
 from governance.errors import DomainError
-from governance.services.accounts import citizen_signup
+from governance.services.accounts import SIGNUP_ANSWER, citizen_signup
 
 
 class SignupForm(forms.Form):
@@ -17,14 +18,15 @@ class SignupForm(forms.Form):
     password = forms.CharField(widget=forms.PasswordInput, strip=False)
 
 
+@throttle_page("signup")
 def signup(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = citizen_signup(**form.cleaned_data)
+            citizen_signup(**form.cleaned_data)
         except DomainError as exc:
             form.add_error(None, exc.detail)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            return redirect("citizen-home")
+            messages.info(request, SIGNUP_ANSWER)
+            return redirect("login")
     return render(request, "governance/signup.html", {"form": form})

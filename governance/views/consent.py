@@ -8,13 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.api.throttling import throttle_page
 from governance.errors import DomainError, NotFound, NotPermitted
 from governance.models import Storage
 from governance.permissions import Persona
+from governance.platform.requests import click_record
 from governance.platform.uploads import sealed_file_response
 from governance.receipts import consent_receipt
 from governance.selectors.consent import (
@@ -34,11 +35,6 @@ from governance.services.consent import (
 )
 from governance.services.contacts import contact_proof_confirm, contact_proof_start
 from governance.views.pages import persona_required
-
-
-def page_click_record(request: HttpRequest) -> dict[str, str]:
-    return {"time": timezone.now().isoformat(), "ip": request.META.get("REMOTE_ADDR", ""),
-            "user_agent": request.META.get("HTTP_USER_AGENT", "")[:500] or "unknown"}
 
 
 def run_service(request: HttpRequest, call: Callable[[], Any], success: str) -> bool:
@@ -80,7 +76,7 @@ def citizen_consent_give(request: HttpRequest, deployment_id: int) -> HttpRespon
                 deployment=deployment, actor=request.user,
                 purposes=request.POST.getlist("purposes"),
                 notice_version=int(request.POST.get("notice_version") or 0) or None,
-                method="in_app_explicit", evidence=page_click_record(request),
+                method="in_app_explicit", evidence=click_record(request),
                 central_storage=request.POST.get("central_storage") == "on")
 
         if run_service(request, give, _("Your consent is recorded. This is your receipt.")):
@@ -134,7 +130,7 @@ def citizen_consent_withdraw(request: HttpRequest, receipt_id: str) -> HttpRespo
 def citizen_consent_renew(request: HttpRequest, receipt_id: str) -> HttpResponse:
     consent = _consent_for_page(request, receipt_id)
     run_service(request, lambda: consent_renew(consent=consent, actor=request.user,
-                                               evidence=page_click_record(request)),
+                                               evidence=click_record(request)),
                 "Consent renewed under the current notice.")
     return redirect("citizen-consents")
 
@@ -157,6 +153,7 @@ def consent_evidence_download(request: HttpRequest, receipt_id: str) -> HttpResp
 
 
 @persona_required(Persona.CITIZEN)
+@throttle_page("contact_proof")
 def citizen_link_contact(request: HttpRequest) -> HttpResponse:
     """Two steps on one page: send a code to a contact, then enter the code."""
     proof_id = request.session.get("contact_proof_id")

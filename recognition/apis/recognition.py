@@ -5,11 +5,11 @@ Thin views: validate, call one service, serialise. Every refusal is the service'
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api.parsers import FormParser, JSONParser, MultiPartParser
 from recognition.authentication import ApiKeyAuthentication, HasDeploymentApiKey
 from recognition.engine import DEFAULT_MAX_BYTES, ImageTooBigBytes
 from recognition.errors import ImageRefused, SubjectNotEnrolled

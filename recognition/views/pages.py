@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from config.middleware import permissions_policy
 from governance.errors import DomainError
 from governance.permissions import Persona, can, require
 from governance.platform.charts import bar_chart_svg, daily_bars
@@ -91,6 +92,7 @@ class TryItForm(forms.Form):
         self.fields["deployment"].choices = [(d.id, str(d)) for d in deployments]
 
 
+@permissions_policy(camera=["self"])  # the photo may come straight from the camera
 @persona_required(Persona.ENTERPRISE)
 def try_it(request: HttpRequest) -> HttpResponse:
     """Verify an uploaded photo against an enrolled subject, through the same gate as devices."""

@@ -27,11 +27,13 @@ def test_wrong_password_keeps_the_person_on_the_sign_in_page(page, demo):
     expect(page).to_have_url(re.compile(r".*/login/\?next=/enterprise/$"))
 
 
-def test_a_citizen_signs_up_and_reaches_their_portal(page, transactional_db):
+def test_a_citizen_signs_up_then_signs_in_and_reaches_their_portal(page, transactional_db):
     page.goto("/signup/")
     page.get_by_label("Username").fill("zoe")
     page.get_by_label("Your name").fill("Zoe")
     page.get_by_label("Password").fill("a long enough passphrase")
     page.get_by_role("button", name="Create my account").click()
+    page.wait_for_url("**/login/")
+    sign_in(page, "zoe", password="a long enough passphrase")
     page.wait_for_url("**/citizen/")
     expect(page.get_by_text("Hello Zoe.")).to_be_visible()

@@ -5,6 +5,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from governance.models import CitizenProfile, User
+from governance.services.accounts import SIGNUP_ANSWER
 from tests.factories import TEST_PASSWORD
 
 
@@ -45,20 +46,37 @@ def test_citizen_signup_api_creates_a_citizen(db, api):
     response = api.post("/api/v1/auth/signup/",
                         {"username": "bob", "password": TEST_PASSWORD, "display_name": "Bob"},
                         format="json")
-    assert response.status_code == 201
+    assert response.status_code == 202
+    assert set(response.json()) == {"detail"}
     user = User.objects.get(username="bob")
     assert CitizenProfile.objects.get(user=user).display_name == "Bob"
     assert not user.memberships.exists()
 
 
-def test_signup_with_a_taken_username_changes_nothing(world, api):
+def test_signup_with_a_taken_username_answers_like_a_new_one_and_changes_nothing(world, api):
+    new = api.post("/api/v1/auth/signup/", {"username": "brand-new", "password": TEST_PASSWORD},
+                   format="json")
     before = User.objects.count()
-    response = api.post("/api/v1/auth/signup/",
-                        {"username": world.citizen.username.upper(), "password": TEST_PASSWORD},
-                        format="json")
-    assert response.status_code == 400
-    assert response.json()["code"] == "username_taken"
+    taken = api.post("/api/v1/auth/signup/",
+                     {"username": world.citizen.username.upper(), "password": TEST_PASSWORD},
+                     format="json")
+    assert (taken.status_code, taken.json()) == (new.status_code, new.json()) == (
+        202, {"detail": str(SIGNUP_ANSWER)})
     assert User.objects.count() == before
+    world.citizen.refresh_from_db()
+    assert world.citizen.check_password(TEST_PASSWORD)
+
+
+def test_signup_page_answers_the_same_for_a_taken_username(world, client):
+    taken = client.post(reverse("signup"), {"username": world.citizen.username,
+                                            "password": TEST_PASSWORD}, follow=True)
+    new = client.post(reverse("signup"), {"username": "erin", "password": TEST_PASSWORD},
+                      follow=True)
+    assert taken.redirect_chain == new.redirect_chain == [(reverse("login"), 302)]
+    assert [str(m) for m in taken.context["messages"]] == [str(SIGNUP_ANSWER)]
+    assert [str(m) for m in new.context["messages"]] == [str(SIGNUP_ANSWER)]
+    assert User.objects.filter(username__iexact=world.citizen.username).count() == 1
+    assert "_auth_user_id" not in client.session
 
 
 def test_signup_with_a_weak_password_is_refused(db, api):
@@ -69,11 +87,12 @@ def test_signup_with_a_weak_password_is_refused(db, api):
     assert not User.objects.filter(username="carol").exists()
 
 
-def test_signup_page_creates_a_citizen_and_signs_them_in(db, client):
+def test_signup_page_creates_a_citizen_who_then_signs_in(db, client):
     response = client.post(reverse("signup"), {"username": "dora", "display_name": "Dora",
                                                 "password": TEST_PASSWORD})
     assert response.status_code == 302
-    assert response.url == reverse("citizen-home")
+    assert response.url == reverse("login")
+    client.post(reverse("login"), {"username": "dora", "password": TEST_PASSWORD})
     page = client.get(reverse("citizen-home"))
     assert b"Hello Dora" in page.content
 
