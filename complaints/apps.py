@@ -15,9 +15,12 @@ class ComplaintsConfig(AppConfig):
         from complaints import permissions  # noqa: F401  (registers permission rules)
         from complaints.demo import seed_complaints_demo
         from complaints.metrics import complaint_metrics_text, regulator_complaint_tiles
-        from complaints.models import CaseLogEntry, InvestigationLogEntry
+        from complaints.models import CaseLogEntry, CaseRetentionRecord, InvestigationLogEntry
+        from complaints.retention import CASE_RETENTION_LEDGER
+        from complaints.selectors.guidance import guidance_for_deployment
         from complaints.services.caselog import CASE_LEDGER
         from complaints.services.investigations import INVESTIGATION_LEDGER
+        from governance.compliance.guidance import register_guidance_provider
         from governance.demo import register_seeder
         from governance.metrics import register_metrics
         from governance.navigation import nav_add
@@ -27,6 +30,8 @@ class ComplaintsConfig(AppConfig):
 
         register_ledger(CASE_LEDGER, CaseLogEntry)
         register_ledger(INVESTIGATION_LEDGER, InvestigationLogEntry)
+        register_ledger(CASE_RETENTION_LEDGER, CaseRetentionRecord)
+        register_guidance_provider("complaints", guidance_for_deployment)
         register_seeder(80, seed_complaints_demo)
         register_metrics(complaint_metrics_text)
         register_tiles(Persona.REGULATOR, regulator_complaint_tiles)

@@ -1,11 +1,23 @@
 """How long complaint data is kept, and its destruction.
 
 A case is kept while it is open; once closed (or declared inadmissible) it is kept for its
-rule's period and then destroyed whole: the complaint, its messages, reveal requests, files
-and its case log (pruned from the chain with `chain_prune`). A regulator's legal hold on the
-deployment keeps it. Governance's retention engine certifies per deployment and its rule
-table knows only biometric categories, while many cases concern no registered deployment
-(a camera on no register); so complaint data is swept here, by the same principles.
+rule's period (RULES below, with their legal references) and then destroyed whole: the
+complaint or tip, its messages, reveal requests, attached files and its case log (pruned from
+the chain with `chain_prune`). A regulator's legal hold on the case's deployment keeps it.
+
+Why complaints keep their own sweep rather than registering with governance's retention
+registry (governance/retention/registry.py): that engine locks, holds and certifies per
+deployment (DeletionCertificate is chained per deployment, RetentionSource.destroy receives the
+deployment) and its categories are the operator-declared biometric ones, capped by statute;
+many cases concern no registered deployment (a camera on no register), and their periods are
+the regulator's own, not an operator's declaration. The principles are the same: one
+transaction per case, holds defer, and the destruction is proven by a chained record — a
+`CaseRetentionRecord` (its own registered ledger, heads signed and published) that carries
+the case log's checkpoint, named by governance's LedgerCheckpoint as its voucher. So
+`verify_ledger` reads a destroyed case's log as sanctioned, and a forged checkpoint as broken.
+
+The investigation log (complaints.models.InvestigationLogEntry) is never pruned: an
+investigation's record is kept with its decisions, orders and penalties.
 """
 
 import datetime as dt
@@ -17,12 +29,14 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from complaints.models import CaseKind, CaseLogEntry, Complaint
-from governance.models import LegalHold
-from governance.platform.ledger import chain_prune
+from complaints.models import CaseKind, CaseLogEntry, CaseRetentionRecord, Complaint
+from complaints.services.caselog import CASE_LEDGER
+from governance.models import LedgerCheckpoint, LegalHold
+from governance.platform.ledger import chain_append, chain_prune
 
 logger = logging.getLogger(__name__)
 SWEEP_BATCH_SIZE = 200
+CASE_RETENTION_LEDGER = "complaint retention record"
 
 
 @dataclass(frozen=True)
@@ -62,25 +76,45 @@ def complaints_due(*, now: dt.datetime) -> QuerySet[Complaint]:
 
 @transaction.atomic
 def complaint_destroy(*, complaint_id: int, now: dt.datetime) -> bool:
-    """Destroy one due case whole; False if it is gone already or no longer due."""
+    """Destroy one due case whole; False if it is gone already or no longer due.
+
+    The case log is pruned through its last entry, and the prune is vouched for the way
+    governance's engine does it: a chained CaseRetentionRecord carries the checkpoint and a
+    LedgerCheckpoint names that record, so `verify_ledger` still finds the chain sound."""
     complaint = (complaints_due(now=now).select_for_update(of=("self",))
                  .filter(id=complaint_id).first())
     if complaint is None:
         return False
-    _destroy_files(complaint)
-    complaint.messages.all().delete()
+    files = _destroy_files(complaint)
+    messages, _deleted = complaint.messages.all().delete()
     complaint.reveals.all().delete()
     last = CaseLogEntry.objects.filter(complaint_id=complaint.id).aggregate(m=Max("sequence"))
+    checkpoint: dict[str, object] = {}
     if last["m"] is not None:
-        chain_prune(model=CaseLogEntry, chain_key=complaint.id, through_sequence=last["m"])
+        start = chain_prune(model=CaseLogEntry, chain_key=complaint.id, through_sequence=last["m"])
+        checkpoint = {"ledger": CASE_LEDGER, "chain_key": str(complaint.id),
+                      "sequence": start.sequence, "entry_hash": start.entry_hash}
+    rule = RULES[complaint.kind]
+    record = chain_append(CaseRetentionRecord(
+        case_id=complaint.id, case_kind=complaint.kind, closed_at=complaint.closed_at,
+        rule=str(rule.description)[:300], legal_reference=rule.reference[:200],
+        messages=messages, files=files, log_entries=last["m"] or 0,
+        ledger_checkpoint=checkpoint, recorded_at=now))
+    if checkpoint:
+        LedgerCheckpoint.objects.update_or_create(
+            ledger=CASE_LEDGER, chain_key=str(complaint.id),
+            defaults={"sequence": checkpoint["sequence"], "entry_hash": checkpoint["entry_hash"],
+                      "certificate": None, "voucher_ledger": CASE_RETENTION_LEDGER,
+                      "voucher_chain_key": str(record.case_id),
+                      "voucher_sequence": record.sequence, "pruned_at": now})
     complaint.delete()
     return True
 
 
-def _destroy_files(complaint: Complaint) -> None:
+def _destroy_files(complaint: Complaint) -> int:
     from complaints.services.attachments import attachments_destroy
 
-    attachments_destroy(complaint=complaint)
+    return attachments_destroy(complaint=complaint)
 
 
 def complaint_retention_sweep(*, now: dt.datetime | None = None) -> int:

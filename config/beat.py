@@ -10,6 +10,9 @@ from config.settings.env import env_int
 # How often the retention sweep runs (seconds). Deletion is due to the minute, so a few
 # minutes at most; `make run` uses one minute so the demo's expiry shows quickly.
 RETENTION_SWEEP_SECONDS = env_int("FACEGOV_RETENTION_SWEEP_SECONDS", 180)
+# How often the complaint clocks run (seconds): escalation at 80 % of a 24-hour window needs
+# minutes, not seconds; real-worker tests shorten it to see a tick at once.
+COMPLAINT_CLOCKS_SECONDS = env_int("FACEGOV_COMPLAINT_CLOCKS_SECONDS", 300)
 
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Consent and rights (governance): each sweep is idempotent and batched.
@@ -31,7 +34,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Complaints: triage clocks (escalation at 80 %, overdue, 90-day progress notices, missed
     # acknowledgements) every five minutes; closed cases past their retention every hour.
     "complaint-clocks-sweep": {"task": "complaints.complaint_clocks_sweep_task",
-                               "schedule": 300.0},
+                               "schedule": float(COMPLAINT_CLOCKS_SECONDS)},
     # Investigations: flag RFIs and orders past their date (each once) every five minutes.
     "enforcement-overdue-sweep": {"task": "complaints.enforcement_overdue_sweep_task",
                                   "schedule": 300.0},

@@ -216,7 +216,8 @@ class RetentionDeferralAdmin(AppendOnlyAdmin):
 
 @admin.register(LedgerCheckpoint)
 class LedgerCheckpointAdmin(AppendOnlyAdmin):
-    list_display = ["ledger", "chain_key", "sequence", "pruned_at"]
+    list_display = ["ledger", "chain_key", "sequence", "certificate", "voucher_ledger",
+                    "pruned_at"]
 
 
 @admin.register(RetentionSweep)

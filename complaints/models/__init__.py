@@ -1,5 +1,5 @@
 from complaints.models.breaches import BreachReport, BreachStatus, EvidencePackage, PackageStatus
-from complaints.models.caselog import CaseLogEntry, LogKind
+from complaints.models.caselog import CaseLogEntry, CaseRetentionRecord, LogKind
 from complaints.models.cases import (
     TERMINAL,
     UNTRIAGED,
@@ -48,6 +48,7 @@ __all__ = [
     "UNTRIAGED",
     "CaseKind",
     "CaseLogEntry",
+    "CaseRetentionRecord",
     "CaseMessage",
     "CaseStatus",
     "Category",

@@ -49,3 +49,36 @@ class CaseLogEntry(ChainedEntry):
 
     def __str__(self) -> str:
         return f"case {self.complaint_id} #{self.sequence}: {self.kind}"
+
+
+class CaseRetentionRecord(ChainedEntry):
+    """Proof that a closed case was destroyed by its retention rule, chained (and its heads
+    signed and published) like every ledger. It vouches for the LedgerCheckpoint the destruction
+    leaves on the case log's chain, so `verify_ledger` tells a sanctioned destruction from a
+    cut chain. Each case's record is the one entry of its own chain (keyed by the destroyed
+    case's id): destructions never contend for a shared chain, and removing a record is itself
+    caught against its signed head. Nothing that identifies the complainant or tipster."""
+
+    chain_field = "case_id"
+
+    # Not a foreign key: the case is gone; this record outlives it.
+    case_id = models.BigIntegerField()
+    case_kind = models.CharField(max_length=20)
+    closed_at = models.DateTimeField()
+    rule = models.CharField(max_length=300)
+    legal_reference = models.CharField(max_length=200)
+    messages = models.PositiveIntegerField(default=0)
+    files = models.PositiveIntegerField(default=0)
+    log_entries = models.PositiveIntegerField(default=0)
+    # The case log's checkpoint, as on governance's LedgerCheckpoint ({} when it had no log).
+    ledger_checkpoint = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["case_id", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["case_id", "sequence"],
+                                    name="case_retention_record_sequence_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"case {self.case_id} destroyed ({self.case_kind})"

@@ -162,3 +162,25 @@ def _first_due_expression() -> Any:
     # regulator, but the channel's promise is measured from receipt).
     window = due_at(DeadlineKind.COMPLAINT_TRIAGE, timezone.now()) - timezone.now()
     return ExpressionWrapper(F("received_at") + window, output_field=DateTimeField())
+
+
+def own_records_for_page(*, complaint: Complaint) -> dict[str, list[dict[str, Any]]]:
+    """The citizen's attached own records in words: labels for states, operations and
+    outcomes, purpose names, and dates as datetimes (the template shows them in local form).
+    The stored rows stay the JSON codes the citizen attached."""
+    from governance.selectors.exports import export_for_page
+    from recognition.models import Operation, Outcome
+
+    records = complaint.own_records or {}
+    if not records:
+        return {}
+    shown = export_for_page(records)
+    for row, event in zip(shown["recognition_events"], records.get("recognition_events", []),
+                          strict=True):
+        row["what"] = _choice_label(Operation, event.get("operation")) or row["what"]
+        row["outcome"] = _choice_label(Outcome, event.get("outcome")) or row["outcome"]
+    return {key: shown[key] for key in ("consents", "refusals", "recognition_events")}
+
+
+def _choice_label(choices: Any, value: Any) -> str:
+    return str(choices(value).label) if value in choices.values else ""

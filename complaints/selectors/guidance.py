@@ -3,12 +3,14 @@
 from typing import Any
 
 from django.db.models import Max, Q, QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from complaints.models import Consultation, GuidanceNote
 from complaints.permissions import RESPONDENT_STAFF, regulators_of
+from governance.compliance.guidance import RuleGuidance
 from governance.errors import NotFound
-from governance.permissions import organisations_of
+from governance.permissions import organisations_of, regulator_covers
 
 
 def guidance_current() -> list[GuidanceNote]:
@@ -29,6 +31,17 @@ def guidance_by_rule() -> dict[str, list[GuidanceNote]]:
         for rule_id in note.rules:
             found.setdefault(rule_id, []).append(note)
     return found
+
+
+def guidance_for_deployment(deployment: Any) -> dict[str, list[RuleGuidance]]:
+    """The guidance provider for governance's compliance panels: per rule id, the current
+    notes of the regulators whose mandate covers the deployment's operator."""
+    enterprise = deployment.organisation
+    page = reverse("guidance")
+    return {rule_id: [RuleGuidance(title=n.title, regulator=n.regulator.name, version=n.version,
+                                   url=f"{page}#note-{n.id}")
+                      for n in notes if regulator_covers(n.regulator, enterprise)]
+            for rule_id, notes in guidance_by_rule().items()}
 
 
 def published_questions() -> QuerySet[Consultation]:

@@ -20,6 +20,7 @@ from complaints.selectors.cases import (
     complaint_list_for_regulator,
     investigations_for_user,
     messages_for,
+    own_records_for_page,
     reveals_awaiting,
 )
 from complaints.services.identity import identity_reveal_decide, identity_reveal_request
@@ -84,6 +85,7 @@ def case_page(request: HttpRequest, complaint_id: int) -> HttpResponse:
     deployment = complaint.deployment
     return render(request, "complaints/case.html", {
         "complaint": complaint, "reasons": reasons_shown(complaint.priority_reasons),
+        "own_records": own_records_for_page(complaint=complaint),
         "timeline": case_log_for(complaint=complaint),
         "complainant_messages": messages_for(complaint=complaint, role="complainant"),
         "enterprise_messages": complaint.messages.filter(channel=Channel.ENTERPRISE),

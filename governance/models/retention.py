@@ -179,20 +179,32 @@ class RetentionDeferral(models.Model):
 class LedgerCheckpoint(models.Model):
     """Where a pruned chain now starts: the sequence and hash of the last entry removed by a
     sanctioned prune (retention of the ledger's own entries). Verification starts from it, and
-    the deletion certificate that recorded the prune carries the same values."""
+    the chained record that vouches for the prune carries the same values in its
+    `ledger_checkpoint`: a deletion certificate (per deployment), or, for data that belongs to
+    no deployment, an entry of another registered ledger named by its address (ledger, chain
+    key, sequence) — e.g. the complaints app's case retention records. Exactly one voucher."""
 
     ledger = models.CharField(max_length=60)
     chain_key = models.CharField(max_length=60)
     sequence = models.PositiveBigIntegerField()
     entry_hash = models.CharField(max_length=64)
     certificate = models.ForeignKey(DeletionCertificate, on_delete=models.PROTECT,
-                                    related_name="+")
+                                    null=True, blank=True, related_name="+")
+    voucher_ledger = models.CharField(max_length=60, blank=True)
+    voucher_chain_key = models.CharField(max_length=60, blank=True)
+    voucher_sequence = models.PositiveBigIntegerField(null=True, blank=True)
     pruned_at = models.DateTimeField()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["ledger", "chain_key"],
                                     name="ledger_checkpoint_one_per_chain"),
+            models.CheckConstraint(
+                condition=(Q(certificate__isnull=False, voucher_ledger="",
+                             voucher_sequence__isnull=True)
+                           | (Q(certificate__isnull=True, voucher_sequence__isnull=False)
+                              & ~Q(voucher_ledger=""))),
+                name="ledger_checkpoint_one_voucher"),
         ]
 
     def __str__(self) -> str:

@@ -13,9 +13,11 @@ chain's new head, signed, outside the database (ledger_heads.py), and verificati
 (ledger_verify.py) holds each chain to its published heads.
 
 Retention prunes a chain only from its oldest end, through `chain_prune`: the caller records a
-`LedgerCheckpoint` (the last removed entry's sequence and hash) beside a deletion certificate
-that carries the same values, in the same transaction. Verification then starts from the
-checkpoint, and a checkpoint that no chained certificate vouches for is itself a broken link.
+`LedgerCheckpoint` (the last removed entry's sequence and hash) beside a chained record that
+carries the same values, in the same transaction: a deletion certificate, or (for data of no
+deployment) an entry of another registered ledger with a `ledger_checkpoint` field. Verification
+then starts from the checkpoint, and a checkpoint that no chained record vouches for is itself
+a broken link.
 """
 
 import datetime as dt
@@ -245,16 +247,32 @@ def ledger_of(model: type[ChainedEntry]) -> Ledger | None:
 
 def chain_start(ledger: str, chain_key: Any) -> ChainStart | BrokenLink:
     """The checkpoint a prune left for this chain (genesis if none), or a BrokenLink when the
-    checkpoint is not the one its chained deletion certificate recorded."""
+    checkpoint is not the one its chained voucher (a deletion certificate, or an entry of
+    another registered ledger) recorded, or the voucher is gone."""
     from governance.models import LedgerCheckpoint
 
     checkpoint = (LedgerCheckpoint.objects.select_related("certificate")
                   .filter(ledger=ledger, chain_key=str(chain_key)).first())
     if checkpoint is None:
         return ChainStart()
-    vouched = checkpoint.certificate.ledger_checkpoint
+    voucher = checkpoint.certificate or _voucher_entry(checkpoint)
+    if voucher is None:
+        return BrokenLink(None, "the chain's checkpoint names a record of the prune that does "
+                                "not exist", sequence=checkpoint.sequence)
+    vouched = getattr(voucher, "ledger_checkpoint", None)
     if vouched != {"ledger": ledger, "chain_key": str(chain_key),
                    "sequence": checkpoint.sequence, "entry_hash": checkpoint.entry_hash}:
-        return BrokenLink(checkpoint.certificate, "the chain's checkpoint does not match the "
-                                                  "deletion certificate that recorded the prune")
+        return BrokenLink(voucher, "the chain's checkpoint does not match the chained record "
+                                   "(deletion certificate) that vouches for the prune")
     return ChainStart(sequence=checkpoint.sequence, entry_hash=checkpoint.entry_hash)
+
+
+def _voucher_entry(checkpoint: Any) -> ChainedEntry | None:
+    """The chained entry a checkpoint names by address; it is itself a registered ledger's
+    entry, so its own chain and signed heads prove it was not forged afterwards."""
+    voucher_ledger = ledger_named(checkpoint.voucher_ledger)
+    if voucher_ledger is None or checkpoint.voucher_sequence is None:
+        return None
+    model = voucher_ledger.model
+    return model.objects.filter(**{model.chain_field: checkpoint.voucher_chain_key},
+                                sequence=checkpoint.voucher_sequence).first()

@@ -3,6 +3,7 @@ shared by the API and the pages."""
 
 from django.utils import timezone
 
+from governance.compliance.guidance import guidance_for
 from governance.compliance.packs import pack_for
 from governance.compliance.rules import evaluate
 from governance.models import Deployment
@@ -22,6 +23,16 @@ def compliance_payload(deployment: Deployment) -> dict:
         "warnings": [f.as_violation() for f in failed if f.severity == "warning"],
         "results": [vars(f) for f in findings],
     }
+
+
+def compliance_page(deployment: Deployment) -> dict:
+    """The compliance payload for pages: each result also carries the regulators' published
+    guidance for its rule (the API's payload stays as the contract fixes it)."""
+    payload = compliance_payload(deployment)
+    guidance = guidance_for(deployment)
+    for result in payload["results"]:
+        result["guidance"] = guidance.get(result["rule"], [])
+    return payload
 
 
 def retention_payload(deployment: Deployment) -> list[dict]:

@@ -11,7 +11,7 @@ from governance.errors import DomainError
 from governance.models import FILING_MATERIALS, OrganisationKind
 from governance.permissions import DEPLOYMENT_MANAGERS, Persona, can, organisations_of
 from governance.selectors.changes import changes_for_page
-from governance.selectors.compliance import compliance_payload, retention_payload
+from governance.selectors.compliance import compliance_page, retention_payload
 from governance.selectors.deployments import (
     change_get_for_user,
     deployment_list_for_user,
@@ -158,7 +158,7 @@ def deployment_review(request: HttpRequest, deployment_id: int) -> HttpResponse:
             messages.success(request, "Submitted.")
             return redirect("deployment-status", deployment_id=deployment.id)
     return _wizard(request, "submit.html", deployment, "submit", violations=violations,
-                   compliance=compliance_payload(deployment),
+                   compliance=compliance_page(deployment),
                    may_submit="submit" in allowed_actions(deployment=deployment,
                                                           user=request.user))
 
@@ -167,7 +167,7 @@ def deployment_review(request: HttpRequest, deployment_id: int) -> HttpResponse:
 def deployment_status(request: HttpRequest, deployment_id: int) -> HttpResponse:
     deployment = get_deployment(request, deployment_id)
     return render(request, "governance/deployments/status.html", {
-        "deployment": deployment, "compliance": compliance_payload(deployment),
+        "deployment": deployment, "compliance": compliance_page(deployment),
         "retention": retention_payload(deployment),
         "actions": allowed_actions(deployment=deployment, user=request.user),
         "may_manage": can(request.user, "deployment.manage", deployment),

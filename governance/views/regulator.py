@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from governance.errors import DomainError
 from governance.permissions import Persona, can, enterprises_covered_by
 from governance.selectors.changes import changes_for_page
-from governance.selectors.compliance import compliance_payload, retention_payload
+from governance.selectors.compliance import compliance_page, retention_payload
 from governance.selectors.deployments import (
     approval_queue_for_user,
     change_get_for_user,
@@ -47,7 +47,7 @@ def regulator_deployment(request: HttpRequest, deployment_id: int) -> HttpRespon
     assessment = deployment.assessments.order_by("-version").first()
     return render(request, "governance/regulator/deployment.html", {
         "deployment": deployment, "assessment": assessment,
-        "compliance": compliance_payload(deployment), "retention": retention_payload(deployment),
+        "compliance": compliance_page(deployment), "retention": retention_payload(deployment),
         "actions": [a for a in allowed_actions(deployment=deployment, user=request.user)
                     if a in REGULATOR_ACTIONS],
         "form": ReasonForm(),
