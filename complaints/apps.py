@@ -3,7 +3,36 @@ from django.apps import AppConfig
 
 class ComplaintsConfig(AppConfig):
     """Complaints and anonymous tips, investigations, evidence, enforcement, breaches.
-    May import recognition and governance."""
+    May import recognition and governance; they never import it (it plugs into their
+    registries here)."""
 
     name = "complaints"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from complaints import permissions  # noqa: F401  (registers permission rules)
+        from complaints.demo import seed_complaints_demo
+        from complaints.metrics import complaint_metrics_text, regulator_complaint_tiles
+        from complaints.models import CaseLogEntry
+        from complaints.services.caselog import CASE_LEDGER
+        from governance.demo import register_seeder
+        from governance.metrics import register_metrics
+        from governance.navigation import nav_add
+        from governance.permissions import Persona
+        from governance.platform.ledger import register_ledger
+        from governance.selectors.dashboards import register_tiles
+
+        register_ledger(CASE_LEDGER, CaseLogEntry)
+        register_seeder(80, seed_complaints_demo)
+        register_metrics(complaint_metrics_text)
+        register_tiles(Persona.REGULATOR, regulator_complaint_tiles)
+        nav_add(Persona.ANONYMOUS, _("Report a problem"), "report-problem", 50)
+        nav_add(Persona.ANONYMOUS, _("Tip status"), "tip-status", 55)
+        nav_add(Persona.ANONYMOUS, _("Guidance"), "guidance", 60)
+        nav_add(Persona.CITIZEN, _("My complaints"), "complaint-mine", 50)
+        nav_add(Persona.REGULATOR, _("Complaints inbox"), "complaint-inbox", 5)
+        nav_add(Persona.REGULATOR, _("Consultations"), "consultation-list", 60)
+        nav_add(Persona.ENTERPRISE, _("Complaints about us"), "complaint-about-us", 60)
+        nav_add(Persona.ENTERPRISE, _("Ask the regulator"), "consultation-list", 65)

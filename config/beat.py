@@ -22,6 +22,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Retention (governance): destroy what is overdue and unheld, with certificates.
     "retention-sweep": {"task": "governance.retention_sweep_task",
                         "schedule": float(RETENTION_SWEEP_SECONDS)},
+    # Platform (governance/platform/): sealed uploads past the delete_after their owner set.
+    "sealed-files-destroy-due": {"task": "governance.sealed_files_destroy_due_task",
+                                 "schedule": crontab(minute=23)},
+    "mail-outbox-sweep": {"task": "governance.mail_outbox_sweep_task", "schedule": 600.0},
     "rights-export-erase": {"task": "governance.rights_export_erase_task",
                             "schedule": crontab(minute=17)},
+    # Complaints: triage clocks (escalation at 80 %, overdue, 90-day progress notices, missed
+    # acknowledgements) every five minutes; closed cases past their retention every hour.
+    "complaint-clocks-sweep": {"task": "complaints.complaint_clocks_sweep_task",
+                               "schedule": 300.0},
+    "complaint-retention-sweep": {"task": "complaints.complaint_retention_sweep_task",
+                                  "schedule": crontab(minute=41)},
 }

@@ -9,6 +9,7 @@ from governance.metrics import metrics
 api_v1 = [
     path("", include("governance.apis.urls")),
     path("", include("recognition.apis.urls")),
+    path("", include("complaints.apis.urls")),
 ]
 
 urlpatterns = [
@@ -22,5 +23,6 @@ urlpatterns = [
     # Anything else under /api/ is a JSON 404, never an HTML page.
     re_path(r"^api/", api_not_found),
     path("", include("recognition.urls")),
+    path("", include("complaints.urls")),
     path("", include("governance.urls")),
 ]

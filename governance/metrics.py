@@ -6,6 +6,7 @@ FACEGOV_METRICS_TOKEN is set, scrapers send it as `Authorization: Bearer <token>
 """
 
 import hmac
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db.models import Count, Sum
@@ -17,6 +18,14 @@ from governance.models import DeletionCertificate, LegalHold, RetentionSweep
 from governance.services.retention import overdue_by_category
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+
+# Other apps add their metrics in AppConfig.ready(): a function returning exposition text.
+_EXTRA: list[Callable[[], str]] = []
+
+
+def register_metrics(func: Callable[[], str]) -> None:
+    if func not in _EXTRA:
+        _EXTRA.append(func)
 
 
 def _metric(lines: list[str], name: str, kind: str, help_text: str,
@@ -68,4 +77,5 @@ def metrics(request: HttpRequest) -> HttpResponse:
     given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
     if token and not hmac.compare_digest(given, token):
         return HttpResponse("metrics token required\n", status=401, content_type=CONTENT_TYPE)
-    return HttpResponse(retention_metrics_text(), content_type=CONTENT_TYPE)
+    text = retention_metrics_text() + "".join(func() for func in _EXTRA)
+    return HttpResponse(text, content_type=CONTENT_TYPE)

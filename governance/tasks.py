@@ -3,6 +3,7 @@
 from celery import shared_task
 from django.db import OperationalError
 
+from governance.platform.notifications import MAIL_MAX_ATTEMPTS, MailDeferred
 from governance.purge import PurgeIncomplete
 
 # Only failures that can recover are retried: a database or broker hiccup, a purge handler
@@ -92,3 +93,37 @@ def retention_deployment_task(deployment_id: int) -> int:
     from governance.services.retention import retention_destroy_due
 
     return retention_destroy_due(deployment_id=deployment_id).destroyed
+
+
+# --- platform: sealed uploads ----------------------------------------------------------------
+
+
+@shared_task(name="governance.sealed_files_destroy_due_task", autoretry_for=RECOVERABLE,
+             retry_backoff=30, max_retries=5)
+def sealed_files_destroy_due_task() -> int:
+    """Destroy sealed uploads whose owning feature set a delete_after that has passed."""
+    from governance.platform.uploads import sealed_files_destroy_due
+
+    return sealed_files_destroy_due()
+
+
+# --- platform: mail --------------------------------------------------------------------------
+
+
+@shared_task(name="governance.send_mail_task", autoretry_for=(MailDeferred, *RECOVERABLE),
+             retry_backoff=60, retry_backoff_max=3600, max_retries=MAIL_MAX_ATTEMPTS)
+def send_mail_task(mail_id: int) -> str:
+    """Send one queued OutboundMail. Recoverable failures (a 4xx reply, a refused connection,
+    a database hiccup) are retried with backoff; the service records anything else on the
+    row, so the task never retries what cannot recover."""
+    from governance.platform.notifications import mail_deliver
+
+    return mail_deliver(mail_id=mail_id)
+
+
+@shared_task(name="governance.mail_outbox_sweep_task")
+def mail_outbox_sweep_task() -> int:
+    """Enqueue again the mail whose task was lost (the broker was down at commit)."""
+    from governance.platform.notifications import mail_outbox_requeue_lost
+
+    return mail_outbox_requeue_lost()

@@ -93,6 +93,46 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise expects it even before collectstatic runs
+# Nothing is served from MEDIA_URL: uploads are sealed files answered by access-checked views
+# (governance/platform/uploads.py). MEDIA_ROOT only keeps stray default-storage writes in var/.
+MEDIA_ROOT = VAR_DIR / "media"
+
+# --- Mail (governance/platform/notifications.py) ---------------------------------------------
+# Mail is queued in the database and sent after commit by a Celery task, never in a request.
+# SMTP from the usual EMAIL_* variables; local.py writes files under var/mail/ instead, and
+# production.py refuses to start without a mail server.
+EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+# Without a timeout a hung mail server would hold a worker forever.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "FaceGov <no-reply@facegov.localhost>")
+SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+# Links in mail point here (pages use relative links).
+FACEGOV_SITE_URL = env_str("FACEGOV_SITE_URL", "http://127.0.0.1:8000")
+
+# --- Uploads (governance/platform/uploads.py) -------------------------------------------------
+# Sealed ciphertext only. At scale, point the "uploads" storage at object storage (any Django
+# storage backend, e.g. django-storages' S3Storage): nothing else changes.
+FACEGOV_UPLOADS_DIR = Path(env_str("FACEGOV_UPLOADS_DIR", str(VAR_DIR / "uploads")))
+UPLOADS_STORAGE = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(FACEGOV_UPLOADS_DIR), "base_url": None,
+                "file_permissions_mode": 0o600, "directory_permissions_mode": 0o700},
+}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "uploads": UPLOADS_STORAGE,
+}
+FACEGOV_UPLOAD_DOCUMENT_MAX_BYTES = env_int("FACEGOV_UPLOAD_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
+FACEGOV_UPLOAD_IMAGE_MAX_BYTES = env_int("FACEGOV_UPLOAD_IMAGE_MAX_BYTES", 10 * 1024 * 1024)
+FACEGOV_UPLOAD_ARCHIVE_MAX_BYTES = env_int("FACEGOV_UPLOAD_ARCHIVE_MAX_BYTES", 100 * 1024 * 1024)
 
 # --- API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -189,3 +229,30 @@ FACEGOV_REQUEST_EXTENSION_DAYS = env_int("FACEGOV_REQUEST_EXTENSION_DAYS", 30)
 FACEGOV_RETENTION_BATCH_SIZE = env_int("FACEGOV_RETENTION_BATCH_SIZE", 5000)
 # /metrics (Prometheus): open when empty, else scrapers send `Authorization: Bearer <token>`.
 FACEGOV_METRICS_TOKEN = env_str("FACEGOV_METRICS_TOKEN")
+
+# --- Complaints and tips (complaints/) --------------------------------------------------------
+# Argon2id cost of a tip receipt's hash: aim 0.2–1 s per check (benchmarks/tip_receipts.py).
+FACEGOV_TIP_ARGON2_TIME_COST = env_int("FACEGOV_TIP_ARGON2_TIME_COST", 2)
+FACEGOV_TIP_ARGON2_MEMORY_KIB = env_int("FACEGOV_TIP_ARGON2_MEMORY_KIB", 64 * 1024)
+FACEGOV_TIP_ARGON2_PARALLELISM = env_int("FACEGOV_TIP_ARGON2_PARALLELISM", 1)
+# How many leading digits of a receipt its keyed lookup index covers (complaints/receipts.py).
+FACEGOV_TIP_RECEIPT_INDEX_DIGITS = env_int("FACEGOV_TIP_RECEIPT_INDEX_DIGITS", 8)
+# A wrong receipt answers only after this delay, doubled per recent failure of the same client
+# up to the maximum (seconds); the `tip_receipt` throttle below caps attempts as well.
+FACEGOV_TIP_RECEIPT_FAIL_DELAY = float(env_str("FACEGOV_TIP_RECEIPT_FAIL_DELAY", "1.0"))
+FACEGOV_TIP_RECEIPT_FAIL_DELAY_MAX = float(env_str("FACEGOV_TIP_RECEIPT_FAIL_DELAY_MAX", "8.0"))
+# Every tip submitted, from all clients together (DRF rate syntax): a flood cannot bury the
+# regulator's inbox. Per-client rates are the throttle scopes below.
+FACEGOV_TIP_GLOBAL_RATE = env_str("FACEGOV_TIP_GLOBAL_RATE", "500/hour")
+# Throttle scopes of the complaint channel (DRF ScopedRateThrottle), merged into the rates
+# the rest of the platform sets. Receipt attempts are per client, failures or not.
+COMPLAINT_THROTTLE_RATES = {
+    "tip_submit": env_str("FACEGOV_TIP_SUBMIT_RATE", "10/hour"),
+    "tip_receipt": env_str("FACEGOV_TIP_RECEIPT_RATE", "20/hour"),
+    "complaint_submit": env_str("FACEGOV_COMPLAINT_SUBMIT_RATE", "20/hour"),
+}
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+    **REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {}),
+    **COMPLAINT_THROTTLE_RATES,
+}
+# --- end of complaints and tips ---------------------------------------------------------------

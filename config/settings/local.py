@@ -1,7 +1,7 @@
 """One machine, no servers: SQLite and the filesystem broker under var/, secrets generated there."""
 
 from config.settings.base import *  # noqa: F401,F403
-from config.settings.base import VAR_DIR
+from config.settings.base import EMAIL_FILE_PATH, VAR_DIR
 from config.settings.env import env_bool, env_str
 from config.settings.keys import new_master_key, new_secret_key, read_or_create_secret
 
@@ -12,3 +12,7 @@ SECRET_KEY = env_str("DJANGO_SECRET_KEY") or read_or_create_secret(
 FACEGOV_MASTER_KEY = env_str("FACEGOV_MASTER_KEY") or read_or_create_secret(
     VAR_DIR / "master.key", make=new_master_key
 )
+# Mail is written as files under var/mail/ (bin/run-local prints where); set
+# DJANGO_EMAIL_BACKEND and EMAIL_* to send through a real server instead.
+EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH.mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,7 @@
 """Production: every secret and service comes from the environment; nothing has a default."""
 
 from config.settings.base import *  # noqa: F401,F403
-from config.settings.env import env_int, env_list, env_required
+from config.settings.env import env_int, env_list, env_required, env_str
 
 DEBUG = False
 SECRET_KEY = env_required("DJANGO_SECRET_KEY")
@@ -10,6 +10,12 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 FACEGOV_MASTER_KEY = env_required("FACEGOV_MASTER_KEY")
 env_required("DATABASE_URL")  # base.py parsed it; here its absence is an error, not SQLite.
 env_required("REDIS_URL")  # likewise: no filesystem broker in production.
+# Mail must reach people: no silent default server. Another backend (an email API) may be
+# named in DJANGO_EMAIL_BACKEND; SMTP, the default, needs its host.
+if EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":  # noqa: F405
+    EMAIL_HOST = env_required("EMAIL_HOST")
+DEFAULT_FROM_EMAIL = env_required("DEFAULT_FROM_EMAIL")
+SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = True
@@ -23,4 +29,5 @@ X_FRAME_OPTIONS = "DENY"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "uploads": UPLOADS_STORAGE,  # noqa: F405
 }

@@ -34,6 +34,7 @@ from governance.models.lifecycle import (
     DeploymentEvent,
     ThresholdChange,
 )
+from governance.models.notifications import MailStatus, Notification, OutboundMail
 from governance.models.organisations import (
     CitizenProfile,
     IndustryMembership,
@@ -62,8 +63,13 @@ from governance.models.rights import (
     RightsRequest,
     RightsRequestEvent,
 )
+from governance.models.uploads import SealedFile
 
 __all__ = [
+    "MailStatus",
+    "Notification",
+    "OutboundMail",
+    "SealedFile",
     "Consent",
     "ConsentLedgerEntry",
     "ConsentMethod",

@@ -27,6 +27,10 @@ class KeyPurpose(StrEnum):
     DELETION_CERTIFICATE = "facegov/governance/deletion-certificate/v1"
     # The key that wraps every deployment key of recognition's template vault.
     TEMPLATE_VAULT = "facegov/recognition/template-vault/v1"
+    # Wraps the per-file data key of every sealed upload (governance/platform/uploads.py).
+    UPLOAD_KEY_WRAP = "facegov/platform/upload-key-wrap/v1"
+    # Seals queued mail until it is sent (governance/platform/notifications.py).
+    MAIL_OUTBOX = "facegov/platform/mail-outbox/v1"
 
 
 def _master_key() -> bytes:

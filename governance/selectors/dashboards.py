@@ -1,5 +1,6 @@
 """The numbers on each persona's landing page, built only from access-checked selectors."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,9 +20,24 @@ from governance.selectors.rights import rights_request_list_for_user
 @dataclass(frozen=True)
 class Tile:
     label: str
-    value: int
+    value: int | str
     url_name: str = ""
     alert: bool = False  # something is late: the tile is shown as a warning
+
+
+# Other apps add tiles to a persona's landing page in AppConfig.ready():
+# func(*, user) -> list[Tile].
+_EXTRA_TILES: dict[str, list[Callable[..., list["Tile"]]]] = {}
+
+
+def register_tiles(persona: str, func: Callable[..., list["Tile"]]) -> None:
+    funcs = _EXTRA_TILES.setdefault(persona, [])
+    if func not in funcs:
+        funcs.append(func)
+
+
+def extra_tiles(persona: str, *, user: Any) -> list["Tile"]:
+    return [tile for func in _EXTRA_TILES.get(persona, []) for tile in func(user=user)]
 
 
 def _status_counts(user: Any) -> dict[str, int]:
@@ -59,9 +75,11 @@ def enterprise_tiles(*, user: Any) -> list[Tile]:
 
 
 def regulator_tiles(*, user: Any) -> list[Tile]:
+    from governance.permissions import Persona
+
     statuses = _status_counts(user)
     overdue_filings = _overdue_filings(user)
-    return [
+    return extra_tiles(Persona.REGULATOR, user=user) + [
         Tile("Awaiting your approval", approval_queue_for_user(user=user).count(),
              "regulator-approvals"),
         Tile("Active deployments", statuses.get(DeploymentStatus.ACTIVE, 0), "register"),

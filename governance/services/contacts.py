@@ -11,15 +11,16 @@ import secrets
 from functools import partial
 from typing import Any
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from governance.errors import DomainError, NotFound, NotPermitted
 from governance.models import Consent, ContactProof, LinkVia, SubjectLink
 from governance.permissions import is_citizen
 from governance.platform.crypto import KeyPurpose, keyed_hash
+from governance.platform.notifications import mail_send_later
 from governance.services.consent import contact_hash, contact_normalize
 
 logger = logging.getLogger(__name__)
@@ -34,13 +35,14 @@ def _code_hash(hashed_contact: str, code: str) -> str:
 
 
 def _deliver_code(contact: str, code: str) -> None:
-    """Email goes through Django's mail backend. No SMS gateway is configured on this
-    platform yet, so phone codes go to the log (an operator relays them)."""
-    text = f"Your FaceGov code is {code}. It is valid for 15 minutes."
+    """Email is queued in the mail outbox (sent after commit by a task: a mail server that is
+    down never fails the request). No SMS gateway is configured on this platform yet, so phone
+    codes go to the log after commit (an operator relays them)."""
+    text = _("Your FaceGov code is %(code)s. It is valid for 15 minutes.") % {"code": code}
     if "@" in contact:
-        send_mail("Your FaceGov verification code", text, None, [contact])
+        mail_send_later(to=contact, subject=_("Your FaceGov verification code"), body=text)
     else:
-        logger.info("SMS outbox to %s: %s", contact, text)
+        transaction.on_commit(partial(logger.info, "SMS outbox to %s: %s", contact, text))
 
 
 @transaction.atomic
@@ -59,7 +61,7 @@ def contact_proof_start(*, citizen: Any, contact: str) -> ContactProof:
     proof = ContactProof.objects.create(citizen=citizen, contact_hash=hashed,
                                         code_hash=_code_hash(hashed, code),
                                         expires_at=timezone.now() + CODE_VALID_FOR)
-    transaction.on_commit(partial(_deliver_code, normalized, code))
+    _deliver_code(normalized, code)
     return proof
 
 

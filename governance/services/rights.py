@@ -9,9 +9,10 @@ import datetime as dt
 from functools import partial
 from typing import Any
 
-from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from governance.errors import DomainError, InvalidTransition
 from governance.models import (
@@ -25,6 +26,7 @@ from governance.models import (
 from governance.models.rights import EXPORT_TYPES
 from governance.permissions import require
 from governance.platform.deadlines import DeadlineKind, due_at
+from governance.platform.notifications import notify
 from governance.purge import PurgeReason, subject_purge_schedule
 from governance.services.consent import actor_label
 
@@ -52,8 +54,9 @@ def _lock(request: RightsRequest) -> RightsRequest:
 
 
 def _tell_citizen(request: RightsRequest, subject: str, text: str) -> None:
-    if request.citizen.email:
-        transaction.on_commit(partial(send_mail, subject, text, None, [request.citizen.email]))
+    """In-app always, by mail too when the citizen gave an address (sent after commit)."""
+    notify(recipient=request.citizen, subject=subject, body=text,
+           link=reverse("citizen-request-detail", args=[request.id]))
 
 
 @transaction.atomic
@@ -102,7 +105,7 @@ def rights_request_extend(*, request: RightsRequest, actor: Any, reason: str) ->
     request.save(update_fields=["state", "extended_at", "extension_reason", "due_at"])
     note = f"Extended to {request.due_at:%Y-%m-%d}: {request.extension_reason}"
     rights_request_event(request=request, actor=actor, note=note)
-    _tell_citizen(request, "Your request to FaceGov was extended", note)
+    _tell_citizen(request, _("Your request to FaceGov was extended"), note)
     return request
 
 
@@ -131,7 +134,9 @@ def rights_request_fulfil(*, request: RightsRequest, actor: Any,
             subject_purge_schedule(deployment=request.deployment, subject_ref=subject_ref,
                                    reason=PurgeReason.DELETION_REQUEST)
         response = response.strip() or "Your data in this deployment is being deleted."
-    return _close(request, actor=actor, state=RequestState.FULFILLED, response=response)
+    request = _close(request, actor=actor, state=RequestState.FULFILLED, response=response)
+    _tell_citizen(request, _("Your request to FaceGov was answered"), request.response)
+    return request
 
 
 def _close(request: RightsRequest, *, actor: Any, state: str, response: str = "",
@@ -150,8 +155,10 @@ def rights_request_mark_fulfilled_by_export(*, request_id: int) -> RightsRequest
     request = _lock(RightsRequest(pk=request_id))
     if request.state == RequestState.FULFILLED:
         return request
-    return _close(request, actor=None, state=RequestState.FULFILLED,
-                  response=request.response or "Your download is ready for 7 days.")
+    request = _close(request, actor=None, state=RequestState.FULFILLED,
+                     response=request.response or "Your download is ready for 7 days.")
+    _tell_citizen(request, _("Your download from FaceGov is ready"), request.response)
+    return request
 
 
 @transaction.atomic
@@ -168,8 +175,9 @@ def rights_request_reject(*, request: RightsRequest, actor: Any, reason: str,
     request.rejection_reason, request.court_route = reason.strip(), court_route.strip()
     request = _close(request, actor=actor, state=RequestState.REJECTED,
                      note=f"Rejected: {request.rejection_reason}")
-    _tell_citizen(request, "Your request to FaceGov was rejected",
-                  f"Reasons: {request.rejection_reason}\nRoute to court: {request.court_route}")
+    _tell_citizen(request, _("Your request to FaceGov was rejected"),
+                  _("Reasons: %(reasons)s\nRoute to court: %(court)s")
+                  % {"reasons": request.rejection_reason, "court": request.court_route})
     return request
 
 

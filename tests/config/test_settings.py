@@ -18,12 +18,15 @@ PRODUCTION_ENV = {
     "FACEGOV_MASTER_KEY": "ZmFjZWdvdi10ZXN0LW1hc3Rlci1rZXktMzItYnl0ZXM=",
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/facegov",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "EMAIL_HOST": "smtp.facegov.example.org",
+    "DEFAULT_FROM_EMAIL": "FaceGov <no-reply@facegov.example.org>",
 }
 
 
 def run_manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items()
-             if not k.startswith(("DJANGO_", "FACEGOV_MASTER", "DATABASE_", "REDIS_"))}
+             if not k.startswith(("DJANGO_", "FACEGOV_MASTER", "DATABASE_", "REDIS_", "EMAIL_",
+                                 "DEFAULT_FROM_EMAIL"))}
     return subprocess.run([sys.executable, "manage.py", *args], cwd=REPO_ROOT,
                           env={**clean, **env}, capture_output=True, text=True, timeout=120)
 
@@ -46,6 +49,25 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = run_manage(env, "check")
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.parametrize("missing", ["EMAIL_HOST", "DEFAULT_FROM_EMAIL"])
+def test_production_refuses_to_start_without_its_mail_server(missing):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
+    result = run_manage(env, "check")
+    assert result.returncode != 0
+    assert f"{missing} must be set" in result.stderr
+
+
+def test_local_settings_write_mail_as_files_under_var(tmp_path):
+    env = {"DJANGO_SETTINGS_MODULE": "config.settings.local", "FACEGOV_VAR_DIR": str(tmp_path)}
+    code = ("from django.conf import settings; "
+            "print(settings.EMAIL_BACKEND, settings.EMAIL_FILE_PATH)")
+    result = run_manage(env, "shell", "-c", code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.core.mail.backends.filebased.EmailBackend",
+                                     str(tmp_path / "mail")]
+    assert (tmp_path / "mail").is_dir()
 
 
 def test_local_settings_generate_a_master_key_once_into_var(tmp_path):

@@ -23,4 +23,6 @@ def test_alice_consented_to_the_gate_and_has_one_open_access_request(db):
                         purpose="access_control", operation="verify").allowed
     out = StringIO()
     call_command("verify_ledger", stdout=out)
-    assert "All 1 chains intact." in out.getvalue()
+    # the consent chain, and the case logs of the demo's complaint and tip (complaints app)
+    assert f"OK      consent ledger, chain {gate.id}" in out.getvalue()
+    assert "All 3 chains intact." in out.getvalue()

@@ -18,6 +18,8 @@ from governance.services.contacts import (
 )
 
 EMAIL = "Zhang.Min@Example.org"
+# Codes go out through the mail task; run it in-process when the on-commit hooks run.
+pytestmark = pytest.mark.usefixtures("eager")
 
 
 def start_and_read_code(citizen, contact, capture) -> tuple[ContactProof, str]:

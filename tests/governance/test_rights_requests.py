@@ -12,6 +12,9 @@ from governance.errors import DomainError, InvalidTransition, NotPermitted
 from governance.models import (
     Deployment,
     DeploymentStatus,
+    MailStatus,
+    Notification,
+    OutboundMail,
     RequestState,
     RightsExport,
     RightsRequest,
@@ -92,15 +95,31 @@ def test_the_citizen_is_told_the_reason_for_the_extension(world, access):
     assert "Archive is off-site" in event.note
 
 
-def test_the_extension_email_goes_out_after_commit(world, access,
-                                                   django_capture_on_commit_callbacks):
+def test_the_extension_email_goes_out_after_commit_through_the_mail_task(
+        world, access, eager, django_capture_on_commit_callbacks):
     world.citizen.email = "citizen@example.org"
     world.citizen.save()
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
         rights_request_extend(request=access, actor=world.acme_admin, reason="Archive")
+        assert mail.outbox == []  # nothing is sent inside the transaction
+    assert len(callbacks) == 1
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["citizen@example.org"]
     assert "Archive" in mail.outbox[0].body
+    assert f"/citizen/requests/{access.id}/" in mail.outbox[0].body
+    notification = Notification.objects.get()
+    assert (notification.recipient, notification.read_at) == (world.citizen, None)
+    assert notification.link == f"/citizen/requests/{access.id}/"
+    assert notification.mail.status == MailStatus.SENT
+
+
+def test_a_citizen_without_an_email_is_told_in_app_only(world, access):
+    world.citizen.email = ""
+    world.citizen.save()
+    rights_request_extend(request=access, actor=world.acme_admin, reason="Archive")
+    notification = Notification.objects.get(recipient=world.citizen)
+    assert "Archive" in notification.body
+    assert notification.mail is None and not OutboundMail.objects.exists()
 
 
 def test_a_request_is_extended_only_once(world, access):

@@ -1,0 +1,39 @@
+"""Rate limits of the complaint channel: DRF's ScopedRateThrottle with this app's scopes
+(rates in settings.COMPLAINT_THROTTLE_RATES), one global limit on tips, and the same limits
+applied to the pages, which call the same services."""
+
+from types import SimpleNamespace
+from typing import Any
+
+from django.conf import settings
+from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
+
+
+class GlobalTipThrottle(SimpleRateThrottle):
+    """All tips from all clients together (FACEGOV_TIP_GLOBAL_RATE)."""
+
+    scope = "tip_submit_global"
+
+    def get_rate(self) -> str:
+        return settings.FACEGOV_TIP_GLOBAL_RATE
+
+    def get_cache_key(self, request: Any, view: Any) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": "all"}
+
+
+def page_allowed(request: Any, scope: str) -> bool:
+    """The API's throttle for a page's POST: False when the client is over its rate (and,
+    for tips, when the platform is over the global rate)."""
+    view = SimpleNamespace(throttle_scope=scope)
+    if not ScopedRateThrottle().allow_request(request, view):
+        return False
+    return scope != "tip_submit" or GlobalTipThrottle().allow_request(request, view)
+
+
+class PostOnlyScopedThrottle(ScopedRateThrottle):
+    """Lists are read freely; only submissions count against the scope's rate."""
+
+    def allow_request(self, request: Any, view: Any) -> bool:
+        if request.method != "POST":
+            return True
+        return super().allow_request(request, view)
