@@ -10,6 +10,23 @@ from rest_framework.views import APIView
 from governance.selectors.register import register_entry, register_get, register_list
 
 
+class AccuracySerializer(serializers.Serializer):
+    evaluated_at = serializers.DateTimeField()
+    engine_version = serializers.CharField()
+    set_source = serializers.CharField()
+    images = serializers.IntegerField()
+    identities = serializers.IntegerField()
+    threshold = serializers.FloatField()
+    fmr = serializers.FloatField(allow_null=True)
+    fnmr = serializers.FloatField(allow_null=True)
+    fdr = serializers.FloatField(allow_null=True)
+    worst_group_fmr = serializers.FloatField(allow_null=True)
+    failures_to_enrol = serializers.IntegerField()
+    fte_rate = serializers.FloatField(allow_null=True)
+    stale = serializers.BooleanField()
+    stale_reasons = serializers.ListField(child=serializers.CharField())
+
+
 class RegisterEntrySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
@@ -36,6 +53,8 @@ class RegisterEntrySerializer(serializers.Serializer):
     approval = serializers.DictField()
     filings = serializers.ListField(child=serializers.DictField())
     activated_at = serializers.DateTimeField(allow_null=True)
+    # The latest accuracy evaluation (issue 13), or null before the first one.
+    accuracy = AccuracySerializer(allow_null=True)
 
 
 class RegisterListApi(APIView):

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from governance.compliance import accuracy
 from governance.models import (
     FILING_SUBJECTS_THRESHOLD,
     DataCategory,
@@ -226,6 +227,19 @@ RULES: tuple[Rule, ...] = (
          "Declared retention within statutory caps", _retention_within_caps),
     Rule("filing_due", "CAC Measures Art. 15", WARNING,
          "Filing once 100,000 people are stored", _filing_due),
+    # Measured accuracy (governance/compliance/accuracy.py; evidence from recognition).
+    Rule("threshold_change_evaluated", "EU AI Act Art. 15", BLOCKING,
+         "A threshold changed in operation was evaluated at that threshold",
+         accuracy.threshold_change_evaluated),
+    Rule("public_identification_evaluated", "EU AI Act Art. 15", BLOCKING,
+         "Public identification evaluated before it runs",
+         accuracy.public_identification_evaluated),
+    Rule("worst_group_meets_target", "EU AI Act Art. 15", BLOCKING,
+         "Worst-served group meets the target false-match rate (public interest)",
+         accuracy.worst_group_meets_target_public),
+    Rule("worst_group_meets_target_advisory", "EU AI Act Art. 15", WARNING,
+         "Worst-served group meets the target false-match rate (private interest)",
+         accuracy.worst_group_meets_target_private),
 )
 RULES_BY_ID = {r.id: r for r in RULES}
 

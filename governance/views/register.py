@@ -9,7 +9,8 @@ from django.utils.safestring import mark_safe
 from governance.selectors.register import register_entry, register_get, register_list
 
 CATEGORY_LABELS = {"face_template": "Face templates", "face_image": "Face images",
-                   "recognition_event": "Recognition logs", "consent_record": "Consent records"}
+                   "recognition_event": "Recognition logs", "consent_record": "Consent records",
+                   "evaluation_set": "Evaluation sets"}
 
 
 def register_index(request: HttpRequest) -> HttpResponse:
