@@ -11,6 +11,7 @@ deployment's kind of use, capped at the engine's ceiling.
 import datetime as dt
 import logging
 from functools import partial
+from pathlib import Path
 from typing import IO, Any
 
 import numpy as np
@@ -21,7 +22,12 @@ from django.utils.translation import gettext as _
 
 from governance.models import DataCategory, Deployment, RetentionTrigger
 from governance.permissions import require
-from governance.platform.uploads import ARCHIVE_POLICY, UploadTooLarge, upload_store
+from governance.platform.uploads import (
+    ARCHIVE_POLICY,
+    UploadTooLarge,
+    upload_destroy,
+    upload_store,
+)
 from governance.retention.rules import IDENTIFICATION_MODES, due
 from recognition import engine
 from recognition.engine import evaluation as ev
@@ -69,7 +75,7 @@ def _read_archive(archive: IO[bytes] | bytes) -> bytes:
 def _set_create(*, deployment: Deployment, actor: Any, archive: IO[bytes] | bytes | None,
                 reference_set: bool) -> EvaluationSet:
     if reference_set:
-        manifest = manifest_from_directory(_reference_dir())
+        manifest = manifest_from_directory(Path(settings.FACEGOV_REFERENCE_SET_DIR))
         return _set_row(deployment, actor, manifest, EvaluationSource.REFERENCE, None)
     data = _read_archive(archive)
     manifest = manifest_from_zip(data)  # refuses before anything is written
@@ -77,12 +83,6 @@ def _set_create(*, deployment: Deployment, actor: Any, archive: IO[bytes] | byte
                           uploaded_by=actor, organisation=deployment.organisation,
                           name=getattr(archive, "name", "") or "evaluation-set.zip")
     return _set_row(deployment, actor, manifest, EvaluationSource.UPLOAD, sealed)
-
-
-def _reference_dir() -> Any:
-    from pathlib import Path
-
-    return Path(settings.FACEGOV_REFERENCE_SET_DIR)
 
 
 def _set_row(deployment: Deployment, actor: Any, manifest: dict, source: str,
@@ -239,8 +239,6 @@ def _group(group: ev.GroupResult, target_fmr: float) -> dict:
 def evaluation_set_destroy(*, evaluation_set: EvaluationSet, now: dt.datetime) -> bool:
     """Shred the sealed ZIP and forget the file names; the aggregate figures stay. Returns
     whether anything was destroyed (False when it already was)."""
-    from governance.platform.uploads import upload_destroy
-
     if evaluation_set.destroyed_at is not None:
         return False
     if evaluation_set.sealed_file_id:
