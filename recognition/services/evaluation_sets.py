@@ -19,6 +19,7 @@ import io
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -26,6 +27,9 @@ from django.utils.translation import gettext as _
 from governance.errors import DomainError
 from governance.platform.sniff import sniff_content_type
 from governance.platform.uploads import upload_read
+
+if TYPE_CHECKING:
+    from recognition.models import EvaluationSet
 
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp"})
@@ -200,7 +204,7 @@ def manifest_from_directory(root: Path) -> dict:
     return _manifest(identities, groups, non_images=non_images, ignored=0)
 
 
-def set_images(evaluation_set: "EvaluationSet") -> Iterator[tuple[str, str, bytes]]:  # noqa: F821
+def set_images(evaluation_set: "EvaluationSet") -> Iterator[tuple[str, str, bytes]]:
     """(identity, entry, image bytes) of every image the manifest lists, in order."""
     identities = evaluation_set.manifest["identities"]
     if evaluation_set.sealed_file_id is None:
