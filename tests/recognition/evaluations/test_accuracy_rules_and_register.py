@@ -109,7 +109,8 @@ def test_an_evaluation_older_than_ninety_days_does_not_support_a_change(world, g
 def test_public_identification_needs_an_evaluation_before_approval(world):
     from governance.errors import RuleViolations
 
-    deployment = public_interest(world.acme, status=DeploymentStatus.PENDING_APPROVAL)
+    deployment = public_interest(world.acme, status=DeploymentStatus.PENDING_APPROVAL,
+                                 measured=False)
     with pytest.raises(RuleViolations) as caught:
         deployment_approve(deployment=deployment, actor=world.inspector, reason="Lawful.")
     assert "public_identification_evaluated" in [
@@ -121,7 +122,8 @@ def test_public_identification_needs_an_evaluation_before_approval(world):
 
 
 def test_a_worst_group_above_target_blocks_a_public_deployment(world):
-    deployment = public_interest(world.acme, status=DeploymentStatus.PENDING_APPROVAL)
+    deployment = public_interest(world.acme, status=DeploymentStatus.PENDING_APPROVAL,
+                                 measured=False)
     finished_evaluation(deployment, worst_fmr=0.004)
     found = finding(deployment, "worst_group_meets_target")
     assert (found.passed, found.severity) == (False, "blocking")
