@@ -23,7 +23,7 @@ def evaluation_sets_destroy(*, deployment: Deployment, items: list[DueItem],
 
     destroyed = []
     rows = EvaluationSet.objects.select_for_update().filter(
-        deployment=deployment, pk__in=[item.pk for item in items]).select_related("sealed_file")
+        deployment=deployment, pk__in=[item.pk for item in items])
     for evaluation_set in rows:
         if evaluation_set_destroy(evaluation_set=evaluation_set, now=now):
             destroyed.append(f"evaluation-set:{evaluation_set.pk}")

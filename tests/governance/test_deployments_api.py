@@ -65,7 +65,7 @@ def test_the_whole_path_to_an_active_deployment_goes_through_the_api(world, api_
     assert compliance["compliant"] is True
     assert compliance["violations"] == []
     assert compliance["warnings"] == []
-    assert len(compliance["results"]) == 14
+    assert len(compliance["results"]) == 18
 
 
 def test_an_operator_cannot_declare_a_deployment(world, api_as):

@@ -10,8 +10,16 @@ import pytest
 from django.utils import timezone
 
 from governance.compliance.rules import RULES, RULES_BY_ID, evaluate, violations
-from governance.models import DataCategory, Filing, FilingKind, Purpose, RetentionRule
+from governance.models import (
+    DataCategory,
+    Filing,
+    FilingKind,
+    Purpose,
+    RetentionRule,
+    ThresholdChange,
+)
 from tests.factories import ready_deployment
+from tests.recognition.evaluations.factories import finished_evaluation
 
 
 def with_purposes(*codes):
@@ -47,6 +55,19 @@ def retention(category, days, trigger="collection"):
 PUBLIC_SECURITY = steps(with_purposes("public_security"),
                         fields(interest="public", is_public_place=True, has_signage=True,
                                place_type="transport_hub"))
+PUBLIC_IDENTIFICATION_PENDING = steps(PUBLIC_SECURITY, fields(
+    mode="identification_realtime", two_person_confirmation=True, status="pending_approval"))
+
+
+def evaluated(**kwargs):
+    return lambda d: finished_evaluation(d, **kwargs)
+
+
+def threshold_changed_in_operation(d):
+    """Running since yesterday; the threshold moved from 0.6 to 0.55 since."""
+    fields(status="active", activated_at=lambda: timezone.now() - dt.timedelta(days=1),
+           threshold=0.55)(d)
+    ThresholdChange.objects.create(deployment=d, previous=0.6, threshold=0.55, reason="Audit.")
 
 CASES = {
     # rule: (what keeps it, what breaks it)
@@ -91,6 +112,16 @@ CASES = {
                   deployment=d, kind=FilingKind.INITIAL, status="submitted", trigger="t",
                   triggered_at=timezone.now(), due_at=timezone.now())),
         fields(expected_subjects=150_000)),
+    "threshold_change_evaluated": (
+        steps(threshold_changed_in_operation, evaluated(threshold=0.55)),
+        threshold_changed_in_operation),
+    "public_identification_evaluated": (
+        steps(PUBLIC_IDENTIFICATION_PENDING, evaluated()), PUBLIC_IDENTIFICATION_PENDING),
+    "worst_group_meets_target": (
+        steps(PUBLIC_SECURITY, evaluated(worst_fmr=0.0005)),
+        steps(PUBLIC_SECURITY, evaluated(worst_fmr=0.004))),
+    "worst_group_meets_target_advisory": (evaluated(worst_fmr=0.0005),
+                                          evaluated(worst_fmr=0.004)),
 }
 
 
