@@ -64,9 +64,11 @@ def seed_deployments(*, password: str) -> list[str]:
                  "Block A's gate opens for residents who consented to face recognition. "
                  "Templates stay on the gate; key cards always work.")
     if gate.status == "draft":
-        deployment_submit(deployment=gate, actor=_admin())
+        # Set before it runs: a threshold changed in operation needs an evaluation at it
+        # (governance/compliance/accuracy.py), which the demo does not run at seed time.
         deployment_update(deployment=gate, actor=_admin(), fields={"threshold": 0.55},
                           threshold_reason="Fewer false accepts in the first month's audit.")
+        deployment_submit(deployment=gate, actor=_admin())
     metro = _make(acme, METRO, ["public_security", "passenger_flow"],
                   "Line 2 gates compare faces against a court-ordered watch list. "
                   "Matches are confirmed by two officers. Tickets and cards always work.")

@@ -2,7 +2,13 @@
 
 from django.contrib import admin
 
-from recognition.models import ApiKey, LivenessChallenge, RecognitionEvent, VaultSubject
+from recognition.models import (
+    ApiKey,
+    Evaluation,
+    LivenessChallenge,
+    RecognitionEvent,
+    VaultSubject,
+)
 
 
 @admin.register(ApiKey)
@@ -46,3 +52,22 @@ class RecognitionEventAdmin(admin.ModelAdmin):
 class LivenessChallengeAdmin(admin.ModelAdmin):
     list_display = ["id", "deployment", "actions", "created_at", "passed", "failure_reason"]
     exclude = ["sealed_identity"]
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(admin.ModelAdmin):
+    """Read-only: figures come from runs, never from an edit form."""
+
+    list_display = ["id", "deployment", "status", "progress", "threshold", "images",
+                    "engine_version", "created_at", "finished_at"]
+    list_filter = ["status"]
+    fields = ["deployment", "evaluation_set", "status", "progress", "threshold", "target_fmr",
+              "engine_version", "images", "identities", "failures_to_enrol", "error_code",
+              "created_at", "started_at", "finished_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

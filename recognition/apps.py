@@ -9,6 +9,7 @@ class RecognitionConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from governance.compliance.accuracy import register_accuracy_evidence_provider
         from governance.demo import register_seeder
         from governance.navigation import nav_add
         from governance.permissions import Persona
@@ -16,18 +17,24 @@ class RecognitionConfig(AppConfig):
         from governance.purge import register_purge_handler
         from governance.records import register_holdings_provider, register_records_provider
         from governance.retention.registry import register_retention_source
+        from governance.selectors.register import register_section_provider
         from governance.thresholds import register_threshold_range
         from recognition import permissions  # noqa: F401  (registers permission rules)
         from recognition.demo import seed_expiring_demo, seed_recognition_demo
         from recognition.engine import CALIBRATED_MAX_THRESHOLD, MODEL_VERSION
+        from recognition.evaluation_retention import SOURCE as EVALUATION_SET_SOURCE
         from recognition.models import RecognitionEvent
         from recognition.retention import SOURCES
         from recognition.selectors import event_rows_for_subject, templates_held_for_subject
+        from recognition.selectors.evaluations import accuracy_evidence, register_accuracy_panel
         from recognition.services.events import RECOGNITION_LEDGER
         from recognition.services.recognition import purge_handler
 
         for source in SOURCES:
             register_retention_source(source)
+        register_retention_source(EVALUATION_SET_SOURCE)
+        register_section_provider("accuracy", register_accuracy_panel)
+        register_accuracy_evidence_provider(accuracy_evidence)
         register_purge_handler(purge_handler)
         register_ledger(RECOGNITION_LEDGER, RecognitionEvent)
         register_threshold_range(maximum=CALIBRATED_MAX_THRESHOLD, source=MODEL_VERSION)
@@ -38,4 +45,6 @@ class RecognitionConfig(AppConfig):
         nav_add(Persona.ENTERPRISE, "Recognition", "recognition-activity", 40)
         nav_add(Persona.ENTERPRISE, "Try it", "recognition-try", 45)
         nav_add(Persona.ENTERPRISE, "Match reviews", "recognition-confirmations", 46)
+        nav_add(Persona.ENTERPRISE, "Accuracy", "evaluation-list", 47)
+        nav_add(Persona.REGULATOR, "Accuracy", "evaluation-list", 47)
         nav_add(Persona.CITIZEN, "Who recognised me", "recognition-my-events", 30)

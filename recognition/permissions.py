@@ -3,7 +3,7 @@
 from typing import Any
 
 from governance.models import Deployment, Role
-from governance.permissions import enterprises_covered_by, has_role, rule
+from governance.permissions import enterprises_covered_by, has_role, regulates, rule
 
 
 @rule("deployment.manage_api_keys")
@@ -30,3 +30,27 @@ def _confirm_match(user: Any, deployment: Deployment) -> bool:
     """The operator's own staff review matches; a regulator sees them but does not act."""
     return has_role(user, deployment.organisation, {Role.ADMIN, Role.PRIVACY_OFFICER,
                                                      Role.OPERATOR})
+
+
+# --- accuracy and fairness evaluations ---------------------------------------------------------
+# The deployment's enterprise (its managers) and the regulators whose mandate covers it run and
+# read evaluations; the closest impostor pairs name people of the owner's set, so only the
+# owner's staff see them.
+
+
+@rule("evaluation.run")
+def _evaluation_run(user: Any, deployment: Deployment) -> bool:
+    return (has_role(user, deployment.organisation, {Role.ADMIN, Role.PRIVACY_OFFICER})
+            or regulates(user, deployment.organisation))
+
+
+@rule("evaluation.view")
+def _evaluation_view(user: Any, deployment: Deployment) -> bool:
+    return (has_role(user, deployment.organisation, {Role.ADMIN, Role.PRIVACY_OFFICER,
+                                                       Role.OPERATOR})
+            or regulates(user, deployment.organisation))
+
+
+@rule("evaluation.view_closest_pairs")
+def _evaluation_view_closest(user: Any, deployment: Deployment) -> bool:
+    return has_role(user, deployment.organisation, {Role.ADMIN, Role.PRIVACY_OFFICER})

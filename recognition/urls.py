@@ -1,6 +1,6 @@
 from django.urls import path
 
-from recognition.views import pages
+from recognition.views import evaluations, pages
 
 urlpatterns = [
     path("recognition/", pages.activity, name="recognition-activity"),
@@ -8,5 +8,8 @@ urlpatterns = [
          name="recognition-deployment"),
     path("recognition/try/", pages.try_it, name="recognition-try"),
     path("recognition/confirmations/", pages.confirmations, name="recognition-confirmations"),
+    path("recognition/evaluations/", evaluations.evaluation_list, name="evaluation-list"),
+    path("recognition/evaluations/<int:evaluation_id>/", evaluations.evaluation_detail,
+         name="evaluation-detail"),
     path("me/recognition/", pages.my_events, name="recognition-my-events"),
 ]

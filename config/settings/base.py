@@ -159,6 +159,25 @@ CACHES = (
     if env_str("REDIS_URL")
     else {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 )
+# --- Accuracy and fairness evaluations (recognition/services/evaluations.py) ------------------
+# The reference set evaluated with {"reference_set": true}: a folder per identity. The photos
+# are not in the repository (see README): by default the shared faces' lfw10.
+_SHARED_FACES = Path(env_str("FACEGOV_FACES_DIR", str(BASE_DIR.parent / "shared" / "faces")))
+FACEGOV_REFERENCE_SET_DIR = env_str("FACEGOV_REFERENCE_SET_DIR", str(_SHARED_FACES / "lfw10"))
+# An uploaded set: at most this many entries, and this many bytes once uncompressed (bombs).
+FACEGOV_EVALUATION_MAX_FILES = env_int("FACEGOV_EVALUATION_MAX_FILES", 5000)
+FACEGOV_EVALUATION_MAX_UNCOMPRESSED_BYTES = env_int("FACEGOV_EVALUATION_MAX_UNCOMPRESSED_BYTES",
+                                                    500 * 1024 * 1024)
+# Target false-match rate the threshold is calibrated for, by interest and kind of use
+# (identification of many people in public needs a stricter one than a door).
+FACEGOV_EVALUATION_TARGET_FMR = {
+    "public:identification": 1e-4,
+    "public:verification": 1e-3,
+    "private:identification": 1e-3,
+    "private:verification": 1e-3,
+}
+# An evaluation supports a threshold for this many days.
+FACEGOV_EVALUATION_MAX_AGE_DAYS = env_int("FACEGOV_EVALUATION_MAX_AGE_DAYS", 90)
 
 # --- API -------------------------------------------------------------------------------------
 # Requests per client and period (s, min, hour, day). `anon`: every anonymous call, per

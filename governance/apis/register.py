@@ -18,6 +18,23 @@ class RegisterChangeSerializer(serializers.Serializer):
                                     help_text="{field: {before, after}}")
 
 
+class AccuracySerializer(serializers.Serializer):
+    evaluated_at = serializers.DateTimeField()
+    engine_version = serializers.CharField()
+    set_source = serializers.CharField()
+    images = serializers.IntegerField()
+    identities = serializers.IntegerField()
+    threshold = serializers.FloatField()
+    fmr = serializers.FloatField(allow_null=True)
+    fnmr = serializers.FloatField(allow_null=True)
+    fdr = serializers.FloatField(allow_null=True)
+    worst_group_fmr = serializers.FloatField(allow_null=True)
+    failures_to_enrol = serializers.IntegerField()
+    fte_rate = serializers.FloatField(allow_null=True)
+    stale = serializers.BooleanField()
+    stale_reasons = serializers.ListField(child=serializers.CharField())
+
+
 class RegisterEntrySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
@@ -46,6 +63,8 @@ class RegisterEntrySerializer(serializers.Serializer):
     filings = serializers.ListField(child=serializers.DictField())
     activated_at = serializers.DateTimeField(allow_null=True)
     change_history = RegisterChangeSerializer(many=True)
+    # The latest accuracy evaluation (issue 13), or null before the first one.
+    accuracy = AccuracySerializer(allow_null=True)
 
 
 class RegisterListApi(APIView):

@@ -17,6 +17,7 @@ class DataCategory(models.TextChoices):
     FACE_IMAGE = "face_image", "Face images"
     RECOGNITION_EVENT = "recognition_event", "Recognition events (logs)"
     CONSENT_RECORD = "consent_record", "Consent records"
+    EVALUATION_SET = "evaluation_set", "Evaluation sets (labelled photos)"
 
 
 class RetentionTrigger(models.TextChoices):

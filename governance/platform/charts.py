@@ -1,6 +1,7 @@
 """Small server-rendered SVG charts: no JavaScript library, nothing fetched at run time."""
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from html import escape
 
@@ -42,4 +43,71 @@ def bar_chart_svg(bars: list[Bar], *, title: str, width: int = 720, height: int 
             parts.append(f'<text x="{x}" y="{height - 8}" class="axis">'
                          f"{escape(bar.label)}</text>")
     parts.append(f'<text x="4" y="12" class="axis">max {peak}</text></svg>')
+    return "".join(parts)
+
+
+@dataclass(frozen=True)
+class Point:
+    x: float
+    y: float
+    label: str
+
+
+def _log_position(value: float, low: float, high: float, length: float) -> float:
+    value = min(max(value, low), high)
+    return (math.log10(value) - math.log10(low)) / (math.log10(high) - math.log10(low)) * length
+
+
+def log_log_curve_svg(points: list[tuple[float, float]], *, title: str, x_label: str,
+                      y_label: str, curve_label: str, marker: Point | None = None,
+                      low: float = 1e-4, high: float = 1.0, width: int = 640,
+                      height: int = 480) -> str:
+    """A complete SVG document of one curve on log-log axes (a DET curve, for instance):
+    title, labelled axes with decade ticks, legend, and an optional marked point. Values
+    below `low` (zeros included) are drawn on the axis's floor. No script; readable as is."""
+    left, right, top, bottom = 70, 20, 40, 60
+    plot_w, plot_h = width - left - right, height - top - bottom
+
+    def xy(x: float, y: float) -> tuple[float, float]:
+        return (round(left + _log_position(x, low, high, plot_w), 1),
+                round(top + plot_h - _log_position(y, low, high, plot_h), 1))
+
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+             f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}" '
+             f'font-family="sans-serif" font-size="12">',
+             f"<title>{escape(title)}</title>",
+             f'<rect x="0" y="0" width="{width}" height="{height}" fill="white"/>',
+             f'<text x="{width / 2}" y="22" text-anchor="middle" font-size="15" '
+             f'font-weight="bold">{escape(title)}</text>',
+             f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="none" '
+             f'stroke="#444"/>']
+    decade = math.floor(math.log10(low))
+    while 10 ** decade <= high * 1.0001:
+        tick = 10 ** decade
+        x, y = xy(tick, tick)
+        text = f"{tick:g}"
+        parts.append(f'<line x1="{x}" y1="{top}" x2="{x}" y2="{top + plot_h}" stroke="#ddd"/>'
+                     f'<line x1="{left}" y1="{y}" x2="{left + plot_w}" y2="{y}" stroke="#ddd"/>'
+                     f'<text x="{x}" y="{top + plot_h + 16}" text-anchor="middle">{text}</text>'
+                     f'<text x="{left - 6}" y="{y + 4}" text-anchor="end">{text}</text>')
+        decade += 1
+    parts.append(f'<text x="{left + plot_w / 2}" y="{height - 18}" text-anchor="middle">'
+                 f"{escape(x_label)}</text>"
+                 f'<text x="18" y="{top + plot_h / 2}" text-anchor="middle" '
+                 f'transform="rotate(-90 18 {top + plot_h / 2})">{escape(y_label)}</text>')
+    line = " ".join("{},{}".format(*xy(x, y)) for x, y in points)
+    parts.append(f'<polyline fill="none" stroke="#1f5fa8" stroke-width="2" points="{line}"/>')
+    legend_y = top + 16
+    parts.append(f'<line x1="{left + plot_w - 190}" y1="{legend_y}" x2="{left + plot_w - 165}" '
+                 f'y2="{legend_y}" stroke="#1f5fa8" stroke-width="2"/>'
+                 f'<text x="{left + plot_w - 160}" y="{legend_y + 4}">'
+                 f"{escape(curve_label)}</text>")
+    if marker is not None:
+        mx, my = xy(marker.x, marker.y)
+        parts.append(f'<circle cx="{mx}" cy="{my}" r="6" fill="#c0392b"><title>'
+                     f"{escape(marker.label)}</title></circle>"
+                     f'<circle cx="{left + plot_w - 178}" cy="{legend_y + 18}" r="5" '
+                     f'fill="#c0392b"/><text x="{left + plot_w - 160}" y="{legend_y + 22}">'
+                     f"{escape(marker.label)}</text>")
+    parts.append("</svg>")
     return "".join(parts)

@@ -58,6 +58,8 @@ PLATFORM_DEFAULTS: dict[str, tuple[dt.timedelta, str]] = {
                                      RetentionTrigger.COLLECTION),
     DataCategory.CONSENT_RECORD: (dt.timedelta(days=3 * DAYS_IN_YEAR),
                                   RetentionTrigger.DEPLOYMENT_END),
+    # Labelled photos uploaded to measure accuracy: the figures outlive them, the faces don't.
+    DataCategory.EVALUATION_SET: (dt.timedelta(days=90), RetentionTrigger.COLLECTION),
 }
 
 # Data that goes at once when one of these happens (each pack names the article).

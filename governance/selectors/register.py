@@ -5,12 +5,34 @@ rejected and decommissioned deployments are not there, and nothing the operator 
 itself (assessment answers, event actors, internal notes) ever leaves through this module.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from django.db.models import Prefetch, QuerySet
 
 from governance.errors import NotFound
 from governance.models import Deployment, DeploymentNotice, DeploymentStatus
 
 PUBLIC_STATUSES = (DeploymentStatus.ACTIVE, DeploymentStatus.SUSPENDED)
+
+# Sections other apps disclose on the register (governance never imports them): each provider
+# takes the deployment and returns a JSON-ready dict or None. Every section is always present.
+RegisterSection = Callable[[Deployment], dict[str, Any] | None]
+DEFAULT_REGISTER_SECTIONS = ("accuracy",)
+_SECTIONS: dict[str, RegisterSection] = {}
+
+
+def register_section_provider(section: str, func: RegisterSection) -> RegisterSection:
+    """Apps call this in AppConfig.ready(); one provider per section."""
+    _SECTIONS[section] = func
+    return func
+
+
+def _sections(deployment: Deployment) -> dict[str, Any]:
+    found: dict[str, Any] = dict.fromkeys(DEFAULT_REGISTER_SECTIONS)
+    for section, provider in _SECTIONS.items():
+        found[section] = provider(deployment)
+    return found
 
 
 def register_list() -> QuerySet[Deployment]:
@@ -74,6 +96,7 @@ def register_entry(deployment: Deployment) -> dict:
                     for f in deployment.filings.all()],
         "activated_at": deployment.activated_at,
         "change_history": change_history_public(deployment),
+        **_sections(deployment),
     }
 
 

@@ -20,7 +20,8 @@ from governance.selectors.register import register_entry, register_get, register
 RECEIPT_MAX_CHARS = 200_000
 
 CATEGORY_LABELS = {"face_template": "Face templates", "face_image": "Face images",
-                   "recognition_event": "Recognition logs", "consent_record": "Consent records"}
+                   "recognition_event": "Recognition logs", "consent_record": "Consent records",
+                   "evaluation_set": "Evaluation sets"}
 
 
 def _with_law(entry: dict) -> dict:

@@ -2,10 +2,21 @@ from django.urls import path
 
 from recognition.apis.apikeys import ApiKeyListCreateApi, ApiKeyRevokeApi
 from recognition.apis.confirmations import ConfirmationDecideApi, ConfirmationListApi
+from recognition.apis.evaluations import (
+    EvaluationCreateApi,
+    EvaluationDetailApi,
+    EvaluationDetSvgApi,
+)
 from recognition.apis.liveness import LivenessAnswerApi, LivenessChallengeApi
 from recognition.apis.recognition import EnrollApi, IdentifyApi, SubjectDeleteApi, VerifyApi
 
 urlpatterns = [
+    path("deployments/<int:deployment_id>/evaluations/", EvaluationCreateApi.as_view(),
+         name="api-deployment-evaluations"),
+    path("evaluations/<int:evaluation_id>/", EvaluationDetailApi.as_view(),
+         name="api-evaluation-detail"),
+    path("evaluations/<int:evaluation_id>/det.svg", EvaluationDetSvgApi.as_view(),
+         name="api-evaluation-det"),
     path("deployments/<int:deployment_id>/api-keys/", ApiKeyListCreateApi.as_view(),
          name="api-deployment-api-keys"),
     path("api-keys/<int:api_key_id>/revoke/", ApiKeyRevokeApi.as_view(),

@@ -1,4 +1,10 @@
 from recognition.models.apikeys import ApiKey
+from recognition.models.evaluations import (
+    Evaluation,
+    EvaluationSet,
+    EvaluationSource,
+    EvaluationStatus,
+)
 from recognition.models.events import (
     ConfirmationStatus,
     MatchConfirmation,
@@ -15,6 +21,10 @@ __all__ = [
     "ConfirmationStatus",
     "MatchConfirmation",
     "DeploymentKey",
+    "Evaluation",
+    "EvaluationSet",
+    "EvaluationSource",
+    "EvaluationStatus",
     "FaceImage",
     "LivenessChallenge",
     "Operation",

@@ -13,13 +13,18 @@ PERSONAS = ["anonymous", "citizen", "acme_admin", "acme_operator", "other_admin"
 
 
 
-def public_interest(organisation, **kwargs):
-    """Metro-style public-security gates: lawful as a public-interest deployment."""
+def public_interest(organisation, *, measured: bool = True, **kwargs):
+    """Metro-style public-security gates: lawful as a public-interest deployment, and (unless
+    `measured=False`) with the accuracy evaluation public 1:N needs before approval."""
+    from tests.recognition.evaluations.factories import finished_evaluation
+
     deployment = ready_deployment(
         organisation=organisation, interest="public", is_public_place=True, has_signage=True,
         place_type="transport_hub", scenario="transportation", mode="identification_realtime",
         two_person_confirmation=True, legal_basis="public_security_law", **kwargs)
     deployment.purposes.set(Purpose.objects.filter(code__in=["public_security"]))
+    if measured:
+        finished_evaluation(deployment)
     return deployment
 
 

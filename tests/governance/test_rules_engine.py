@@ -11,8 +11,16 @@ from django.utils import timezone
 
 from governance.compliance.packs import PACKS, all_rules
 from governance.compliance.rules import evaluate, rule_get, violations
-from governance.models import DataCategory, Filing, FilingKind, Purpose, RetentionRule
+from governance.models import (
+    DataCategory,
+    Filing,
+    FilingKind,
+    Purpose,
+    RetentionRule,
+    ThresholdChange,
+)
 from tests.factories import ready_deployment
+from tests.recognition.evaluations.factories import finished_evaluation
 
 
 def with_purposes(*codes):
@@ -61,6 +69,35 @@ ASSESSED_YESTERDAY = fields(material_change_at=lambda: timezone.now() - dt.timed
 CHANGED_AFTER_ASSESSMENT = fields(
     material_change_at=lambda: timezone.now() + dt.timedelta(minutes=1))
 
+PUBLIC_IDENTIFICATION_PENDING = steps(PUBLIC_SECURITY, fields(
+    mode="identification_realtime", two_person_confirmation=True, status="pending_approval"))
+
+
+def evaluated(**kwargs):
+    return lambda d: finished_evaluation(d, **kwargs)
+
+
+def threshold_changed_in_operation(d):
+    """Running since yesterday; the threshold moved from 0.6 to 0.55 since."""
+    fields(status="active", activated_at=lambda: timezone.now() - dt.timedelta(days=1),
+           threshold=0.55)(d)
+    ThresholdChange.objects.create(deployment=d, previous=0.6, threshold=0.55, reason="Audit.")
+
+
+# The accuracy rules are the platform's, in every pack (governance/compliance/packs/accuracy.py).
+ACCURACY_CASES = {
+    "threshold_change_evaluated": (
+        steps(threshold_changed_in_operation, evaluated(threshold=0.55)),
+        threshold_changed_in_operation),
+    "public_identification_evaluated": (
+        steps(PUBLIC_IDENTIFICATION_PENDING, evaluated()), PUBLIC_IDENTIFICATION_PENDING),
+    "worst_group_meets_target": (
+        steps(PUBLIC_SECURITY, evaluated(worst_fmr=0.0005)),
+        steps(PUBLIC_SECURITY, evaluated(worst_fmr=0.004))),
+    "worst_group_meets_target_advisory": (evaluated(worst_fmr=0.0005),
+                                          evaluated(worst_fmr=0.004)),
+}
+
 CASES = {
     # jurisdiction: {rule: (what keeps it, what breaks it)}
     "CN": {
@@ -86,6 +123,7 @@ CASES = {
             fields(keeps_images=True)),
         "filing_due": (steps(fields(expected_subjects=150_000), FILED),
                        fields(expected_subjects=150_000)),
+        **ACCURACY_CASES,
     },
     "EU": {
         "realtime_identification_for_law_enforcement": (
@@ -112,6 +150,7 @@ CASES = {
         "identification_logs_kept_six_months": (
             steps(IDENTIFICATION, retention(DataCategory.RECOGNITION_EVENT, 183)),
             steps(IDENTIFICATION, retention(DataCategory.RECOGNITION_EVENT, 90))),
+        **ACCURACY_CASES,
     },
     "US-IL": {
         "written_release": (fields(legal_basis="consent"), fields(legal_basis="contract")),
@@ -126,6 +165,7 @@ CASES = {
             steps(PUBLIC_SECURITY, fields(legal_basis="consent", interest="private"))),
         "non_face_alternative": (fields(non_face_alternative="Ask the guard to open."),
                                  fields(non_face_alternative="  ")),
+        **ACCURACY_CASES,
     },
 }
 ALL_CASES = sorted((j, r) for j, rules in CASES.items() for r in rules)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.compliance import checks
 from governance.compliance.law import CAC_2025, PIPL, PLATFORM, SPC_2021, Citation
+from governance.compliance.packs.accuracy import accuracy_rules
 from governance.compliance.packs.base import (
     Deadline,
     Pack,
@@ -128,7 +129,7 @@ RULES = (
          checks.images_justified, PIPL_6, CAC_4),
     rule("filing_due", CN, ADVISES, _("Filing once 100,000 people are stored"),
          checks.filing_due, CAC_15),
-)
+) + accuracy_rules(CN)
 
 PACK = Pack(
     jurisdiction=CN,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.compliance import checks
 from governance.compliance.law import AI_ACT, GDPR, PLATFORM, Citation
+from governance.compliance.packs.accuracy import accuracy_rules
 from governance.compliance.packs.base import Deadline, LogMinimum, Pack, Severity, rule
 from governance.models import Deployment
 from governance.platform.deadlines import DeadlineKind, Term
@@ -84,6 +85,12 @@ def guardian_age() -> int:
     return min(16, max(13, settings.FACEGOV_EU_GUARDIAN_AGE))
 
 
+AI_ACT_15 = Citation(
+    AI_ACT, "Art. 15(1)",
+    "High-risk AI systems shall be designed and developed in such a way that they achieve an "
+    "appropriate level of accuracy, robustness, and cybersecurity, and that they perform "
+    "consistently in those respects throughout their lifecycle.")
+
 RULES = (
     rule("realtime_identification_for_law_enforcement", EU, BLOCKS,
          _("No real-time remote identification for law enforcement in public"),
@@ -109,7 +116,7 @@ RULES = (
     rule("identification_logs_kept_six_months", EU, BLOCKS,
          _("Identification logs kept at least six months"),
          checks.identification_logs_kept, AI_26_6),
-)
+) + accuracy_rules(EU, AI_ACT_15)
 
 PACK = Pack(
     jurisdiction=EU,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.compliance import checks
 from governance.compliance.law import BIPA, PLATFORM, Citation, Instrument
+from governance.compliance.packs.accuracy import accuracy_rules
 from governance.compliance.packs.base import Pack, Severity, StatutoryCap, rule
 from governance.models import DataCategory, RetentionTrigger
 
@@ -65,7 +66,7 @@ RULES = (
          checks.public_security_public_interest, PROMISE_PUBLIC_INTEREST),
     rule("non_face_alternative", US_IL, BLOCKS, _("A non-face alternative is offered"),
          checks.non_face_alternative, PROMISE_ALTERNATIVE),
-)
+) + accuracy_rules(US_IL)
 
 PACK = Pack(
     jurisdiction=US_IL,
