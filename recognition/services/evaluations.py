@@ -42,8 +42,8 @@ from recognition.services.evaluation_sets import (
 
 logger = logging.getLogger(__name__)
 
-#: The highest threshold calibration may recommend: dlib's published operating point for
-#: this model. (Swap for the engine's calibrated ceiling once trust hardening defines one.)
+#: The highest threshold calibration may recommend: the engine's calibrated ceiling, the same
+#: one a deployment's threshold may not exceed.
 THRESHOLD_CEILING = engine.CALIBRATED_MAX_THRESHOLD
 UPLOAD_PURPOSE = "evaluation_set"
 PROGRESS_ENCODED = 90  # encoding is nearly all the work; scoring takes the rest
