@@ -16,9 +16,11 @@ class ComplaintsConfig(AppConfig):
         from complaints.demo import seed_complaints_demo
         from complaints.metrics import complaint_metrics_text, regulator_complaint_tiles
         from complaints.models import CaseLogEntry, InvestigationLogEntry
+        from complaints.selectors.enforcement import enforcement_published
         from complaints.services.caselog import CASE_LEDGER
         from complaints.services.investigations import INVESTIGATION_LEDGER
         from governance.demo import register_seeder
+        from governance.enforcement_history import register_enforcement_provider
         from governance.metrics import register_metrics
         from governance.navigation import nav_add
         from governance.permissions import Persona
@@ -28,6 +30,7 @@ class ComplaintsConfig(AppConfig):
         register_ledger(CASE_LEDGER, CaseLogEntry)
         register_ledger(INVESTIGATION_LEDGER, InvestigationLogEntry)
         register_seeder(80, seed_complaints_demo)
+        register_enforcement_provider(enforcement_published)
         register_metrics(complaint_metrics_text)
         register_tiles(Persona.REGULATOR, regulator_complaint_tiles)
         nav_add(Persona.ANONYMOUS, _("Report a problem"), "report-problem", 50)
