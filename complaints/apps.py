@@ -36,6 +36,7 @@ class ComplaintsConfig(AppConfig):
         nav_add(Persona.ANONYMOUS, _("Report a problem"), "report-problem", 50)
         nav_add(Persona.ANONYMOUS, _("Tip status"), "tip-status", 55)
         nav_add(Persona.ANONYMOUS, _("Guidance"), "guidance", 60)
+        nav_add(Persona.ANONYMOUS, _("Check an evidence package"), "package-verify", 65)
         nav_add(Persona.CITIZEN, _("My complaints"), "complaint-mine", 50)
         nav_add(Persona.REGULATOR, _("Complaints inbox"), "complaint-inbox", 5)
         nav_add(Persona.REGULATOR, _("Consultations"), "consultation-list", 60)

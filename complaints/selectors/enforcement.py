@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 
-from complaints.models import Investigation, Order, Penalty
+from complaints.models import Complaint, Investigation, Order, Penalty
 
 
 def enforcement_published(*, deployment_id: int) -> list[dict[str, Any]]:
@@ -39,3 +39,19 @@ def _row(case: Investigation) -> dict[str, Any]:
                        "basis_label": str(p.get_basis_display())}
                       for p in case.penalties.all()],
     }
+
+
+def complaint_outcome(*, complaint: Complaint) -> Investigation | None:
+    """The investigation the complainant's case joined, with what its complainant may read:
+    findings, decision, orders and the fines on the processor (not on named persons). The
+    caller has checked that the complaint is the viewer's own."""
+    if complaint.investigation_id is None:
+        return None
+    return (Investigation.objects.filter(pk=complaint.investigation_id)
+            .select_related("decision", "regulator")
+            .prefetch_related(
+                "findings",
+                Prefetch("orders", queryset=Order.objects.order_by("issued_at", "id")),
+                Prefetch("penalties", queryset=Penalty.objects.filter(
+                    responsible_person="").order_by("imposed_at", "id")))
+            .first())
