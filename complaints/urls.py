@@ -50,4 +50,8 @@ urlpatterns = [
          name="enterprise-investigations"),
     path("enterprise/rfis/<int:rfi_id>/answer/", investigations.enterprise_rfi_answer,
          name="enterprise-rfi-answer"),
+    path("enterprise/orders/<int:order_id>/done/", investigations.enterprise_order_done,
+         name="enterprise-order-done"),
+    path("regulator/orders/<int:order_id>/verify/", investigations.case_order_verify,
+         name="investigation-order-verify"),
 ]

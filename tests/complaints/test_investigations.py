@@ -350,3 +350,29 @@ def test_a_report_with_a_file_of_the_wrong_type_stores_nothing(world, ordered, a
     assert ordered.status == "issued" and ordered.done_at is None
     assert not SealedFile.objects.exists()
     assert not InvestigationLogEntry.objects.filter(kind="order_done").exists()
+
+
+def test_the_pages_report_an_order_done_and_verify_it_through_the_same_services(
+        world, ordered, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    client.force_login(world.acme_admin)
+    page = client.get(reverse("enterprise-investigations")).content.decode()
+    assert reverse("enterprise-order-done", args=[ordered.id]) in page
+    client.post(reverse("enterprise-order-done", args=[ordered.id]),
+                {"note": "Forms in place.", "files": [SimpleUploadedFile("f.txt", b"form")]})
+    ordered.refresh_from_db()
+    assert ordered.status == "done" and ordered.done_files.count() == 1
+    refused = client.post(reverse("investigation-order-verify", args=[ordered.id]),
+                          {"reason": "Self-check."})
+    assert refused.status_code in (302, 403, 404)
+    ordered.refresh_from_db()
+    assert ordered.status == "done"
+    client.force_login(world.inspector)
+    case = client.get(reverse("investigation-case", args=[ordered.investigation_id]))
+    assert "Forms in place." in case.content.decode()
+    client.post(reverse("investigation-order-verify", args=[ordered.id]),
+                {"reason": "Saw the forms."})
+    ordered.refresh_from_db()
+    assert ordered.status == "verified" and ordered.verified_by == world.inspector
