@@ -17,11 +17,13 @@ class ComplaintsConfig(AppConfig):
         from complaints.metrics import complaint_metrics_text, regulator_complaint_tiles
         from complaints.models import CaseLogEntry, CaseRetentionRecord, InvestigationLogEntry
         from complaints.retention import CASE_RETENTION_LEDGER
+        from complaints.selectors.enforcement import enforcement_published
         from complaints.selectors.guidance import guidance_for_deployment
         from complaints.services.caselog import CASE_LEDGER
         from complaints.services.investigations import INVESTIGATION_LEDGER
         from governance.compliance.guidance import register_guidance_provider
         from governance.demo import register_seeder
+        from governance.enforcement_history import register_enforcement_provider
         from governance.metrics import register_metrics
         from governance.navigation import nav_add
         from governance.permissions import Persona
@@ -33,11 +35,13 @@ class ComplaintsConfig(AppConfig):
         register_ledger(CASE_RETENTION_LEDGER, CaseRetentionRecord)
         register_guidance_provider("complaints", guidance_for_deployment)
         register_seeder(80, seed_complaints_demo)
+        register_enforcement_provider(enforcement_published)
         register_metrics(complaint_metrics_text)
         register_tiles(Persona.REGULATOR, regulator_complaint_tiles)
         nav_add(Persona.ANONYMOUS, _("Report a problem"), "report-problem", 50)
         nav_add(Persona.ANONYMOUS, _("Tip status"), "tip-status", 55)
         nav_add(Persona.ANONYMOUS, _("Guidance"), "guidance", 60)
+        nav_add(Persona.ANONYMOUS, _("Check an evidence package"), "package-verify", 65)
         nav_add(Persona.CITIZEN, _("My complaints"), "complaint-mine", 50)
         nav_add(Persona.REGULATOR, _("Complaints inbox"), "complaint-inbox", 5)
         nav_add(Persona.REGULATOR, _("Consultations"), "consultation-list", 60)

@@ -1,6 +1,8 @@
-"""Demo: alice's complaint about the Block A gate, and an anonymous tip about a camera in a
-shopping mall that is on no register. Idempotent; the tip's receipt exists only once, so the
-demo keeps it in var/ (demo data only) to print it on every start."""
+"""Demo: alice's complaint about the Block A gate, triaged into an investigation with one
+request for information answered by Acme and one finding citing the platform's own evidence;
+and an anonymous tip about a camera in a shopping mall that is on no register. Idempotent;
+the tip's receipt exists only once, so the demo keeps it in var/ (demo data only) to print
+it on every start."""
 
 from pathlib import Path
 
@@ -8,10 +10,14 @@ from django.conf import settings
 from django.db import connection
 from django.utils.text import slugify
 
-from complaints.models import CaseKind, Category, Complaint
+from complaints.models import CaseKind, Category, Complaint, InvestigationStatus, TriageDecision
 from complaints.receipts import receipt_display
+from complaints.services.enforcement import finding_record, rfi_answer, rfi_send
+from complaints.services.evidence import evidence_collect_platform
 from complaints.services.intake import CaseInput, complaint_submit, tip_submit
-from governance.models import Deployment, User
+from complaints.services.investigations import TransitionInput, investigation_transition
+from complaints.services.triage import TriageInput, complaint_triage
+from governance.models import Deployment, SubjectLink, User
 
 BLOCK_A = "Residential gate — Block A"
 MALL_OPERATOR = "Riverside Mall management"
@@ -34,6 +40,38 @@ def _seed_complaint() -> None:
                     "March; my resident card no longer opens the side door."))
 
 
+def _seed_investigation() -> None:
+    """Alice's complaint → an investigation gathering evidence: Acme has answered one RFI and
+    the inspector recorded one finding linked to the platform snapshot."""
+    complaint = Complaint.objects.filter(complainant__username="alice").first()
+    inspector = User.objects.filter(username="reg_inspector").first()
+    acme_admin = User.objects.filter(username="acme_admin").first()
+    if complaint is None or inspector is None or acme_admin is None or complaint.investigation_id:
+        return
+    complaint = complaint_triage(complaint=complaint, actor=inspector, data=TriageInput(
+        decision=TriageDecision.INVESTIGATE,
+        reasons="A resident has no way in without the face gate; the law requires one."))
+    investigation = complaint.investigation
+    investigation_transition(investigation=investigation, actor=inspector, data=TransitionInput(
+        to=InvestigationStatus.GATHERING_EVIDENCE, reason="Ask Acme and collect the records."))
+    rfi = rfi_send(investigation=investigation, actor=inspector,
+                   questions="Which entrances of Block A open without face recognition, and "
+                             "since when is the side door closed to resident cards?")
+    rfi_answer(rfi=rfi, actor=acme_admin,
+               answer="The side door was switched to the face gate in March during a "
+                      "refit; resident cards will be re-enabled.")
+    refs = list(SubjectLink.objects.filter(citizen=complaint.complainant,
+                                           deployment=complaint.deployment)
+                .values_list("subject_ref", flat=True))
+    snapshot = evidence_collect_platform(investigation=investigation, actor=inspector,
+                                         subject_refs=refs)
+    finding_record(investigation=investigation, actor=inspector,
+                   rule_reference="PIPL Art. 16; CAC Measures 2025 Art. 10",
+                   text="Residents who refuse face recognition have no other way in: the "
+                        "side door no longer takes resident cards (Acme's answer to the "
+                        "request for information).", evidence_ids=[snapshot.id])
+
+
 def _seed_tip() -> str:
     path = _receipt_path()
     exists = Complaint.objects.filter(kind=CaseKind.TIP, operator_name=MALL_OPERATOR).exists()
@@ -53,6 +91,7 @@ def _seed_tip() -> str:
 
 def seed_complaints_demo(*, password: str) -> list[str]:
     _seed_complaint()
+    _seed_investigation()
     receipt = _seed_tip()
     if not receipt:
         return []

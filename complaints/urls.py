@@ -7,11 +7,16 @@ urlpatterns = [
     # anyone, no account
     path("report/", public.report_problem, name="report-problem"),
     path("tips/status/", public.tip_status, name="tip-status"),
+    path("evidence-packages/verify/", public.package_verify_page, name="package-verify"),
     path("guidance/", guidance_pages.guidance, name="guidance"),
     # citizen
     path("citizen/complaints/", citizen.my_complaints, name="complaint-mine"),
     path("citizen/complaints/<int:complaint_id>/", citizen.my_complaint,
          name="complaint-mine-detail"),
+    path("citizen/complaints/<int:complaint_id>/evidence-package/",
+         citizen.my_complaint_package_request, name="complaint-mine-package"),
+    path("citizen/complaints/<int:complaint_id>/evidence-package/download/",
+         citizen.my_complaint_package_download, name="complaint-mine-package-download"),
     # regulator
     path("regulator/complaints/", regulator.inbox, name="complaint-inbox"),
     path("regulator/complaints/<int:complaint_id>/", regulator.case_page, name="complaint-case"),
@@ -45,4 +50,8 @@ urlpatterns = [
          name="enterprise-investigations"),
     path("enterprise/rfis/<int:rfi_id>/answer/", investigations.enterprise_rfi_answer,
          name="enterprise-rfi-answer"),
+    path("enterprise/orders/<int:order_id>/done/", investigations.enterprise_order_done,
+         name="enterprise-order-done"),
+    path("regulator/orders/<int:order_id>/verify/", investigations.case_order_verify,
+         name="investigation-order-verify"),
 ]

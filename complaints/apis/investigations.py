@@ -11,6 +11,7 @@ from complaints.models import Investigation, Origin
 from complaints.selectors.investigations import (
     investigation_get_for_user,
     investigation_list_for_user,
+    order_get_for_user,
     rfi_get_for_user,
     viewer_is_regulator,
 )
@@ -59,11 +60,16 @@ class OrderSerializer(serializers.Serializer):
     due_date = serializers.DateTimeField()
     status = serializers.CharField()
     done_at = serializers.DateTimeField()
+    done_note = serializers.CharField()
+    done_files = serializers.SerializerMethodField()
     verified_at = serializers.DateTimeField()
     overdue = serializers.SerializerMethodField()
 
     def get_overdue(self, order) -> bool:
         return order.overdue_at is not None
+
+    def get_done_files(self, order) -> list[dict]:
+        return [{"name": f.name, "sha256": f.sha256} for f in order.done_files.all()]
 
 
 class PenaltySerializer(serializers.Serializer):
@@ -316,3 +322,39 @@ class RfiAnswerApi(APIView):
         rfi = rfi_get_for_user(user=request.user, rfi_id=rfi_id)
         rfi = enforcement.rfi_answer(rfi=rfi, actor=request.user, **data.validated_data)
         return Response(RfiSerializer(rfi).data)
+
+
+class OrderDoneApi(APIView):
+    """The enterprise reports an order fulfilled, with a note and files as its evidence."""
+
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    class InputSerializer(serializers.Serializer):
+        note = serializers.CharField(max_length=10000, allow_blank=True)
+        files = serializers.ListField(child=serializers.FileField(), required=False,
+                                      default=list, max_length=10)
+
+    @extend_schema(request=InputSerializer, responses={200: OrderSerializer})
+    def post(self, request: Request, order_id: int) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        order = order_get_for_user(user=request.user, order_id=order_id)
+        order = enforcement.order_report_done(order=order, actor=request.user,
+                                              **data.validated_data)
+        return Response(OrderSerializer(order).data)
+
+
+class OrderVerifyApi(APIView):
+    """The inspector verifies the enterprise's report, stating what was checked."""
+
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.CharField(max_length=10000, allow_blank=True)
+
+    @extend_schema(request=InputSerializer, responses={200: OrderSerializer})
+    def post(self, request: Request, order_id: int) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        order = order_get_for_user(user=request.user, order_id=order_id)
+        order = enforcement.order_verify(order=order, actor=request.user,
+                                         **data.validated_data)
+        return Response(OrderSerializer(order).data)

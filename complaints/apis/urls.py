@@ -22,6 +22,8 @@ from complaints.apis.investigations import (
     InvestigationPenaltiesApi,
     InvestigationRfisApi,
     InvestigationTransitionApi,
+    OrderDoneApi,
+    OrderVerifyApi,
     RfiAnswerApi,
 )
 from complaints.apis.packages import EvidencePackageApi, PackageVerifyApi
@@ -60,6 +62,8 @@ urlpatterns = [
     path("investigations/<int:investigation_id>/evidence/",
          InvestigationEvidenceApi.as_view(), name="api-investigation-evidence"),
     path("rfis/<int:rfi_id>/answer/", RfiAnswerApi.as_view(), name="api-rfi-answer"),
+    path("orders/<int:order_id>/done/", OrderDoneApi.as_view(), name="api-order-done"),
+    path("orders/<int:order_id>/verify/", OrderVerifyApi.as_view(), name="api-order-verify"),
     path("breaches/", BreachListCreateApi.as_view(), name="api-breaches"),
     path("breaches/<int:breach_id>/review/", BreachReviewApi.as_view(),
          name="api-breach-review"),

@@ -6,7 +6,13 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from complaints.models import BreachReport, EvidencePackage, InformationRequest, Investigation
+from complaints.models import (
+    BreachReport,
+    EvidencePackage,
+    InformationRequest,
+    Investigation,
+    Order,
+)
 from complaints.permissions import RESPONDENT_STAFF, investigations_handled_q, regulators_of
 from governance.errors import NotFound
 from governance.permissions import can, organisations_of
@@ -38,6 +44,16 @@ def rfi_get_for_user(*, user: Any, rfi_id: int) -> InformationRequest:
     if rfi is None:
         raise NotFound(_("No such request for information."), code="rfi_not_found")
     return rfi
+
+
+def order_get_for_user(*, user: Any, order_id: int) -> Order:
+    """An order of an investigation the user handles or answers for (else 404)."""
+    order = (Order.objects.select_related("investigation")
+             .filter(pk=order_id, investigation__in=investigation_list_for_user(user=user))
+             .first())
+    if order is None:
+        raise NotFound(_("No such order."), code="order_not_found")
+    return order
 
 
 def breach_list_for_user(*, user: Any) -> QuerySet[BreachReport]:

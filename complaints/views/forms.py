@@ -75,3 +75,7 @@ class InboxFilterForm(forms.Form):
         blank = [("", _("Any"))]
         self.fields["status"].choices = blank + list(CaseStatus.choices)
         self.fields["priority"].choices = blank + list(Priority.choices)
+
+
+class PackageVerifyForm(forms.Form):
+    file = forms.FileField(label=_("The evidence package (ZIP file)"))

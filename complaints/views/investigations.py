@@ -13,10 +13,11 @@ from complaints.selectors.investigations import (
     breach_list_for_user,
     investigation_get_for_user,
     investigation_list_for_user,
+    order_get_for_user,
     rfi_get_for_user,
     viewer_is_regulator,
 )
-from complaints.services.enforcement import rfi_answer
+from complaints.services.enforcement import order_report_done, order_verify, rfi_answer
 from complaints.services.evidence import custody_log
 from complaints.services.investigations import allowed_moves
 from complaints.views.common import refused
@@ -65,3 +66,32 @@ def enterprise_rfi_answer(request: HttpRequest, rfi_id: int) -> HttpResponse:
     else:
         messages.success(request, _("Your answer was sent to the regulator."))
     return redirect("enterprise-investigations")
+
+
+@persona_required(Persona.ENTERPRISE)
+@require_POST
+def enterprise_order_done(request: HttpRequest, order_id: int) -> HttpResponse:
+    """The enterprise reports an order fulfilled, with files (same service as the API)."""
+    order = order_get_for_user(user=request.user, order_id=order_id)
+    try:
+        order_report_done(order=order, actor=request.user, note=request.POST.get("note", ""),
+                          files=request.FILES.getlist("files"))
+    except DomainError as exc:
+        refused(request, exc)
+    else:
+        messages.success(request, _("Your report was sent to the regulator for verification."))
+    return redirect("enterprise-investigations")
+
+
+@persona_required(Persona.REGULATOR)
+@require_POST
+def case_order_verify(request: HttpRequest, order_id: int) -> HttpResponse:
+    """The inspector verifies a reported order, stating what was checked."""
+    order = order_get_for_user(user=request.user, order_id=order_id)
+    try:
+        order_verify(order=order, actor=request.user, reason=request.POST.get("reason", ""))
+    except DomainError as exc:
+        refused(request, exc)
+    else:
+        messages.success(request, _("The order is verified."))
+    return redirect("investigation-case", investigation_id=order.investigation_id)

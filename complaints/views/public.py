@@ -1,4 +1,5 @@
-"""Pages anyone may use without an account: report a problem, and a tip's status."""
+"""Pages anyone may use without an account: report a problem, a tip's status, and checking
+an evidence package for court."""
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -13,11 +14,13 @@ from complaints.selectors.cases import messages_for
 from complaints.selectors.tips import client_of, tip_get_by_receipt
 from complaints.services.intake import CaseInput, complaint_submit, complaint_target_get, tip_submit
 from complaints.services.messages import tip_reply
+from complaints.services.packages import package_verify
 from complaints.throttles import page_allowed
 from complaints.views.common import no_store, refused
-from complaints.views.forms import MessageForm, ReceiptForm, ReportForm
+from complaints.views.forms import MessageForm, PackageVerifyForm, ReceiptForm, ReportForm
 from governance.errors import DomainError, NotFound
 from governance.permissions import is_citizen
+from governance.platform.uploads import ARCHIVE_POLICY
 
 
 def _target(request: HttpRequest):
@@ -103,3 +106,20 @@ def tip_status(request: HttpRequest) -> HttpResponse:
     return no_store(render(request, "complaints/tip_status.html", {
         "form": form, "tip": tip, "reply": reply,
         "messages_list": messages_for(complaint=tip, role="tipster")}))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def package_verify_page(request: HttpRequest) -> HttpResponse:
+    """Anyone (a court, a lawyer) uploads a package: it is valid, or the first altered or
+    missing file is named. Nothing uploaded here is stored."""
+    form = PackageVerifyForm(request.POST or None, request.FILES or None)
+    if request.method == "GET" or not form.is_valid():
+        return render(request, "complaints/package_verify.html", {"form": form})
+    upload = form.cleaned_data["file"]
+    if upload.size > ARCHIVE_POLICY.max_bytes:
+        messages.error(request, _("The file is too large."))
+        return render(request, "complaints/package_verify.html", {"form": form}, status=413)
+    verdict = package_verify(upload.read())
+    return render(request, "complaints/package_verify.html",
+                  {"form": PackageVerifyForm(), "verdict": verdict, "checked_name": upload.name})

@@ -7,6 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from governance.enforcement_history import enforcement_history
 from governance.selectors.register import register_entry, register_get, register_list
 
 
@@ -67,6 +68,38 @@ class RegisterEntrySerializer(serializers.Serializer):
     accuracy = AccuracySerializer(allow_null=True)
 
 
+class RegisterOrderSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    kind_label = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+    due_date = serializers.DateTimeField()
+
+
+class RegisterPenaltySerializer(serializers.Serializer):
+    amount_cny = serializers.DecimalField(max_digits=16, decimal_places=2)
+    basis = serializers.CharField()
+    basis_label = serializers.CharField()
+
+
+class RegisterDecisionSerializer(serializers.Serializer):
+    decided_at = serializers.DateTimeField()
+    regulator = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+    under_appeal = serializers.BooleanField()
+    reasons = serializers.CharField()
+    legal_basis = serializers.CharField()
+    appeal_route = serializers.CharField()
+    orders = RegisterOrderSerializer(many=True)
+    penalties = RegisterPenaltySerializer(many=True)
+
+
+class RegisterDetailSerializer(RegisterEntrySerializer):
+    enforcement = RegisterDecisionSerializer(many=True,
+                                             help_text="Published decisions, newest first")
+
+
 class RegisterListApi(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
@@ -81,7 +114,8 @@ class RegisterDetailApi(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
-    @extend_schema(responses={200: RegisterEntrySerializer}, auth=[])
+    @extend_schema(responses={200: RegisterDetailSerializer}, auth=[])
     def get(self, request: Request, deployment_id: int) -> Response:
         entry = register_entry(register_get(deployment_id=deployment_id))
-        return Response(RegisterEntrySerializer(entry).data)
+        entry["enforcement"] = enforcement_history(deployment_id=deployment_id)
+        return Response(RegisterDetailSerializer(entry).data)

@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from governance.compliance.packs import pack_for
+from governance.enforcement_history import enforcement_history
 from governance.platform import signing
 from governance.platform.ledger_proof import proof_verify
 from governance.selectors.register import register_entry, register_get, register_list
@@ -44,6 +45,7 @@ def register_detail(request: HttpRequest, deployment_id: int) -> HttpResponse:
     entry = _entry(deployment_id)
     return render(request, "governance/register/detail.html",
                   {"entry": entry, "labels": CATEGORY_LABELS,
+                   "enforcement": enforcement_history(deployment_id=deployment_id),
                    "chart": threshold_chart(entry["threshold_history"], entry["threshold"])})
 
 

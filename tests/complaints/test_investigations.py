@@ -260,3 +260,119 @@ def test_overdue_rfis_and_orders_are_flagged_once(world, decided, api_as):
     assert enforcement_flag_overdue(now=later) == {"rfis": 1, "orders": 0}
     assert enforcement_flag_overdue(now=later) == {"rfis": 0, "orders": 0}
     assert Finding.objects.filter(rfi=rfi).count() == 1
+
+
+@pytest.fixture
+def ordered(world, decided, api_as):
+    """A rectification order issued on the decided case, remedies ordered."""
+    due = (timezone.now() + dt.timedelta(days=30)).isoformat()
+    response = post(api_as(world.inspector), f"/api/v1/investigations/{decided.id}/orders/",
+                    kind="rectification", text="Collect separate consent.", due_date=due)
+    assert response.status_code == 201, response.json()
+    assert move(api_as, world.inspector, decided, "remedies_ordered",
+                reason="Order issued.").status_code == 200
+    return Order.objects.get(id=response.json()["id"])
+
+
+def report_done(client, order, files, note="New consent forms are in place."):
+    return client.post(f"/api/v1/orders/{order.id}/done/", {"note": note, "files": files},
+                       format="multipart")
+
+
+def test_the_enterprise_reports_an_order_done_with_sealed_files_through_the_api(
+        world, ordered, api_as):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = report_done(api_as(world.acme_admin), ordered,
+                           [SimpleUploadedFile("forms.txt", b"the new consent form")])
+    assert response.status_code == 200, response.json()
+    ordered.refresh_from_db()
+    assert ordered.status == "done" and ordered.done_note == "New consent forms are in place."
+    assert [f.name for f in ordered.done_files.all()] == ["forms.txt"]
+    assert response.json()["done_files"][0]["sha256"] == ordered.done_files.get().sha256
+    entry = InvestigationLogEntry.objects.filter(investigation_id=ordered.investigation_id,
+                                                 kind="order_done").get()
+    assert entry.actor == world.acme_admin and entry.detail["order_id"] == ordered.id
+
+
+def test_the_inspector_verifies_a_reported_order_and_the_case_can_close(world, ordered, api_as):
+    report_done(api_as(world.acme_admin), ordered, [])
+    response = post(api_as(world.inspector), f"/api/v1/orders/{ordered.id}/verify/",
+                    reason="Saw the new forms on site.")
+    assert response.status_code == 200, response.json()
+    ordered.refresh_from_db()
+    assert ordered.status == "verified" and ordered.verified_by == world.inspector
+    entry = InvestigationLogEntry.objects.get(investigation_id=ordered.investigation_id,
+                                              kind="order_verified")
+    assert entry.reason == "Saw the new forms on site."
+    investigation = ordered.investigation
+    assert move(api_as, world.inspector, investigation, "compliance_verified",
+                reason="Verified.").status_code == 200
+    assert move(api_as, world.inspector, investigation, "closed",
+                reason="Done.").status_code == 200
+
+
+def test_an_order_cannot_be_verified_before_it_is_reported_done(world, ordered, api_as):
+    response = post(api_as(world.inspector), f"/api/v1/orders/{ordered.id}/verify/",
+                    reason="Looks fine.")
+    assert response.status_code == 409 and response.json()["code"] == "order_not_done"
+    ordered.refresh_from_db()
+    assert ordered.status == "issued" and ordered.verified_at is None
+
+
+def test_only_the_respondent_reports_done_and_only_the_regulator_verifies(
+        world, ordered, api_as):
+    from governance.models import SealedFile
+
+    refused = report_done(api_as(world.inspector), ordered, [])
+    assert refused.status_code == 403
+    hidden = report_done(api_as(world.other_admin), ordered, [])
+    assert hidden.status_code == 404
+    ordered.refresh_from_db()
+    assert ordered.status == "issued" and not SealedFile.objects.exists()
+    report_done(api_as(world.acme_admin), ordered, [])
+    self_verify = post(api_as(world.acme_admin), f"/api/v1/orders/{ordered.id}/verify/",
+                       reason="We checked ourselves.")
+    assert self_verify.status_code == 403
+    ordered.refresh_from_db()
+    assert ordered.status == "done" and ordered.verified_by is None
+
+
+def test_a_report_with_a_file_of_the_wrong_type_stores_nothing(world, ordered, api_as):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from governance.models import SealedFile
+
+    response = report_done(api_as(world.acme_admin), ordered,
+                           [SimpleUploadedFile("x.exe", b"MZ\x90\x00\x03\x00")])
+    assert response.status_code == 415
+    ordered.refresh_from_db()
+    assert ordered.status == "issued" and ordered.done_at is None
+    assert not SealedFile.objects.exists()
+    assert not InvestigationLogEntry.objects.filter(kind="order_done").exists()
+
+
+def test_the_pages_report_an_order_done_and_verify_it_through_the_same_services(
+        world, ordered, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    client.force_login(world.acme_admin)
+    page = client.get(reverse("enterprise-investigations")).content.decode()
+    assert reverse("enterprise-order-done", args=[ordered.id]) in page
+    client.post(reverse("enterprise-order-done", args=[ordered.id]),
+                {"note": "Forms in place.", "files": [SimpleUploadedFile("f.txt", b"form")]})
+    ordered.refresh_from_db()
+    assert ordered.status == "done" and ordered.done_files.count() == 1
+    refused = client.post(reverse("investigation-order-verify", args=[ordered.id]),
+                          {"reason": "Self-check."})
+    assert refused.status_code == 403
+    ordered.refresh_from_db()
+    assert ordered.status == "done"
+    client.force_login(world.inspector)
+    case = client.get(reverse("investigation-case", args=[ordered.investigation_id]))
+    assert "Forms in place." in case.content.decode()
+    client.post(reverse("investigation-order-verify", args=[ordered.id]),
+                {"reason": "Saw the forms."})
+    ordered.refresh_from_db()
+    assert ordered.status == "verified" and ordered.verified_by == world.inspector

@@ -35,7 +35,7 @@ def test_a_register_entry_shows_exactly_the_public_record(world, api, deployment
     deployment = deployment_in(S.ACTIVE, public=True, expected_subjects=7,
                                keeps_images_justification="internal note")
     entry = api.get(f"/api/v1/register/{deployment.id}/").json()
-    assert set(entry) == REGISTER_KEYS
+    assert set(entry) == REGISTER_KEYS | {"enforcement"}
     assert (entry["operator"], entry["purposes"], entry["threshold"], entry["jurisdiction"]) == (
         "Acme", ["public_security"], 0.6, "CN")
     assert entry["approval"] == {"required": True, "status": "pending", "regulator": None,
