@@ -2,7 +2,6 @@
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -26,6 +25,7 @@ from complaints.services.intake import CaseInput, complaint_submit
 from complaints.services.messages import case_message_send
 from complaints.services.triage import TriageInput, complaint_triage
 from complaints.throttles import PostOnlyScopedThrottle
+from config.api.parsers import FormParser, JSONParser, MultiPartParser
 
 CASE_FIELDS = ("deployment_id", "operator_name", "place", "region", "category", "description",
                "minors_involved")

@@ -2,7 +2,6 @@
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -22,6 +21,7 @@ from complaints.services.investigations import (
     investigation_open,
     investigation_transition,
 )
+from config.api.parsers import FormParser, JSONParser, MultiPartParser
 from governance.models import Deployment
 from governance.permissions import regulates
 
@@ -41,7 +41,7 @@ class RfiSerializer(serializers.Serializer):
         return rfi.overdue_at is not None
 
 
-class FindingSerializer(serializers.Serializer):
+class InvestigationFindingSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     rule_reference = serializers.CharField()
     text = serializers.CharField()
@@ -105,7 +105,7 @@ class InvestigationSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     closed_at = serializers.DateTimeField()
     rfis = RfiSerializer(many=True)
-    findings = FindingSerializer(many=True)
+    findings = InvestigationFindingSerializer(many=True)
     orders = OrderSerializer(many=True)
     penalties = PenaltySerializer(many=True)
     decision = serializers.SerializerMethodField()
@@ -200,7 +200,7 @@ class InvestigationFindingsApi(APIView):
         evidence_ids = serializers.ListField(child=serializers.IntegerField(), required=False,
                                              default=list)
 
-    @extend_schema(request=InputSerializer, responses={201: FindingSerializer})
+    @extend_schema(request=InputSerializer, responses={201: InvestigationFindingSerializer})
     def post(self, request: Request, investigation_id: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -208,7 +208,8 @@ class InvestigationFindingsApi(APIView):
                                                    investigation_id=investigation_id)
         finding = enforcement.finding_record(investigation=investigation, actor=request.user,
                                              **data.validated_data)
-        return Response(FindingSerializer(finding).data, status=status.HTTP_201_CREATED)
+        return Response(InvestigationFindingSerializer(finding).data,
+                        status=status.HTTP_201_CREATED)
 
 
 class InvestigationOrdersApi(APIView):

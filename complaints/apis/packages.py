@@ -3,7 +3,6 @@
 from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -12,6 +11,7 @@ from rest_framework.views import APIView
 from complaints.selectors.cases import complaint_get_for_user
 from complaints.selectors.investigations import evidence_package_latest
 from complaints.services.packages import evidence_package_request, package_verify
+from config.api.parsers import MultiPartParser
 from governance.errors import DomainError
 from governance.platform.uploads import ARCHIVE_POLICY, sealed_file_response
 
@@ -52,7 +52,12 @@ class PackageVerifyApi(APIView):
     class InputSerializer(serializers.Serializer):
         file = serializers.FileField()
 
-    @extend_schema(request=InputSerializer)
+    class OutputSerializer(serializers.Serializer):
+        valid = serializers.BooleanField()
+        first_altered = serializers.CharField(allow_null=True)
+        detail = serializers.CharField()
+
+    @extend_schema(request=InputSerializer, responses=OutputSerializer)
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -4,7 +4,6 @@ bodies only, never in a URL (so no access log, referrer or history ever holds it
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,6 +18,7 @@ from complaints.selectors.tips import client_of, tip_get_by_receipt
 from complaints.services.intake import tip_submit
 from complaints.services.messages import tip_reply
 from complaints.throttles import GlobalTipThrottle
+from config.api.parsers import FormParser, JSONParser, MultiPartParser
 
 
 class TipStatusSerializer(serializers.Serializer):

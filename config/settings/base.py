@@ -229,6 +229,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two choice sets are both called "category": name each after what it classifies.
+    "ENUM_NAME_OVERRIDES": {
+        "ComplaintCategoryEnum": "complaints.models.cases.Category",
+        "DataCategoryEnum": "governance.models.retention.DataCategory",
+    },
     # Request and response components apart, so that a non-blank rule (`minLength: 1`) binds
     # what a client sends without constraining what the server answers.
     "COMPONENT_SPLIT_REQUEST": True,

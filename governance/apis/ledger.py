@@ -5,12 +5,12 @@ from dataclasses import asdict
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api.parsers import JSONParser
 from governance.platform.ledger_proof import proof_verify
 from governance.selectors.ledger_heads import ledger_heads_public
 

@@ -3,11 +3,11 @@
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api.parsers import FormParser, JSONParser, MultiPartParser
 from governance.errors import NotFound
 from governance.permissions import can
 from governance.selectors.deployments import deployment_get_for_user

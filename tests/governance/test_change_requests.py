@@ -73,7 +73,8 @@ def test_weakening_an_approved_deployment_files_a_change_request_and_changes_not
 # body: the status the PATCH gets — 202 filed, or 400 when the rules engine already refuses
 # the result (then nothing is filed either).
 APPROVED_FACTS = [
-    ({"two_person_confirmation": False}, 400), ({"place_type": "street"}, 202),
+    ({"two_person_confirmation": False}, 202),  # blocking in the EU pack only
+    ({"place_type": "street"}, 202),
     ({"mode": "verification"}, 202), ({"purposes": ["public_security", "passenger_flow"]}, 202),
     ({"storage": "central", "central_storage_separate_consent": True}, 202),
     ({"interest": "private"}, 400), ({"expected_subjects": 5_000_000}, 202),

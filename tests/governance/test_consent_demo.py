@@ -25,4 +25,6 @@ def test_alice_consented_to_the_gate_and_has_one_open_access_request(db):
     call_command("verify_ledger", stdout=out)
     # the consent chain, and the case logs of the demo's complaint and tip (complaints app)
     assert f"OK      consent ledger, chain {gate.id}" in out.getvalue()
-    assert "All 3 chains intact." in out.getvalue()
+    # The consent chain, alice's complaint's case log, its investigation's log and the demo
+    # tip's case log.
+    assert "All 4 chains intact." in out.getvalue()

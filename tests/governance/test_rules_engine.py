@@ -69,10 +69,6 @@ ASSESSED_YESTERDAY = fields(material_change_at=lambda: timezone.now() - dt.timed
 CHANGED_AFTER_ASSESSMENT = fields(
     material_change_at=lambda: timezone.now() + dt.timedelta(minutes=1))
 
-PUBLIC_IDENTIFICATION_PENDING = steps(PUBLIC_SECURITY, fields(
-    mode="identification_realtime", two_person_confirmation=True, status="pending_approval"))
-
-
 def evaluated(**kwargs):
     return lambda d: finished_evaluation(d, **kwargs)
 
@@ -84,19 +80,23 @@ def threshold_changed_in_operation(d):
     ThresholdChange.objects.create(deployment=d, previous=0.6, threshold=0.55, reason="Audit.")
 
 
-# The accuracy rules are the platform's, in every pack (governance/compliance/packs/accuracy.py).
-ACCURACY_CASES = {
-    "threshold_change_evaluated": (
-        steps(threshold_changed_in_operation, evaluated(threshold=0.55)),
-        threshold_changed_in_operation),
-    "public_identification_evaluated": (
-        steps(PUBLIC_IDENTIFICATION_PENDING, evaluated()), PUBLIC_IDENTIFICATION_PENDING),
-    "worst_group_meets_target": (
-        steps(PUBLIC_SECURITY, evaluated(worst_fmr=0.0005)),
-        steps(PUBLIC_SECURITY, evaluated(worst_fmr=0.004))),
-    "worst_group_meets_target_advisory": (evaluated(worst_fmr=0.0005),
-                                          evaluated(worst_fmr=0.004)),
-}
+def accuracy_cases(public_security):
+    """The accuracy rules are the platform's, in every pack (packs/accuracy.py); each pack's
+    case starts from a public-security deployment that its other rules accept."""
+    pending = steps(public_security, fields(
+        mode="identification_post", two_person_confirmation=True, status="pending_approval"),
+        retention(DataCategory.RECOGNITION_EVENT, 183))
+    return {
+        "threshold_change_evaluated": (
+            steps(threshold_changed_in_operation, evaluated(threshold=0.55)),
+            threshold_changed_in_operation),
+        "public_identification_evaluated": (steps(pending, evaluated()), pending),
+        "worst_group_meets_target": (
+            steps(public_security, evaluated(worst_fmr=0.0005)),
+            steps(public_security, evaluated(worst_fmr=0.004))),
+        "worst_group_meets_target_advisory": (evaluated(worst_fmr=0.0005),
+                                              evaluated(worst_fmr=0.004)),
+    }
 
 CASES = {
     # jurisdiction: {rule: (what keeps it, what breaks it)}
@@ -123,7 +123,7 @@ CASES = {
             fields(keeps_images=True)),
         "filing_due": (steps(fields(expected_subjects=150_000), FILED),
                        fields(expected_subjects=150_000)),
-        **ACCURACY_CASES,
+        **accuracy_cases(PUBLIC_SECURITY),
     },
     "EU": {
         "realtime_identification_for_law_enforcement": (
@@ -150,7 +150,7 @@ CASES = {
         "identification_logs_kept_six_months": (
             steps(IDENTIFICATION, retention(DataCategory.RECOGNITION_EVENT, 183)),
             steps(IDENTIFICATION, retention(DataCategory.RECOGNITION_EVENT, 90))),
-        **ACCURACY_CASES,
+        **accuracy_cases(PUBLIC_SECURITY),
     },
     "US-IL": {
         "written_release": (fields(legal_basis="consent"), fields(legal_basis="contract")),
@@ -165,7 +165,7 @@ CASES = {
             steps(PUBLIC_SECURITY, fields(legal_basis="consent", interest="private"))),
         "non_face_alternative": (fields(non_face_alternative="Ask the guard to open."),
                                  fields(non_face_alternative="  ")),
-        **ACCURACY_CASES,
+        **accuracy_cases(steps(PUBLIC_SECURITY, fields(legal_basis="consent"))),
     },
 }
 ALL_CASES = sorted((j, r) for j, rules in CASES.items() for r in rules)

@@ -20,6 +20,10 @@ PROMISE_DISCLOSURE = Citation(
     note="Platform policy: a threshold is measured before it is used, and published.")
 
 
+ACCURACY_RULE_IDS = frozenset({"threshold_change_evaluated", "public_identification_evaluated",
+                               "worst_group_meets_target", "worst_group_meets_target_advisory"})
+
+
 def accuracy_rules(jurisdiction: str, *citations: Citation) -> tuple[Rule, ...]:
     cites = (PROMISE_DISCLOSURE, *citations)
     return (
