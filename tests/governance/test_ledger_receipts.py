@@ -75,13 +75,19 @@ def tampered(receipt, change):
         (lambda p: p.update(head={"sequence": "one"}), "malformed_proof"),
         (lambda p: p["entry"]["fields"].update(sequence=-3), "malformed_proof"),
         (lambda p: p["entry"]["fields"].update(sequence=True), "malformed_proof"),
-        (lambda p: p.update(entry="\x00"), "malformed_proof"),
+        (lambda p: p.update(entry="not an entry"), "malformed_proof"),
     ],
 )
 def test_a_tampered_receipt_is_invalid_with_its_reason(receipt, api, change, code):
     body = api.post(VERIFY, tampered(receipt, change), format="json").json()
     assert (body["valid"], body["code"]) == (False, code)
     assert body["detail"]
+
+
+def test_a_receipt_with_a_nul_character_is_refused_before_it_is_read(receipt, api):
+    response = api.post(VERIFY, tampered(receipt, lambda p: p.update(entry="\x00")),
+                        format="json")
+    assert (response.status_code, response.json()["code"]) == (400, "nul_character")
 
 
 def test_a_receipt_re_hashed_to_say_something_else_is_not_covered_by_its_head(receipt, api):

@@ -49,7 +49,7 @@ def test_the_report_shows_figures_det_groups_and_calibration_cost(world, gate, c
     assert "sex=F" in page and "Only 12 genuine pairs" in page
     assert "0.0300" in page  # FNMR 0.05 at the calibrated threshold vs 0.02 now
     assert "no face found: 2" in page and "several faces: 1" in page
-    assert "@media print" in page
+    assert 'class="print-report"' in page  # printed without navigation (static CSS)
 
 
 def test_an_outsider_cannot_open_the_report(world, gate, client):
