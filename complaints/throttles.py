@@ -1,12 +1,13 @@
-"""Rate limits of the complaint channel: DRF's ScopedRateThrottle with this app's scopes
+"""Rate limits of the complaint channel: the platform's scoped throttle with this app's scopes
 (rates in settings.COMPLAINT_THROTTLE_RATES), one global limit on tips, and the same limits
 applied to the pages, which call the same services."""
 
-from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
-from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
+from rest_framework.throttling import SimpleRateThrottle
+
+from config.api.throttling import ScopedThrottle, page_throttle_wait
 
 
 class GlobalTipThrottle(SimpleRateThrottle):
@@ -24,13 +25,12 @@ class GlobalTipThrottle(SimpleRateThrottle):
 def page_allowed(request: Any, scope: str) -> bool:
     """The API's throttle for a page's POST: False when the client is over its rate (and,
     for tips, when the platform is over the global rate)."""
-    view = SimpleNamespace(throttle_scope=scope)
-    if not ScopedRateThrottle().allow_request(request, view):
+    if page_throttle_wait(request, scope) is not None:
         return False
-    return scope != "tip_submit" or GlobalTipThrottle().allow_request(request, view)
+    return scope != "tip_submit" or GlobalTipThrottle().allow_request(request, None)
 
 
-class PostOnlyScopedThrottle(ScopedRateThrottle):
+class PostOnlyScopedThrottle(ScopedThrottle):
     """Lists are read freely; only submissions count against the scope's rate."""
 
     def allow_request(self, request: Any, view: Any) -> bool:

@@ -7,7 +7,7 @@ from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from complaints.apis.complaints import case_input
@@ -39,14 +39,15 @@ class TipStatusSerializer(serializers.Serializer):
 
 
 class _Anonymous(APIView):
+    """No account: the platform's anonymous and scoped throttles (the defaults) apply."""
+
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
 
 
 class TipSubmitApi(_Anonymous):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
-    throttle_classes = [ScopedRateThrottle, GlobalTipThrottle]
+    throttle_classes = [*api_settings.DEFAULT_THROTTLE_CLASSES, GlobalTipThrottle]
     throttle_scope = "tip_submit"
 
     class OutputSerializer(serializers.Serializer):

@@ -62,21 +62,32 @@ class ScopedThrottle(SettingsRates, throttling.ScopedRateThrottle):
     """The view's `throttle_scope`, per user (or per address when anonymous)."""
 
 
+class _PageScope:
+    def __init__(self, scope: str) -> None:
+        self.throttle_scope = scope
+
+
+def page_throttle_wait(request: HttpRequest, scope: str) -> float | None:
+    """Count a page's POST against the scope: None when allowed, else the seconds to wait
+    (0 when unknown). The one check behind `throttle_page` and the pages that choose their
+    scope from the submitted form."""
+    throttle = ScopedThrottle()
+    if throttle.allow_request(request, _PageScope(scope)):
+        return None
+    return throttle.wait() or 0.0
+
+
 def throttle_page(scope: str) -> Callable:
     """The scope's limit on a page's POSTs; over it, the 429 page."""
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        holder = type("PageScope", (), {"throttle_scope": scope})()
-
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if request.method == "POST":
-                throttle = ScopedThrottle()
-                if not throttle.allow_request(request, holder):
+                wait = page_throttle_wait(request, scope)
+                if wait is not None:
                     response = render(request, "429.html", status=429)
-                    wait = throttle.wait()
-                    if wait is not None:
-                        response["Retry-After"] = str(int(wait) + 1)
+                    response["Retry-After"] = str(int(wait) + 1)
                     return response
             return view(request, *args, **kwargs)
 

@@ -155,15 +155,25 @@ def test_a_tip_with_the_same_receipt_prefix_still_opens_only_by_the_full_receipt
     assert response.status_code == 200
 
 
-def test_receipt_attempts_are_throttled_per_client(api, send_tip, monkeypatch):
-    from rest_framework.throttling import ScopedRateThrottle
-
-    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES",
-                        {**ScopedRateThrottle.THROTTLE_RATES, "tip_receipt": "3/hour"})
+def test_receipt_attempts_are_throttled_per_client(api, send_tip, settings):
+    # The platform's throttles read the rates from settings at each request.
+    rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK,
+                               "DEFAULT_THROTTLE_RATES": {**rates, "tip_receipt": "3/hour"}}
     send_tip()
     codes = [api.post("/api/v1/tips/status/", {"receipt": "1" * 16}, format="json").status_code
              for _ in range(4)]
     assert codes == [404, 404, 404, 429]
+
+
+def test_the_tip_endpoints_also_count_against_the_platforms_anonymous_limit(api, db, settings):
+    rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK,
+                               "DEFAULT_THROTTLE_RATES": {**rates, "anon": "2/min"}}
+    payload = {"operator_name": "Mall", "category": "other", "description": "x"}
+    codes = [api.post("/api/v1/tips/", payload, format="json").status_code for _ in range(3)]
+    assert codes == [201, 201, 429]
+    assert Complaint.objects.count() == 2
 
 
 def test_tips_are_limited_globally(api, db, world, settings):
