@@ -21,11 +21,6 @@ def register_enforcement_provider(func: EnforcementProvider) -> EnforcementProvi
     return func
 
 
-def unregister_enforcement_provider(func: EnforcementProvider) -> None:
-    if func in _PROVIDERS:
-        _PROVIDERS.remove(func)
-
-
 def enforcement_history(*, deployment_id: int) -> list[dict[str, Any]]:
     """Every registered provider's published decisions about this deployment."""
     rows: list[dict[str, Any]] = []

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from complaints.models import Consultation, ConsultationMessage, ConsultationStatus, GuidanceNote
 from complaints.permissions import regulators_of
 from complaints.services.intake import regulator_for_region
-from governance.compliance.rules import all_rules
+from governance.compliance.packs import all_rules
 from governance.errors import DomainError, NotFound
 from governance.models import Organisation
 from governance.permissions import can, require

@@ -37,7 +37,7 @@ from complaints.models import (
     RfiKind,
 )
 from complaints.permissions import regulators_of
-from governance.errors import DomainError, InvalidTransition, NotFound
+from governance.errors import DomainError, InvalidTransition
 from governance.models import Deployment, Organisation
 from governance.permissions import require
 from governance.platform.deadlines import DeadlineKind, due_at
@@ -289,10 +289,3 @@ def _tell_parties(investigation: Investigation) -> None:
     _tell_respondent(investigation)
     for complaint_id in investigation.complaints.values_list("id", flat=True):
         transaction.on_commit(partial(complaint_outcome_notify_task.delay, complaint_id))
-
-
-def investigation_get(*, investigation_id: int) -> Investigation:
-    found = Investigation.objects.filter(pk=investigation_id).first()
-    if found is None:
-        raise NotFound(_("No such investigation."), code="investigation_not_found")
-    return found

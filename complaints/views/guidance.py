@@ -22,7 +22,7 @@ from complaints.services.guidance import (
     guidance_publish,
 )
 from complaints.views.common import refused
-from governance.compliance.rules import all_rules
+from governance.compliance.packs import all_rules
 from governance.errors import DomainError, NotFound
 from governance.models import OrganisationKind
 from governance.permissions import can, organisations_of

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from governance.compliance.packs import PACKS, all_rules, pack_for
+from governance.compliance.packs import PACKS, pack_for
 from governance.compliance.packs.base import Rule, Severity
 from governance.models import Deployment
 
@@ -62,6 +62,3 @@ def violations(deployment: Deployment) -> list[Finding]:
     """The blocking rules the deployment breaks."""
     return [f for f in evaluate(deployment) if not f.passed and f.severity == BLOCKING]
 
-
-# Every rule of every pack (the coverage table and GET /api/v1/rules/ list them).
-ALL_RULES = all_rules

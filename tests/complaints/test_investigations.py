@@ -376,3 +376,29 @@ def test_the_pages_report_an_order_done_and_verify_it_through_the_same_services(
                 {"reason": "Saw the forms."})
     ordered.refresh_from_db()
     assert ordered.status == "verified" and ordered.verified_by == world.inspector
+
+
+def test_an_inspector_of_the_same_regulator_is_assigned_with_a_log_entry(world, opened):
+    from complaints.services.investigations import investigation_assign
+    from governance.models import Role
+    from tests.factories import MembershipFactory
+
+    colleague = MembershipFactory(organisation=world.regulator, role=Role.INSPECTOR).user
+    investigation_assign(investigation=opened, actor=world.inspector, inspector=colleague,
+                         reason="Second pair of eyes.")
+    assert set(opened.inspectors.all()) == {world.inspector, colleague}
+    entry = InvestigationLogEntry.objects.filter(investigation_id=opened.id).last()
+    assert (entry.kind, entry.detail) == ("inspector_assigned", {"inspector_id": colleague.id})
+
+
+def test_another_regulators_inspector_cannot_be_assigned_and_nothing_changes(world, opened):
+    from complaints.services.investigations import investigation_assign
+    from governance.errors import DomainError
+
+    entries = InvestigationLogEntry.objects.filter(investigation_id=opened.id).count()
+    with pytest.raises(DomainError) as refused:
+        investigation_assign(investigation=opened, actor=world.inspector,
+                             inspector=world.distant_inspector)
+    assert refused.value.code == "not_an_inspector"
+    assert list(opened.inspectors.all()) == [world.inspector]
+    assert InvestigationLogEntry.objects.filter(investigation_id=opened.id).count() == entries

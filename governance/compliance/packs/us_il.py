@@ -30,9 +30,6 @@ BIPA_15_B = Citation(BIPA, "Sec. 15(b)", "informs the subject … in writing of 
                      "purpose and length of term for which a biometric identifier … is being "
                      "collected, stored, and used; and (3) receives a written release executed by "
                      "the subject … or the subject's legally authorized representative")
-BIPA_15_C = Citation(BIPA, "Sec. 15(c)", "No private entity in possession of a biometric "
-                     "identifier or biometric information may sell, lease, trade, or otherwise "
-                     "profit from a person's or a customer's biometric identifier")
 PROBATE_ACT = Instrument("il_probate", US_IL, "755 ILCS 5/11-1",
                          "Illinois Probate Act of 1975, Art. XI (Minors)", "as amended",
                          "ilga.gov")
