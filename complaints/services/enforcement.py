@@ -82,9 +82,9 @@ def rfi_send(*, investigation: Investigation, actor: Any, questions: str,
     investigation_log_append(investigation=investigation, kind=InvestigationLogKind.RFI_SENT,
                              actor=actor, detail={"rfi_id": rfi.id,
                                                   "due_date": rfi.due_date.isoformat()})
-    from complaints.services.investigations import _tell_respondent
+    from complaints.services.investigations import investigation_tell_respondent
 
-    _tell_respondent(investigation)
+    investigation_tell_respondent(investigation)
     return rfi
 
 
@@ -192,9 +192,9 @@ def order_issue(*, investigation: Investigation, actor: Any, kind: str, text: st
                              actor=actor, reason=text.strip(),
                              detail={"order_id": order.id, "kind": kind,
                                      "due_date": due_date.isoformat()})
-    from complaints.services.investigations import _tell_respondent
+    from complaints.services.investigations import investigation_tell_respondent
 
-    _tell_respondent(investigation)
+    investigation_tell_respondent(investigation)
     return order
 
 

@@ -256,7 +256,7 @@ def _close_complaints(investigation: Investigation, actor: Any, reasons: str) ->
     from complaints.models import CaseStatus
     from complaints.services.triage import complaint_close
 
-    _tell_respondent(investigation)
+    investigation_tell_respondent(investigation)
     for complaint in investigation.complaints.filter(status=CaseStatus.INVESTIGATING):
         complaint_close(complaint=complaint, actor=actor, reasons=reasons)
 
@@ -274,10 +274,10 @@ def _open_hearing(investigation: Investigation, actor: Any) -> None:
     investigation.hearing_due = due
     investigation_log_append(investigation=investigation, kind=InvestigationLogKind.RFI_SENT,
                              actor=actor, detail={"rfi_id": rfi.id, "kind": RfiKind.HEARING})
-    _tell_respondent(investigation)
+    investigation_tell_respondent(investigation)
 
 
-def _tell_respondent(investigation: Investigation) -> None:
+def investigation_tell_respondent(investigation: Investigation) -> None:
     from complaints.tasks import investigation_notify_respondent_task
 
     transaction.on_commit(partial(investigation_notify_respondent_task.delay, investigation.id))
@@ -286,6 +286,6 @@ def _tell_respondent(investigation: Investigation) -> None:
 def _tell_parties(investigation: Investigation) -> None:
     from complaints.tasks import complaint_outcome_notify_task
 
-    _tell_respondent(investigation)
+    investigation_tell_respondent(investigation)
     for complaint_id in investigation.complaints.values_list("id", flat=True):
         transaction.on_commit(partial(complaint_outcome_notify_task.delay, complaint_id))
