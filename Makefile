@@ -45,7 +45,7 @@ run: seed
 test: install-dev browser
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest --durations=20
+	$(PY) -m pytest -n 2 --durations=20
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

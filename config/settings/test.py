@@ -1,6 +1,7 @@
 """Tests: the same services as configured by the environment (PostgreSQL/Redis in CI)."""
 
 import base64
+import os
 
 from config.settings.base import *  # noqa: F401,F403
 
@@ -52,3 +53,18 @@ REST_FRAMEWORK = {**REST_FRAMEWORK,  # noqa: F405
                       **COMPLAINT_THROTTLE_RATES}}  # noqa: F405
 FACEGOV_REQUIRE_2FA = False
 FACEGOV_METRICS_OPEN = True
+
+
+# `make test` runs the suite in two processes (pytest-xdist). pytest-django gives each its own
+# test database; each also gets its own Redis database, so that a Celery worker one test starts
+# never takes a task another process queued for a different test database. The worker processes
+# a test starts inherit the shifted URL through the environment (hence the guard).
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if REDIS_URL and _XDIST_WORKER.startswith("gw") and not os.environ.get(  # noqa: F405
+        "FACEGOV_REDIS_PER_TEST_PROCESS"):
+    _base, _, _db = REDIS_URL.rpartition("/")  # noqa: F405
+    _db = int(_db) if _db.isdigit() else 0
+    REDIS_URL = f"{_base}/{_db + 1 + int(_XDIST_WORKER[2:])}"
+    CELERY_BROKER_URL = CELERY_RESULT_BACKEND = REDIS_URL
+    os.environ["REDIS_URL"] = REDIS_URL
+    os.environ["FACEGOV_REDIS_PER_TEST_PROCESS"] = "1"
