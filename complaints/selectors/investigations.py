@@ -34,6 +34,28 @@ def investigation_get_for_user(*, user: Any, investigation_id: int) -> Investiga
     return found
 
 
+def inspector_get(*, user_id: int) -> Any:
+    """A user named as an inspector to assign (the assign service checks their regulator)."""
+    from django.contrib.auth import get_user_model
+
+    found = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if found is None:
+        raise NotFound(_("No such inspector."), code="inspector_not_found")
+    return found
+
+
+def inspectors_of_regulator(*, investigation: Investigation) -> QuerySet[Any]:
+    """Staff of the investigation's regulator (who may be assigned to it)."""
+    from django.contrib.auth import get_user_model
+
+    from governance.permissions import REGULATOR_DECIDERS
+
+    return (get_user_model().objects.filter(
+        is_active=True, memberships__organisation_id=investigation.regulator_id,
+        memberships__role__in=REGULATOR_DECIDERS)
+        .distinct().order_by("username"))
+
+
 def viewer_is_regulator(*, user: Any, investigation: Investigation) -> bool:
     return can(user, "investigation.handle", investigation)
 
