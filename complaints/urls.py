@@ -44,6 +44,7 @@ urlpatterns = [
     path("consultations/<int:consultation_id>/", guidance_pages.consultation_detail,
          name="consultation-detail"),
     path("regulator/investigations/", investigations.case_list, name="investigation-list"),
+    path("regulator/enforcement/", investigations.dashboard, name="enforcement-dashboard"),
     path("regulator/investigations/<int:investigation_id>/", investigations.case_page,
          name="investigation-case"),
     path("regulator/investigations/<int:investigation_id>/assign/", investigations.case_assign,

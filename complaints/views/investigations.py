@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from complaints.models import InvestigationLogEntry, InvestigationStatus, OrderKind
 from complaints.selectors.investigations import (
     breach_list_for_user,
+    enforcement_dashboard,
     inspector_get,
     inspectors_of_regulator,
     investigation_get_for_user,
@@ -46,6 +47,7 @@ from complaints.services.investigations import (
 from complaints.views.common import refused
 from governance.errors import DomainError
 from governance.permissions import Persona
+from governance.platform.charts import Bar, labelled_bar_chart_svg
 from governance.views.pages import persona_required
 
 
@@ -53,6 +55,20 @@ from governance.views.pages import persona_required
 def case_list(request: HttpRequest) -> HttpResponse:
     return render(request, "complaints/investigations/list.html",
                   {"investigations": investigation_list_for_user(user=request.user)})
+
+
+@persona_required(Persona.REGULATOR)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Cases by state (a chart), overdue requests and orders, penalties — for the
+    investigations the user's regulator runs."""
+    data = enforcement_dashboard(user=request.user)
+    chart = labelled_bar_chart_svg(
+        [Bar(label=label, value=count, title=f"{label}: {count}")
+         for _value, label, count in data.by_state],
+        title=_("Investigations by state"), x_label=_("State of the investigation"),
+        y_label=_("Investigations"), legend=_("Investigations in this state"))
+    return render(request, "complaints/investigations/dashboard.html",
+                  {"data": data, "chart": chart})
 
 
 @persona_required(Persona.REGULATOR)
