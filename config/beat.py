@@ -13,6 +13,7 @@ RETENTION_SWEEP_SECONDS = env_int("FACEGOV_RETENTION_SWEEP_SECONDS", 180)
 # How often the complaint clocks run (seconds): escalation at 80 % of a 24-hour window needs
 # minutes, not seconds; real-worker tests shorten it to see a tick at once.
 COMPLAINT_CLOCKS_SECONDS = env_int("FACEGOV_COMPLAINT_CLOCKS_SECONDS", 300)
+ENFORCEMENT_SWEEP_SECONDS = env_int("FACEGOV_ENFORCEMENT_SWEEP_SECONDS", 300)
 
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Consent and rights (governance): each sweep is idempotent and batched.
@@ -37,7 +38,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
                                "schedule": float(COMPLAINT_CLOCKS_SECONDS)},
     # Investigations: flag RFIs and orders past their date (each once) every five minutes.
     "enforcement-overdue-sweep": {"task": "complaints.enforcement_overdue_sweep_task",
-                                  "schedule": 300.0},
+                                  "schedule": float(ENFORCEMENT_SWEEP_SECONDS)},
     "complaint-retention-sweep": {"task": "complaints.complaint_retention_sweep_task",
                                   "schedule": crontab(minute=41)},
     # Ledger heads: publish the signed heads a crash left unpublished (normally none).

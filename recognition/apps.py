@@ -20,7 +20,11 @@ class RecognitionConfig(AppConfig):
         from governance.selectors.register import register_section_provider
         from governance.thresholds import register_threshold_range
         from recognition import permissions  # noqa: F401  (registers permission rules)
-        from recognition.demo import seed_expiring_demo, seed_recognition_demo
+        from recognition.demo import (
+            seed_evaluation_demo,
+            seed_expiring_demo,
+            seed_recognition_demo,
+        )
         from recognition.engine import CALIBRATED_MAX_THRESHOLD, MODEL_VERSION
         from recognition.evaluation_retention import SOURCE as EVALUATION_SET_SOURCE
         from recognition.models import RecognitionEvent
@@ -41,6 +45,7 @@ class RecognitionConfig(AppConfig):
         register_records_provider("recognition_events", event_rows_for_subject)
         register_holdings_provider(templates_held_for_subject)
         register_seeder(60, seed_recognition_demo)
+        register_seeder(62, seed_evaluation_demo)
         register_seeder(65, seed_expiring_demo)
         nav_add(Persona.ENTERPRISE, "Recognition", "recognition-activity", 40)
         nav_add(Persona.ENTERPRISE, "Try it", "recognition-try", 45)

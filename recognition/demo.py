@@ -120,3 +120,32 @@ def seed_expiring_demo(*, password: str) -> list[str]:
                            image=(faces / ENROL_PHOTO).read_bytes())
     return [f"  alice holds a visitor pass at Block A: her template expires {minutes} min "
             "after this seed; see My data → Deletion certificates once the worker has swept"]
+
+
+def seed_evaluation_demo(*, password: str) -> list[str]:
+    """Block A evaluated on the reference set through the real service, so the public
+    register's accuracy panel shows measured figures. Run here, in the seeding transaction, so
+    the figures are there when `make run` starts (the task the request enqueues finds the run
+    done and leaves it). Idempotent: once Block A has a finished evaluation, nothing is done."""
+    from django.db import transaction
+
+    from recognition.models import Evaluation, EvaluationStatus
+    from recognition.services.evaluations import evaluation_request, evaluation_run
+
+    if not settings.FACEGOV_DEMO_ENROL_FACES:
+        return ["  evaluation demo skipped (FACEGOV_DEMO_ENROL_FACES is off)"]
+    gate = Deployment.objects.filter(name=GATE).first()
+    admin = User.objects.filter(username="acme_admin").first()
+    if gate is None or admin is None or not Path(settings.FACEGOV_REFERENCE_SET_DIR).is_dir():
+        return ["  evaluation demo skipped (no demo gate or reference set)"]
+    done = Evaluation.objects.filter(deployment=gate, status=EvaluationStatus.DONE).first()
+    if done is None:
+        with transaction.atomic():
+            requested = evaluation_request(deployment=gate, actor=admin, reference_set=True)
+            done = evaluation_run(evaluation_id=requested.id)
+    if done.status != EvaluationStatus.DONE:
+        return [f"  evaluation demo failed ({done.error_code})"]
+    results = done.results
+    return [f"  {GATE} evaluated on the reference set ({done.images} photos): "
+            f"FMR {results['fmr']['value']:.4%}, FNMR {results['fnmr']['value']:.2%} "
+            f"at {done.threshold}"]

@@ -211,13 +211,15 @@ SOURCES = (
         description="Sealed face templates (AES-256-GCM under per-subject data keys)",
         due=_due_rows(Template), destroy=_destroy(Template),
         reschedule=_reschedule(Template, DataCategory.FACE_TEMPLATE),
-        deployment_field="subject__deployment_id", subject_field="subject__subject_ref"),
+        deployment_field="subject__deployment_id", subject_field="subject__subject_ref",
+        erasure_beats_broad_holds=True),
     RetentionSource(
         category=DataCategory.FACE_IMAGE,
         description="Sealed enrolment images (AES-256-GCM under per-subject data keys)",
         due=_due_rows(FaceImage), destroy=_destroy(FaceImage),
         reschedule=_reschedule(FaceImage, DataCategory.FACE_IMAGE),
-        deployment_field="subject__deployment_id", subject_field="subject__subject_ref"),
+        deployment_field="subject__deployment_id", subject_field="subject__subject_ref",
+        erasure_beats_broad_holds=True),
     RetentionSource(
         category=DataCategory.RECOGNITION_EVENT,
         description="Recognition events (logs), pruned from the start of their hash chain",

@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from complaints.models import Investigation, Origin
 from complaints.selectors.investigations import (
+    inspector_get,
     investigation_get_for_user,
     investigation_list_for_user,
     order_get_for_user,
@@ -18,6 +19,7 @@ from complaints.services import enforcement, evidence
 from complaints.services.investigations import (
     TransitionInput,
     allowed_moves,
+    investigation_assign,
     investigation_open,
     investigation_transition,
 )
@@ -270,6 +272,27 @@ class InvestigationTransitionApi(APIView):
         investigation = investigation_transition(investigation=investigation,
                                                  actor=request.user,
                                                  data=TransitionInput(**data.validated_data))
+        return Response(output(request, investigation))
+
+
+class InvestigationAssignApi(APIView):
+    """Assign another inspector of the same regulator to the case (a chained log entry)."""
+
+    class InputSerializer(serializers.Serializer):
+        inspector_id = serializers.IntegerField()
+        reason = serializers.CharField(max_length=10000, required=False, allow_blank=True,
+                                       default="")
+
+    @extend_schema(request=InputSerializer, responses={200: RegulatorInvestigationSerializer})
+    def post(self, request: Request, investigation_id: int) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        investigation = investigation_get_for_user(user=request.user,
+                                                   investigation_id=investigation_id)
+        inspector = inspector_get(user_id=data.validated_data["inspector_id"])
+        investigation = investigation_assign(investigation=investigation, actor=request.user,
+                                             inspector=inspector,
+                                             reason=data.validated_data["reason"])
         return Response(output(request, investigation))
 
 

@@ -14,6 +14,7 @@ from complaints.apis.guidance import (
     GuidanceListCreateApi,
 )
 from complaints.apis.investigations import (
+    InvestigationAssignApi,
     InvestigationDetailApi,
     InvestigationEvidenceApi,
     InvestigationFindingsApi,
@@ -59,6 +60,8 @@ urlpatterns = [
          InvestigationPenaltiesApi.as_view(), name="api-investigation-penalties"),
     path("investigations/<int:investigation_id>/transition/",
          InvestigationTransitionApi.as_view(), name="api-investigation-transition"),
+    path("investigations/<int:investigation_id>/assign/", InvestigationAssignApi.as_view(),
+         name="api-investigation-assign"),
     path("investigations/<int:investigation_id>/evidence/",
          InvestigationEvidenceApi.as_view(), name="api-investigation-evidence"),
     path("rfis/<int:rfi_id>/answer/", RfiAnswerApi.as_view(), name="api-rfi-answer"),

@@ -111,3 +111,51 @@ def log_log_curve_svg(points: list[tuple[float, float]], *, title: str, x_label:
                      f"{escape(marker.label)}</text>")
     parts.append("</svg>")
     return "".join(parts)
+
+
+def labelled_bar_chart_svg(bars: list[Bar], *, title: str, x_label: str, y_label: str,
+                           legend: str, width: int = 720, height: int = 320) -> str:
+    """Counts per category as a complete, self-describing SVG: a visible title, a y axis with
+    whole-number ticks, one labelled bar per category (its value written above it), both axis
+    labels and a legend. No script; escaped labels only."""
+    left, right, top, bottom = 60, 20, 56, 96
+    plot_w, plot_h = width - left - right, height - top - bottom
+    peak = max((bar.value for bar in bars), default=0)
+    tick_step = max(1, math.ceil(peak / 5)) if peak else 1
+    axis_max = max(tick_step * math.ceil(peak / tick_step), 1)
+    step = plot_w / max(len(bars), 1)
+
+    def y_of(value: float) -> float:
+        return round(top + plot_h - plot_h * value / axis_max, 1)
+
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="labelled-chart" '
+             f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '
+             f'font-family="sans-serif" font-size="12">',
+             f"<title>{escape(title)}</title>",
+             f'<text x="{width / 2}" y="20" text-anchor="middle" font-size="15" '
+             f'font-weight="bold">{escape(title)}</text>']
+    for tick in range(0, axis_max + 1, tick_step):
+        y = y_of(tick)
+        parts.append(f'<line x1="{left}" y1="{y}" x2="{left + plot_w}" y2="{y}" stroke="#ddd"/>'
+                     f'<text x="{left - 6}" y="{y + 4}" text-anchor="end">{tick}</text>')
+    parts.append(f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="#444"/>'
+                 f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" '
+                 f'y2="{top + plot_h}" stroke="#444"/>')
+    for i, bar in enumerate(bars):
+        x = round(left + i * step + step * 0.2, 1)
+        y = y_of(bar.value)
+        centre = round(left + i * step + step / 2, 1)
+        parts.append(f'<rect x="{x}" y="{y}" width="{round(step * 0.6, 1)}" '
+                     f'height="{round(top + plot_h - y, 1)}" fill="#1f5fa8" class="bar">'
+                     f"<title>{escape(bar.title)}</title></rect>"
+                     f'<text x="{centre}" y="{y - 4}" text-anchor="middle">{bar.value}</text>'
+                     f'<text x="{centre}" y="{top + plot_h + 16}" text-anchor="end" '
+                     f'transform="rotate(-25 {centre} {top + plot_h + 16})">'
+                     f"{escape(bar.label)}</text>")
+    parts.append(f'<text x="{left + plot_w / 2}" y="{height - 8}" text-anchor="middle">'
+                 f"{escape(x_label)}</text>"
+                 f'<text x="16" y="{top + plot_h / 2}" text-anchor="middle" '
+                 f'transform="rotate(-90 16 {top + plot_h / 2})">{escape(y_label)}</text>'
+                 f'<rect x="{left + plot_w - 200}" y="32" width="12" height="12" fill="#1f5fa8"/>'
+                 f'<text x="{left + plot_w - 182}" y="42">{escape(legend)}</text></svg>')
+    return "".join(parts)

@@ -62,6 +62,11 @@ class RetentionSource:
     subject_field: str
     trigger_field: str | None = "delete_trigger"
     due_order: str = "delete_after"
+    # A person's biometric data (templates, face images): when the person withdraws consent
+    # or has erasure granted, a hold that does not name them (one over the whole deployment or
+    # category) does not keep it — withdrawal means deletion (DESIGN invariant 4). Only a hold
+    # naming the subject keeps it, unusable (the policy gate refuses the withdrawn subject).
+    erasure_beats_broad_holds: bool = False
 
 
 _SOURCES: dict[str, RetentionSource] = {}

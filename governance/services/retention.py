@@ -77,9 +77,21 @@ def active_holds(*, now: dt.datetime, deployment_id: int | None = None) -> list[
     return list(holds)
 
 
+# Why an item is due because of what its person asked: withdrawal (or expiry) of consent, or an
+# erasure request granted.
+PERSONAL_TRIGGERS = (DeletionTrigger.CONSENT_WITHDRAWAL, DeletionTrigger.DELETION_REQUEST)
+
+
 def _hold_q(source: RetentionSource, hold: LegalHold) -> Q:
+    """What `hold` keeps of `source`. A hold naming a subject keeps that subject's items; a
+    broad one (a deployment, a category) keeps the deployment's items except, for biometric
+    sources, those due because their person withdrew or asked for erasure."""
     q = Q(**{source.deployment_field: hold.deployment_id})
-    return q & Q(**{source.subject_field: hold.subject_ref}) if hold.subject_ref else q
+    if hold.subject_ref:
+        return q & Q(**{source.subject_field: hold.subject_ref})
+    if source.erasure_beats_broad_holds and source.trigger_field:
+        q &= ~Q(**{f"{source.trigger_field}__in": PERSONAL_TRIGGERS})
+    return q
 
 
 def _held_q(source: RetentionSource, holds: Iterable[LegalHold]) -> Q:
