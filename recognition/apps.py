@@ -23,11 +23,13 @@ class RecognitionConfig(AppConfig):
         from recognition.demo import seed_expiring_demo, seed_recognition_demo
         from recognition.engine import CALIBRATED_MAX_THRESHOLD, MODEL_VERSION
         from recognition.evaluation_retention import SOURCE as EVALUATION_SET_SOURCE
-        from recognition.models import RecognitionEvent
+        from recognition.leaks.spaces import deployment_vault_spaces, register_space_provider
+        from recognition.models import DisclosureEntry, RecognitionEvent
         from recognition.retention import SOURCES
         from recognition.selectors import event_rows_for_subject, templates_held_for_subject
         from recognition.selectors.evaluations import accuracy_evidence, register_accuracy_panel
         from recognition.services.events import RECOGNITION_LEDGER
+        from recognition.services.leaks import DISCLOSURE_LEDGER
         from recognition.services.recognition import purge_handler
 
         for source in SOURCES:
@@ -37,6 +39,8 @@ class RecognitionConfig(AppConfig):
         register_accuracy_evidence_provider(accuracy_evidence)
         register_purge_handler(purge_handler)
         register_ledger(RECOGNITION_LEDGER, RecognitionEvent)
+        register_ledger(DISCLOSURE_LEDGER, DisclosureEntry)
+        register_space_provider(deployment_vault_spaces)
         register_threshold_range(maximum=CALIBRATED_MAX_THRESHOLD, source=MODEL_VERSION)
         register_records_provider("recognition_events", event_rows_for_subject)
         register_holdings_provider(templates_held_for_subject)

@@ -105,6 +105,7 @@ class CanarySet:
     device_id: int | None
     vectors: np.ndarray  # (k, 128) raw
     refs: Sequence[str]
+    copy_id: int | None = None  # an export's id (kind "export")
 
     @property
     def owner(self) -> tuple[str, int | None, int | None]:
@@ -284,10 +285,11 @@ def analyse(leaked: np.ndarray, spaces: Sequence[Space], canaries: Sequence[Cana
         s = int(index.space[row])
         found_in = "raw" if s == _RAW else spaces[s].key
         own = s != _RAW and spaces[s].owner == cset.owner
-        key = (*cset.owner, found_in)
+        key = (*cset.owner, cset.copy_id, found_in)
         hit = canary_hits.setdefault(key, {
             "kind": cset.kind, "deployment_id": cset.deployment_id, "device_id": cset.device_id,
-            "found_in": found_in, "re_encoded": not own, "count": 0, "canary_refs": []})
+            "copy_id": cset.copy_id, "found_in": found_in, "re_encoded": not own, "count": 0,
+            "canary_refs": []})
         hit["count"] += 1
         hit["canary_refs"].append(cset.refs[int(index.item[row])])
         version = spaces[s].transform_version if own else None
@@ -374,14 +376,17 @@ def canaries_draw(real: np.ndarray, k: int, rng: np.random.Generator, *,
     real = np.asarray(real, dtype=np.float32).reshape(-1, TEMPLATE_DIM)
     others = [a for a in (real, avoid) if a is not None and len(a)]
     taken = np.concatenate(others) if others else np.empty((0, TEMPLATE_DIM), np.float32)
+    prior = np.full(TEMPLATE_DIM, TYPICAL_NORM / math.sqrt(TEMPLATE_DIM))
     if len(real) >= 3:
         norm = float(np.median(np.linalg.norm(real, axis=1)))
-        spread = real.std(axis=0)
+        # A few templates (often of a few people) understate the population's spread.
+        spread = real.std(axis=0) if len(real) >= 50 else np.maximum(real.std(axis=0), prior)
     else:
-        norm, spread = TYPICAL_NORM, np.full(TEMPLATE_DIM, TYPICAL_NORM / math.sqrt(TEMPLATE_DIM))
+        norm, spread = TYPICAL_NORM, prior
     out: list[np.ndarray] = []
     nearest = math.inf
-    for _ in range(k * 200):
+    tries = k * 400
+    for attempt in range(tries):
         if len(out) == k:
             break
         if len(real) >= 3:
@@ -389,7 +394,8 @@ def canaries_draw(real: np.ndarray, k: int, rng: np.random.Generator, *,
             mix = rng.dirichlet(np.ones(3)) @ parts
         else:
             mix = np.zeros(TEMPLATE_DIM, np.float32)
-        candidate = mix + rng.standard_normal(TEMPLATE_DIM) * spread
+        widen = 1.0 + attempt / (k * 40)  # a crowded gallery: reach further out
+        candidate = mix + rng.standard_normal(TEMPLATE_DIM) * spread * widen
         candidate = (candidate / np.linalg.norm(candidate) * norm).astype(np.float32)
         pool = np.concatenate([taken, np.asarray(out, np.float32).reshape(-1, TEMPLATE_DIM)])
         d = float(np.linalg.norm(pool - candidate, axis=1).min()) if len(pool) else math.inf
