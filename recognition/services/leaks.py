@@ -188,3 +188,24 @@ def templates_disclose(*, deployment: Deployment, recipient_kind: str, recipient
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         reason=reason[:500], recorded_at=timezone.now()))
     return Disclosure(vectors, item_refs, entry)
+
+
+@transaction.atomic
+def deployment_api_keys_revoke_all(*, deployment: Deployment, actor: Any) -> int:
+    """Interception: the regulator revokes every active API key of the deployment at once."""
+    from governance.audit import acting_as
+    from recognition.models import ApiKey
+
+    require(actor, "leak.handle", deployment)
+    with acting_as(actor):
+        return ApiKey.objects.filter(deployment=deployment, revoked_at__isnull=True).update(
+            revoked_at=timezone.now(), revoked_by=actor)
+
+
+def current_stored(*, deployment: Deployment) -> np.ndarray:
+    """The deployment's stored templates in its current space (to measure a leak after
+    rotation)."""
+    from recognition.leaks.spaces import deployment_space
+
+    current = next(deployment_space(deployment.id), None)
+    return current.stored if current is not None else np.empty((0, 128), np.float32)
