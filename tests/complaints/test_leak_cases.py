@@ -201,3 +201,47 @@ def test_canaries_stay_out_of_enterprise_counts(stocked, world, api_as):
     assert Canary.objects.filter(deployment=stocked).count() == 5
     assert subject_list_for_deployment(user=world.acme_admin, deployment=stocked).count() == 8
     assert VaultSubject.objects.filter(deployment=stocked).count() == 8
+
+
+def _page_client(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_pages_upload_show_the_report_and_intercept_after_confirmation(
+        stocked, world, django_capture_on_commit_callbacks, eager):
+    _copy, leaked = _leak(stocked)
+    client = _page_client(world.inspector)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/regulator/leaks/", {"title": "Forum dump",
+                                                     "dump": _npy(leaked)})
+    case = LeakCase.objects.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"/{case.id}/")
+    page = client.get(f"/regulator/leaks/{case.id}/").content.decode()
+    assert "Forum dump" in page and 'id="leak-sources"' in page
+    assert "Papadimitriou" in page and "It cannot be undone" in page
+    assert "Forum dump" in client.get("/regulator/leaks/").content.decode()
+    # Without the confirmation box nothing happens.
+    client.post(f"/regulator/leaks/{case.id}/intercept/", {"reason": "Found online"})
+    assert LeakCase.objects.get().intercepted_at is None
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/regulator/leaks/{case.id}/intercept/",
+                    {"reason": "Found online", "confirm": "yes"})
+    page = client.get(f"/regulator/leaks/{case.id}/").content.decode()
+    assert 'id="leak-interception"' in page and "match 0 stored templates" in page
+
+
+def test_a_refused_page_upload_says_why_and_stores_nothing(world, gate):
+    client = _page_client(world.inspector)
+    response = client.post("/regulator/leaks/", {"dump": SimpleUploadedFile("x.csv", b"1,2\n")},
+                           follow=True)
+    assert "128 numbers" in response.content.decode()
+    assert not LeakCase.objects.exists()
+
+
+def test_the_enterprise_cannot_open_the_leak_pages(world, gate):
+    client = _page_client(world.acme_admin)
+    assert client.get("/regulator/leaks/").status_code == 403
