@@ -157,6 +157,8 @@ class _Index:
     item: np.ndarray  # row in space.stored, or canary row
     canary_set: np.ndarray  # index into canary sets (-1 for stored)
     tree: Any = None
+    raw: np.ndarray | None = None  # current spaces' templates in raw space
+    raw_owner: np.ndarray | None = None  # space index of each raw row
 
 
 def _build_index(spaces: Sequence[Space], canaries: Sequence[CanarySet]) -> _Index:
@@ -174,10 +176,18 @@ def _build_index(spaces: Sequence[Space], canaries: Sequence[CanarySet]) -> _Ind
 
     for s, space in enumerate(spaces):
         add(space.stored, _STORED, s, -1)
-    for c, cset in enumerate(canaries):
-        add(cset.vectors, _CANARY, _RAW, c)
-        for s, space in enumerate(spaces):
-            add(space.transform.apply(cset.vectors), _CANARY, s, c)
+    if canaries:
+        # Every canary in raw space and in every known space: one matmul per space.
+        raw = np.concatenate([np.asarray(c.vectors, np.float32) for c in canaries])
+        owner = np.concatenate([np.full(len(c.vectors), i, np.int32)
+                                for i, c in enumerate(canaries)])
+        row = np.concatenate([np.arange(len(c.vectors), dtype=np.int32) for c in canaries])
+        for s, transform in [(_RAW, None), *enumerate(space.transform for space in spaces)]:
+            blocks.append(raw if transform is None else transform.apply(raw))
+            kinds.append(np.full(len(raw), _CANARY, np.int8))
+            space_ids.append(np.full(len(raw), s, np.int32))
+            items.append(row)
+            sets.append(owner)
     if not blocks:
         empty = np.empty(0, np.int32)
         return _Index(np.empty((0, TEMPLATE_DIM), np.float32), empty, empty, empty, empty)
@@ -185,7 +195,23 @@ def _build_index(spaces: Sequence[Space], canaries: Sequence[CanarySet]) -> _Ind
                    np.concatenate(items), np.concatenate(sets))
     index.tree = cKDTree(index.vectors[:, :TREE_DIMS], leafsize=32, balanced_tree=False,
                          compact_nodes=False)
+    current = [(s, space) for s, space in enumerate(spaces) if space.current and len(space.stored)]
+    if current:
+        index.raw = np.concatenate([space.transform.invert(space.stored) for _, space in current])
+        index.raw_owner = np.concatenate([np.full(len(space.stored), s, np.int32)
+                                          for s, space in current])
     return index
+
+
+class ProvenanceIndex:
+    """Every known space and canary, indexed once; ``analyse`` many dumps against it."""
+
+    def __init__(self, spaces: Sequence[Space], canaries: Sequence[CanarySet] = ()) -> None:
+        self.spaces, self.canaries = list(spaces), list(canaries)
+        self.index = _build_index(self.spaces, self.canaries)
+
+    def analyse(self, leaked: np.ndarray, **options: Any) -> dict[str, Any]:
+        return analyse(leaked, self.spaces, self.canaries, index=self.index, **options)
 
 
 def _exact_hits(index: _Index, leaked: np.ndarray, eps: float,
@@ -223,40 +249,39 @@ def guilt_score(holders: Sequence[int], p: float) -> float:
     return 1.0 - math.exp(log_innocent) if log_innocent > -math.inf else 1.0
 
 
-def _same_people(leaked: np.ndarray, spaces: Sequence[Space], threshold: float,
+def _same_people(leaked: np.ndarray, spaces: Sequence[Space], index: _Index, threshold: float,
                  sample: int, rng: np.random.Generator) -> tuple[list[dict[str, Any]], int]:
     """Among (a sample of) the vectors that are no copy, those within same-person distance of
     someone's raw template, per deployment or device (current version only)."""
-    if not len(leaked):
+    if not len(leaked) or index.raw is None:
         return [], 0
     picked = leaked if len(leaked) <= sample else leaked[rng.choice(len(leaked), sample,
                                                                    replace=False)]
-    sq = (picked.astype(np.float32) ** 2).sum(axis=1)
-    rows = []
-    for space in spaces:
-        if not space.current or not len(space.stored):
-            continue
-        raw = space.transform.invert(space.stored)
-        best = np.full(len(picked), np.inf, dtype=np.float32)
-        for start in range(0, len(raw), CHUNK):
-            block = raw[start:start + CHUNK]
-            d2 = sq[:, None] + (block ** 2).sum(axis=1)[None, :] - 2.0 * picked @ block.T
-            best = np.minimum(best, d2.min(axis=1))
-        matched = int((np.sqrt(np.maximum(best, 0.0)) <= threshold).sum())
-        if matched:
-            rows.append({"kind": space.kind, "deployment_id": space.deployment_id,
-                         "device_id": space.device_id, "matched": matched})
-    return rows, len(picked)
+    sq = (picked ** 2).sum(axis=1)
+    raw_sq = (index.raw ** 2).sum(axis=1)
+    close = np.zeros((len(picked), len(spaces)), dtype=bool)
+    for start in range(0, len(index.raw), CHUNK):
+        block = index.raw[start:start + CHUNK]
+        d2 = sq[:, None] + raw_sq[None, start:start + CHUNK] - 2.0 * picked @ block.T
+        rows, cols = np.nonzero(d2 <= threshold * threshold)
+        close[rows, index.raw_owner[start + cols]] = True
+    out = []
+    for s in np.flatnonzero(close.any(axis=0)):
+        space = spaces[int(s)]
+        out.append({"kind": space.kind, "deployment_id": space.deployment_id,
+                    "device_id": space.device_id, "matched": int(close[:, s].sum())})
+    return out, len(picked)
 
 
 def analyse(leaked: np.ndarray, spaces: Sequence[Space], canaries: Sequence[CanarySet] = (),
             *, exact_eps: float = EXACT_EPS, same_person_threshold: float = SAME_PERSON_THRESHOLD,
             p: float = DEFAULT_P, same_person_sample: int = SAME_PERSON_SAMPLE,
-            progress: Callable[[float], None] | None = None, seed: int = 0) -> dict[str, Any]:
+            progress: Callable[[float], None] | None = None, seed: int = 0,
+            index: _Index | None = None) -> dict[str, Any]:
     """The provenance report of ``leaked`` (N, 128): exact-copy sources with their guilt
     score and how it was computed, canary hits, affected subjects, and the same-people part."""
     leaked = validate_dump(leaked, max_vectors=max(1, len(leaked)))
-    index = _build_index(spaces, canaries)
+    index = index if index is not None else _build_index(spaces, canaries)
     if progress:
         progress(0.05)
     hits = _exact_hits(index, leaked, exact_eps,
@@ -315,8 +340,8 @@ def analyse(leaked: np.ndarray, spaces: Sequence[Space], canaries: Sequence[Cana
         rows.append(source)
     rows.sort(key=lambda r: (-r["score"], -r["matched"] - r["canaries"]))
     rest = leaked[hits < 0]
-    same, sampled = _same_people(rest, spaces, same_person_threshold, same_person_sample,
-                                 np.random.default_rng(seed))
+    same, sampled = _same_people(rest, spaces, index, same_person_threshold,
+                                 same_person_sample, np.random.default_rng(seed))
     if progress:
         progress(1.0)
     return {
