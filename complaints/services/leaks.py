@@ -25,6 +25,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from complaints.models import (
     DumpFormat,
@@ -153,16 +154,16 @@ def dump_parse(data: bytes) -> tuple[np.ndarray, str]:
                 raise DumpError("bad_shape", "rows of unequal length or non-numbers") from None
         return validate_dump(array, max_vectors=DUMP_MAX_VECTORS), fmt
     except DumpError as exc:
-        raise _refuse(exc.code, _DUMP_MESSAGES.get(exc.code, exc.detail) + f" ({exc.detail})"
+        raise _refuse(exc.code, f"{_DUMP_MESSAGES.get(exc.code, exc.detail)} ({exc.detail})"
                       ) from None
 
 
 _DUMP_MESSAGES = {
-    "bad_shape": _("Each vector must have 128 numbers."),
-    "bad_dtype": _("The vectors must be numbers."),
-    "not_finite": _("Some vectors contain NaN or infinite values."),
-    "too_many_vectors": _("The dump holds too many vectors."),
-    "empty_dump": _("The dump holds no vectors."),
+    "bad_shape": gettext_lazy("Each vector must have 128 numbers."),
+    "bad_dtype": gettext_lazy("The vectors must be numbers."),
+    "not_finite": gettext_lazy("Some vectors contain NaN or infinite values."),
+    "too_many_vectors": gettext_lazy("The dump holds too many vectors."),
+    "empty_dump": gettext_lazy("The dump holds no vectors."),
 }
 
 

@@ -245,3 +245,18 @@ def test_a_refused_page_upload_says_why_and_stores_nothing(world, gate):
 def test_the_enterprise_cannot_open_the_leak_pages(world, gate):
     client = _page_client(world.acme_admin)
     assert client.get("/regulator/leaks/").status_code == 403
+
+
+def test_a_photo_is_encoded_and_its_people_are_no_copy_of_our_data(gate, upload, api_as, world,
+                                                                    faces_dir):
+    from recognition.engine import encode_for_enrolment, load_image
+
+    enrolled = encode_for_enrolment(load_image((faces_dir / "people/obama/obama_1.jpg")
+                                               .read_bytes()))
+    template_store(deployment=gate, subject_ref="p-obama", vector=enrolled.vector)
+    photo = (faces_dir / "people/obama/obama_2.jpg").read_bytes()
+    case_id = upload(SimpleUploadedFile("photo.jpg", photo, content_type="image/jpeg")).json()["id"]
+    body = api_as(world.inspector).get(f"/api/v1/leak-cases/{case_id}/").json()
+    assert (body["status"], body["dump_format"], body["sources"]) == ("done", "image", [])
+    assert body["same_people"] == [{"kind": "deployment", "deployment_id": gate.id,
+                                    "device_id": None, "matched": 1}]
