@@ -209,3 +209,14 @@ def current_stored(*, deployment: Deployment) -> np.ndarray:
 
     current = next(deployment_space(deployment.id), None)
     return current.stored if current is not None else np.empty((0, 128), np.float32)
+
+
+def canaries_destroy_with_gallery(*, deployment: Deployment) -> int:
+    """The gallery is gone (its last subject destroyed): its canaries go with it, so a later
+    copy never consists of canaries alone. Called by the retention sweep's destroy step."""
+    from recognition.models import VaultSubject
+
+    if VaultSubject.objects.filter(deployment=deployment).exists():
+        return 0
+    deleted, _ = Canary.objects.filter(deployment=deployment).delete()
+    return deleted

@@ -75,3 +75,25 @@ def test_only_regulators_plant_canaries(gate, world):
         with pytest.raises(DomainError):
             canaries_plant(deployment=gate, actor=user)
     assert not Canary.objects.exists()
+
+
+def test_canaries_are_destroyed_with_the_gallery_and_never_purged_before(gate, enrolled, world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from governance.services.retention import retention_sweep
+    from recognition.models import Template
+
+    enrolled(gate, 3)
+    canaries_plant(deployment=gate, actor=world.inspector, k=2)
+    Template.objects.filter(subject__subject_ref="p-0").update(
+        delete_after=timezone.now() - dt.timedelta(days=1), delete_trigger="collection")
+    retention_sweep()
+    assert VaultSubject.objects.filter(deployment=gate).count() == 2
+    assert Canary.objects.filter(deployment=gate).count() == 2  # a purge leaves them
+    Template.objects.filter(subject__deployment=gate).update(
+        delete_after=timezone.now() - dt.timedelta(days=1), delete_trigger="collection")
+    retention_sweep()
+    assert not VaultSubject.objects.filter(deployment=gate).exists()
+    assert not Canary.objects.filter(deployment=gate).exists()
