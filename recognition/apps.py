@@ -20,7 +20,7 @@ class RecognitionConfig(AppConfig):
         from governance.selectors.register import register_section_provider
         from governance.thresholds import register_threshold_range
         from recognition import permissions  # noqa: F401  (registers permission rules)
-        from recognition.demo import seed_expiring_demo, seed_recognition_demo
+        from recognition.demo import seed_canaries_demo, seed_expiring_demo, seed_recognition_demo
         from recognition.engine import CALIBRATED_MAX_THRESHOLD, MODEL_VERSION
         from recognition.evaluation_retention import SOURCE as EVALUATION_SET_SOURCE
         from recognition.leaks.spaces import deployment_vault_spaces, register_space_provider
@@ -46,6 +46,7 @@ class RecognitionConfig(AppConfig):
         register_holdings_provider(templates_held_for_subject)
         register_seeder(60, seed_recognition_demo)
         register_seeder(65, seed_expiring_demo)
+        register_seeder(66, seed_canaries_demo)
         nav_add(Persona.ENTERPRISE, "Recognition", "recognition-activity", 40)
         nav_add(Persona.ENTERPRISE, "Try it", "recognition-try", 45)
         nav_add(Persona.ENTERPRISE, "Match reviews", "recognition-confirmations", 46)

@@ -120,3 +120,15 @@ def seed_expiring_demo(*, password: str) -> list[str]:
                            image=(faces / ENROL_PHOTO).read_bytes())
     return [f"  alice holds a visitor pass at Block A: her template expires {minutes} min "
             "after this seed; see My data → Deletion certificates once the worker has swept"]
+
+
+def seed_canaries_demo(*, password: str) -> list[str]:
+    """Leak tracing (issue 15): canaries planted in the demo gate's own copy, once."""
+    from recognition.models import CopyKind
+    from recognition.services.leaks import copy_canaries_ensure
+
+    gate = Deployment.objects.filter(name=GATE).first()
+    if gate is None or not VaultSubject.objects.filter(deployment=gate).exists():
+        return ["  leak canaries skipped (no enrolled demo gate)"]
+    copy_canaries_ensure(deployment=gate, copy_kind=CopyKind.DEPLOYMENT, copy_id=None)
+    return [f"  leak canaries planted in {GATE}'s gallery copy (invisible to the enterprise)"]

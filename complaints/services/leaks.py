@@ -243,6 +243,11 @@ def leak_case_analyse(*, case_id: int) -> str:
         LeakCase.objects.filter(pk=case_id).update(status=LeakStatus.FAILED, error=exc.detail,
                                                    finished_at=timezone.now())
         return LeakStatus.FAILED
+    except Exception:
+        LeakCase.objects.filter(pk=case_id).update(
+            status=LeakStatus.FAILED, error=_("The analysis failed; open a new case to retry."),
+            finished_at=timezone.now())
+        raise
     _finish(case_id, report)
     return LeakStatus.DONE
 

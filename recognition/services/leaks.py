@@ -143,6 +143,15 @@ def copy_canaries(*, deployment: Deployment, copy_kind: str, copy_id: int | None
                                       copy_id=copy_id).order_by("id"))
 
 
+@transaction.atomic
+def copy_canaries_ensure(*, deployment: Deployment, copy_kind: str, copy_id: int | None,
+                         k: int = CANARIES_PER_COPY, actor: Any = None) -> list[Canary]:
+    """The copy's canaries, planted on first use (the platform's own step when templates leave
+    the vault, and the demo seeder's: no person's permission is involved)."""
+    existing = copy_canaries(deployment=deployment, copy_kind=copy_kind, copy_id=copy_id)
+    return existing or _plant(deployment, copy_kind, copy_id, k, actor)
+
+
 @dataclass(frozen=True)
 class Disclosure:
     vectors: np.ndarray  # in the deployment's current space, canaries mixed in
@@ -166,10 +175,8 @@ def templates_disclose(*, deployment: Deployment, recipient_kind: str, recipient
     key_row = deployment_key_ensure(deployment=deployment)
     Deployment.objects.select_for_update().filter(pk=deployment.pk).first()
     secrets = deployment_secrets(key_row)
-    canaries = copy_canaries(deployment=deployment, copy_kind=recipient_kind,
-                             copy_id=recipient_id)
-    if not canaries:
-        canaries = _plant(deployment, recipient_kind, recipient_id, k, actor)
+    canaries = copy_canaries_ensure(deployment=deployment, copy_kind=recipient_kind,
+                                    copy_id=recipient_id, k=k, actor=actor)
     raw, refs = raw_gallery(deployment=deployment)
     items = np.concatenate([raw, canary_vectors(canaries)])
     item_refs = refs + [c.canary_ref for c in canaries]
