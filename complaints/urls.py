@@ -20,6 +20,7 @@ urlpatterns = [
     # regulator
     path("regulator/leaks/", leaks.leak_list, name="leak-list"),
     path("regulator/leaks/<int:leak_case_id>/", leaks.leak_case_page, name="leak-case"),
+    path("regulator/leaks/canaries/", leaks.leak_canaries_plant, name="leak-canaries-plant"),
     path("regulator/leaks/<int:leak_case_id>/intercept/", leaks.leak_case_intercept_page,
          name="leak-case-intercept"),
     path("regulator/complaints/", regulator.inbox, name="complaint-inbox"),

@@ -30,7 +30,45 @@ def leak_list(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The dump was sealed; its analysis has started."))
             return redirect("leak-case", case.id)
     return render(request, "complaints/leaks/list.html",
-                  {"cases": leak_cases_for_user(user=request.user)[:200]})
+                  {"cases": leak_cases_for_user(user=request.user)[:200],
+                   "galleries": canary_overview(user=request.user)})
+
+
+def canary_overview(*, user: object) -> list[dict[str, object]]:
+    """Deployments under the regulator's mandate with a gallery, and their canaries per copy
+    (the regulator counts canaries; the enterprise never sees them)."""
+    from django.db.models import Count
+
+    from governance.models import Deployment
+    from governance.permissions import enterprises_covered_by
+    from recognition.models import Canary
+
+    deployments = (Deployment.objects.filter(organisation__in=enterprises_covered_by(user),
+                                             vault_key__isnull=False)
+                   .select_related("organisation").order_by("name")[:200])
+    counts = {row["deployment_id"]: row["n"] for row in Canary.objects.filter(
+        deployment__in=deployments).values("deployment_id").annotate(n=Count("id"))}
+    return [{"deployment": d, "canaries": counts.get(d.id, 0)} for d in deployments]
+
+
+@persona_required(Persona.REGULATOR)
+@require_POST
+def leak_canaries_plant(request: HttpRequest) -> HttpResponse:
+    from governance.models import Deployment
+    from recognition.services.leaks import canaries_plant
+
+    deployment = Deployment.objects.filter(pk=request.POST.get("deployment_id") or 0).first()
+    if deployment is None:
+        messages.error(request, _("Choose a deployment."))
+        return redirect("leak-list")
+    try:
+        planted = canaries_plant(deployment=deployment, actor=request.user)
+    except DomainError as exc:
+        refused(request, exc)
+    else:
+        messages.success(request, _("%(n)s canaries were planted in %(name)s's gallery copy.")
+                         % {"n": len(planted), "name": deployment.name})
+    return redirect("leak-list")
 
 
 @persona_required(Persona.REGULATOR)

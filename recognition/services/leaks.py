@@ -116,8 +116,9 @@ def canary_vectors(canaries: list[Canary]) -> np.ndarray:
 def canaries_plant(*, deployment: Deployment, actor: Any, copy_kind: str = CopyKind.DEPLOYMENT,
                    copy_id: int | None = None, k: int = CANARIES_PER_COPY) -> list[Canary]:
     """Plant ``k`` canaries for one copy (distinct per recipient, far from every real template
-    and from every other copy's canary of this deployment). Regulators only."""
-    require(actor, "leak.handle")
+    and from every other copy's canary of this deployment). Regulators whose mandate covers
+    the deployment only."""
+    require(actor, "leak.handle", deployment)
     return _plant(deployment, copy_kind, copy_id, k, actor)
 
 

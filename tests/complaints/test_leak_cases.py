@@ -260,3 +260,17 @@ def test_a_photo_is_encoded_and_its_people_are_no_copy_of_our_data(gate, upload,
     assert (body["status"], body["dump_format"], body["sources"]) == ("done", "image", [])
     assert body["same_people"] == [{"kind": "deployment", "deployment_id": gate.id,
                                     "device_id": None, "matched": 1}]
+
+
+def test_the_regulator_plants_and_counts_canaries_the_enterprise_cannot(stocked, world):
+    client = _page_client(world.inspector)
+    client.post("/regulator/leaks/canaries/", {"deployment_id": stocked.id})
+    assert Canary.objects.filter(deployment=stocked, copy_kind="deployment").count() == 5
+    page = client.get("/regulator/leaks/").content.decode()
+    assert 'id="leak-canaries"' in page and stocked.name in page
+    _page_client(world.distant_inspector).post("/regulator/leaks/canaries/",
+                                               {"deployment_id": stocked.id})
+    assert _page_client(world.acme_admin).post(
+        "/regulator/leaks/canaries/", {"deployment_id": stocked.id}).status_code == 403
+    assert Canary.objects.filter(deployment=stocked).count() == 5
+    assert VaultSubject.objects.filter(deployment=stocked).count() == 8

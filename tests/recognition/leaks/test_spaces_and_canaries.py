@@ -97,3 +97,9 @@ def test_canaries_are_destroyed_with_the_gallery_and_never_purged_before(gate, e
     retention_sweep()
     assert not VaultSubject.objects.filter(deployment=gate).exists()
     assert not Canary.objects.filter(deployment=gate).exists()
+
+
+def test_a_regulator_without_mandate_plants_nothing(gate, world):
+    with pytest.raises(DomainError):
+        canaries_plant(deployment=gate, actor=world.distant_inspector)
+    assert not Canary.objects.exists()
