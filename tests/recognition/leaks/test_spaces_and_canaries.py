@@ -103,3 +103,20 @@ def test_a_regulator_without_mandate_plants_nothing(gate, world):
     with pytest.raises(DomainError):
         canaries_plant(deployment=gate, actor=world.distant_inspector)
     assert not Canary.objects.exists()
+
+
+def test_verify_ledger_holds_disclosures_to_their_signed_heads(gate, enrolled):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    enrolled(gate, 2)
+    templates_disclose(deployment=gate, recipient_kind="export", recipient_id=1,
+                       recipient_label="one")
+    out = StringIO()
+    call_command("verify_ledger", stdout=out)
+    assert f"disclosure ledger, chain {gate.id}" in out.getvalue()
+    DisclosureEntry.objects.filter(deployment_id=gate.id).update(recipient_label="someone else")
+    with pytest.raises(CommandError):
+        call_command("verify_ledger", stdout=StringIO())
