@@ -37,6 +37,7 @@ def leak_case_payload(case: LeakCase) -> dict[str, Any]:
         "affected_subjects": report.get("affected_subjects", []),
         "same_people": report.get("same_people", []),
         "exact_copies": report.get("exact_copies", 0),
+        "perturbed_copies": report.get("perturbed_copies", 0),
         "unmatched": report.get("unmatched", 0),
         "investigation_id": case.investigation_id,
         "source_deployment_id": case.source_deployment_id,

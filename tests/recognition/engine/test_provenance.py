@@ -123,3 +123,14 @@ def test_raw_identity_space_is_supported():
     raw = _people(5)
     report = analyse(raw[:2], [Space("device", 1, 9, 1, Identity(), raw, list("abcde"))])
     assert report["sources"][0]["device_id"] == 9
+
+
+def test_a_copy_perturbed_to_dodge_exact_matching_is_still_a_copy(world):
+    raws, spaces = world
+    noise = RNG.standard_normal((5, 128)).astype(np.float32)
+    noise *= 0.03 / np.linalg.norm(noise, axis=1, keepdims=True)
+    report = analyse(spaces[1].stored[:5] + noise, spaces)
+    (source,) = report["sources"]
+    assert (source["deployment_id"], source["transform_version"], source["matched"],
+            source["perturbed"]) == (1, 2, 5, 5)
+    assert report["perturbed_copies"] == 5
