@@ -10,6 +10,9 @@ against every known space:
   stored in space S names S, its transform version (hence the window in which the copy was
   taken) and the subject. A copy cannot be forged without the space's secret: outside it, the
   transformed vectors are a random rotation of the raw ones.
+- **Near copy**: a copy perturbed with small noise to dodge exact matching is still one up to
+  ``near_eps`` (0.05, half the smallest distance between two encodings of one person in the
+  test photos); the wider search first probes a sample of the non-exact vectors.
 - **Canaries** (Papadimitriou & Garcia-Molina's "fake objects", honeytokens): synthetic
   identities planted per copy. They are known in raw space, so they are looked for in raw space
   and in every known space: a canary names its copy even when the dump was re-encoded into
