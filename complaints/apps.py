@@ -47,6 +47,7 @@ class ComplaintsConfig(AppConfig):
         nav_add(Persona.REGULATOR, _("Consultations"), "consultation-list", 60)
         nav_add(Persona.REGULATOR, _("Investigations"), "investigation-list", 6)
         nav_add(Persona.REGULATOR, _("Enforcement dashboard"), "enforcement-dashboard", 7)
+        nav_add(Persona.REGULATOR, _("Leak cases"), "leak-list", 8)
         nav_add(Persona.ENTERPRISE, _("Investigations of us"), "enterprise-investigations", 62)
         nav_add(Persona.ENTERPRISE, _("Complaints about us"), "complaint-about-us", 60)
         nav_add(Persona.ENTERPRISE, _("Ask the regulator"), "consultation-list", 65)

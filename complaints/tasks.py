@@ -65,3 +65,10 @@ def evidence_package_build_task(package_id: int) -> str:
     from complaints.services.packages import evidence_package_build
 
     return evidence_package_build(package_id=package_id)
+
+
+@shared_task(name="complaints.leak_case_analyse_task")
+def leak_case_analyse_task(leak_case_id: int) -> str:
+    from complaints.services.leaks import leak_case_analyse
+
+    return leak_case_analyse(case_id=leak_case_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from complaints.views import citizen, enterprise, investigations, public, regulator
+from complaints.views import citizen, enterprise, investigations, leaks, public, regulator
 from complaints.views import guidance as guidance_pages
 
 urlpatterns = [
@@ -18,6 +18,11 @@ urlpatterns = [
     path("citizen/complaints/<int:complaint_id>/evidence-package/download/",
          citizen.my_complaint_package_download, name="complaint-mine-package-download"),
     # regulator
+    path("regulator/leaks/", leaks.leak_list, name="leak-list"),
+    path("regulator/leaks/<int:leak_case_id>/", leaks.leak_case_page, name="leak-case"),
+    path("regulator/leaks/canaries/", leaks.leak_canaries_plant, name="leak-canaries-plant"),
+    path("regulator/leaks/<int:leak_case_id>/intercept/", leaks.leak_case_intercept_page,
+         name="leak-case-intercept"),
     path("regulator/complaints/", regulator.inbox, name="complaint-inbox"),
     path("regulator/complaints/<int:complaint_id>/", regulator.case_page, name="complaint-case"),
     path("regulator/complaints/<int:complaint_id>/triage/", regulator.case_triage,

@@ -21,17 +21,20 @@ class RecognitionConfig(AppConfig):
         from governance.thresholds import register_threshold_range
         from recognition import permissions  # noqa: F401  (registers permission rules)
         from recognition.demo import (
+            seed_canaries_demo,
             seed_evaluation_demo,
             seed_expiring_demo,
             seed_recognition_demo,
         )
         from recognition.engine import CALIBRATED_MAX_THRESHOLD, MODEL_VERSION
         from recognition.evaluation_retention import SOURCE as EVALUATION_SET_SOURCE
-        from recognition.models import RecognitionEvent
+        from recognition.leaks.spaces import deployment_vault_spaces, register_space_provider
+        from recognition.models import DisclosureEntry, RecognitionEvent
         from recognition.retention import SOURCES
         from recognition.selectors import event_rows_for_subject, templates_held_for_subject
         from recognition.selectors.evaluations import accuracy_evidence, register_accuracy_panel
         from recognition.services.events import RECOGNITION_LEDGER
+        from recognition.services.leaks import DISCLOSURE_LEDGER
         from recognition.services.recognition import purge_handler
 
         for source in SOURCES:
@@ -41,12 +44,15 @@ class RecognitionConfig(AppConfig):
         register_accuracy_evidence_provider(accuracy_evidence)
         register_purge_handler(purge_handler)
         register_ledger(RECOGNITION_LEDGER, RecognitionEvent)
+        register_ledger(DISCLOSURE_LEDGER, DisclosureEntry)
+        register_space_provider(deployment_vault_spaces)
         register_threshold_range(maximum=CALIBRATED_MAX_THRESHOLD, source=MODEL_VERSION)
         register_records_provider("recognition_events", event_rows_for_subject)
         register_holdings_provider(templates_held_for_subject)
         register_seeder(60, seed_recognition_demo)
         register_seeder(62, seed_evaluation_demo)
         register_seeder(65, seed_expiring_demo)
+        register_seeder(66, seed_canaries_demo)
         nav_add(Persona.ENTERPRISE, "Recognition", "recognition-activity", 40)
         nav_add(Persona.ENTERPRISE, "Try it", "recognition-try", 45)
         nav_add(Persona.ENTERPRISE, "Match reviews", "recognition-confirmations", 46)

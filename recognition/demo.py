@@ -149,3 +149,14 @@ def seed_evaluation_demo(*, password: str) -> list[str]:
     return [f"  {GATE} evaluated on the reference set ({done.images} photos): "
             f"FMR {results['fmr']['value']:.4%}, FNMR {results['fnmr']['value']:.2%} "
             f"at {done.threshold}"]
+
+def seed_canaries_demo(*, password: str) -> list[str]:
+    """Leak tracing (issue 15): canaries planted in the demo gate's own copy, once."""
+    from recognition.models import CopyKind
+    from recognition.services.leaks import copy_canaries_ensure
+
+    gate = Deployment.objects.filter(name=GATE).first()
+    if gate is None or not VaultSubject.objects.filter(deployment=gate).exists():
+        return ["  leak canaries skipped (no enrolled demo gate)"]
+    copy_canaries_ensure(deployment=gate, copy_kind=CopyKind.DEPLOYMENT, copy_id=None)
+    return [f"  leak canaries planted in {GATE}'s gallery copy (invisible to the enterprise)"]

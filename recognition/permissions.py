@@ -54,3 +54,20 @@ def _evaluation_view(user: Any, deployment: Deployment) -> bool:
 @rule("evaluation.view_closest_pairs")
 def _evaluation_view_closest(user: Any, deployment: Deployment) -> bool:
     return has_role(user, deployment.organisation, {Role.ADMIN, Role.PRIVACY_OFFICER})
+
+
+@rule("leak.handle")
+def _leak_handle(user: Any, obj: Any) -> bool:
+    """Leak tracing (issue 15) is the regulator's: open leak cases, plant canaries, intercept.
+    With a deployment, only a regulator whose mandate covers it; with a leak case, a decider of
+    the regulator that opened it. Never the enterprise (it cannot see or count canaries)."""
+    from governance.models import OrganisationKind
+    from governance.permissions import REGULATOR_DECIDERS, organisations_of
+
+    regulators = organisations_of(user, kind=OrganisationKind.REGULATOR,
+                                  roles=REGULATOR_DECIDERS)
+    if obj is None:
+        return regulators.exists()
+    if isinstance(obj, Deployment):
+        return regulates(user, obj.organisation)
+    return regulators.filter(id=getattr(obj, "regulator_id", None)).exists()

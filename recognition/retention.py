@@ -145,6 +145,9 @@ def _destroy(model: type[Template] | type[FaceImage]):  # noqa: ANN202
         gallery_version_bump(deployment_id=deployment.id)
         if keys:
             stored_subjects_report(deployment)
+            from recognition.services.leaks import canaries_destroy_with_gallery
+
+            canaries_destroy_with_gallery(deployment=deployment)  # leak canaries go too
         return Destroyed(identifiers=[nonce for _, nonce, _ in removed],
                          subject_refs=sorted({refs[pk] for pk, _, _ in removed}),
                          keys_shredded=keys)

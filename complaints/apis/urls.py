@@ -27,6 +27,11 @@ from complaints.apis.investigations import (
     OrderVerifyApi,
     RfiAnswerApi,
 )
+from complaints.apis.leaks import (
+    LeakCaseDetailApi,
+    LeakCaseInterceptApi,
+    LeakCaseListCreateApi,
+)
 from complaints.apis.packages import EvidencePackageApi, PackageVerifyApi
 from complaints.apis.tips import TipMessagesApi, TipStatusApi, TipSubmitApi
 
@@ -72,6 +77,11 @@ urlpatterns = [
          name="api-breach-review"),
     path("complaints/<int:complaint_id>/evidence-package/", EvidencePackageApi.as_view(),
          name="api-evidence-package"),
+    path("leak-cases/", LeakCaseListCreateApi.as_view(), name="api-leak-cases"),
+    path("leak-cases/<int:leak_case_id>/", LeakCaseDetailApi.as_view(),
+         name="api-leak-case-detail"),
+    path("leak-cases/<int:leak_case_id>/intercept/", LeakCaseInterceptApi.as_view(),
+         name="api-leak-case-intercept"),
     path("evidence-packages/verify/", PackageVerifyApi.as_view(),
          name="api-evidence-package-verify"),
 ]

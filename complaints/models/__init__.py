@@ -36,9 +36,11 @@ from complaints.models.investigations import (
     PenaltyBasis,
     RfiKind,
 )
+from complaints.models.leaks import DumpFormat, LeakCase, LeakStatus
 from complaints.models.messages import CaseAttachment, CaseMessage, Channel, Party
 
 __all__ = [
+    "DumpFormat", "LeakCase", "LeakStatus",
     "BreachReport", "BreachStatus", "Decision", "EvidenceItem", "EvidenceKind",
     "EvidencePackage", "Finding", "InformationRequest", "InvestigationLogEntry",
     "InvestigationLogKind", "InvestigationStatus", "Order", "OrderKind", "OrderStatus",

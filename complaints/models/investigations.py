@@ -85,6 +85,7 @@ class InvestigationLogKind(models.TextChoices):
     EVIDENCE_COLLECTED = "evidence_collected", _("Evidence collected")
     EVIDENCE_VIEWED = "evidence_viewed", _("Evidence viewed")
     EVIDENCE_EXPORTED = "evidence_exported", _("Evidence exported")
+    LEAK_INTERCEPTED = "leak_intercepted", _("Leak intercepted")
 
 
 class InvestigationLogEntry(ChainedEntry):

@@ -13,11 +13,16 @@ from recognition.models.events import (
     RecognitionEvent,
     RecognitionMatch,
 )
+from recognition.models.leaks import Canary, CopyKind, DisclosureEntry, TransformArchive
 from recognition.models.liveness import LivenessChallenge, SeenFrame
 from recognition.models.vault import DeploymentKey, FaceImage, Template, VaultSubject
 
 __all__ = [
     "ApiKey",
+    "Canary",
+    "CopyKind",
+    "DisclosureEntry",
+    "TransformArchive",
     "ConfirmationStatus",
     "MatchConfirmation",
     "DeploymentKey",

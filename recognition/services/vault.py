@@ -233,12 +233,18 @@ def deployment_vault_rotate(*, deployment: Deployment, rotate_key: bool = True,
         subjects += 1
         if progress:
             progress(1)
+    secret = open_sealed(key=old.key, sealed=bytes(row.sealed_transform_secret),
+                         aad=_aad("transform", deployment=deployment.id,
+                                  version=row.transform_version))
     if rotate_transform:
+        # Leak tracing: the old space stays derivable, so a copy taken before this rotation
+        # still names its version and window (recognition/services/leaks.py).
+        from recognition.services.leaks import transform_archive_record
+
+        transform_archive_record(deployment_id=deployment.id, version=row.transform_version,
+                                 secret=secret, created_at=row.created_at,
+                                 valid_until=timezone.now())
         secret = new_transform_secret
-    else:
-        secret = open_sealed(key=old.key, sealed=bytes(row.sealed_transform_secret),
-                             aad=_aad("transform", deployment=deployment.id,
-                                      version=row.transform_version))
     row.key_version, row.transform_version = key_version, transform_version
     row.wrapped_key = wrap_key(kek=vault_kek(), key=new_key,
                                aad=_aad("deployment-key", deployment=deployment.id,

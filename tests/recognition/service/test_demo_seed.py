@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from config.settings import base
-from recognition.models import LivenessChallenge, RecognitionEvent, VaultSubject
+from recognition.models import Canary, LivenessChallenge, RecognitionEvent, VaultSubject
 
 
 def test_the_demo_enrols_alice_through_the_real_random_challenge_once(db):
@@ -17,6 +17,8 @@ def test_the_demo_enrols_alice_through_the_real_random_challenge_once(db):
     # The challenge kept the random actions it was issued with (nothing overwrote them).
     challenge = LivenessChallenge.objects.get(id=event.liveness.removeprefix("passed:"))
     assert sorted(challenge.actions) == ["open_mouth", "turn_left", "turn_right"]
+    # Leak canaries planted once in the gate's own copy, beside (not in) the gallery.
+    assert Canary.objects.filter(deployment=subject.deployment, copy_kind="deployment").count() == 5
 
 
 def test_the_demo_shortcut_is_off_unless_seed_demo_asks_for_it(db):

@@ -1,0 +1,1 @@
+"""Leak tracing: the registry of template spaces (spaces.py)."""

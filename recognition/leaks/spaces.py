@@ -1,0 +1,85 @@
+"""The registry of every known template space (issue 15).
+
+A provider is a function that yields engine ``Space`` objects (one per space and transform
+version, with what is stored in it, as keyed subject references) and ``CanarySet`` objects
+(the canaries planted in each copy, raw). Leak analysis asks every registered provider.
+Recognition registers the deployment-vault provider below; edge devices (issue 14) add theirs
+the same way (see ``device_spaces`` in the issue-15 report: ~30 lines over
+``recognition.services.devices.device_transform``).
+"""
+
+from collections.abc import Callable, Iterable, Iterator
+from itertools import groupby
+
+import numpy as np
+
+from recognition.engine.provenance import CanarySet, Space
+
+SpaceProvider = Callable[[], Iterable[Space | CanarySet]]
+_PROVIDERS: list[SpaceProvider] = []
+
+
+def register_space_provider(func: SpaceProvider) -> SpaceProvider:
+    """Register once (usable as a decorator)."""
+    if func not in _PROVIDERS:
+        _PROVIDERS.append(func)
+    return func
+
+
+def known_spaces() -> tuple[list[Space], list[CanarySet]]:
+    spaces: list[Space] = []
+    canaries: list[CanarySet] = []
+    for provider in _PROVIDERS:
+        for item in provider():
+            (spaces if isinstance(item, Space) else canaries).append(item)
+    return spaces, canaries
+
+
+def _iso(moment: object) -> str | None:
+    return moment.isoformat() if moment is not None else None  # type: ignore[attr-defined]
+
+
+def deployment_space(deployment_id: int) -> Iterator[Space]:
+    """The deployment's vault space at its current version and at every past one (templates
+    are re-derived through raw space, so a past version's copy is known exactly)."""
+    from recognition.models import DeploymentKey, VaultSubject
+    from recognition.services.leaks import current_version_since, past_transforms
+    from recognition.services.vault import deployment_secrets, gallery_rows
+
+    row = DeploymentKey.objects.filter(deployment_id=deployment_id).first()
+    if row is None:
+        return
+    secrets = deployment_secrets(row)
+    ids, vectors = [], []
+    for subject_id, vector in gallery_rows(deployment_id=deployment_id, secrets=secrets):
+        ids.append(subject_id)
+        vectors.append(vector)
+    stored = np.stack(vectors) if vectors else np.empty((0, 128), np.float32)
+    names = dict(VaultSubject.objects.filter(id__in=set(ids))
+                 .values_list("id", "subject_ref"))
+    refs = [names[i] for i in ids]
+    yield Space("deployment", deployment_id, None, secrets.transform_version, secrets.transform,
+                stored, refs, current=True,
+                valid_from=_iso(current_version_since(deployment_id=deployment_id,
+                                                      created_at=row.created_at)))
+    raw = secrets.transform.invert(stored) if len(stored) else stored
+    for past in past_transforms(deployment_id=deployment_id):
+        yield Space("deployment", deployment_id, None, past.version, past.transform,
+                    past.transform.apply(raw) if len(raw) else raw, refs, current=False,
+                    valid_from=_iso(past.valid_from), valid_until=_iso(past.valid_until))
+
+
+def deployment_vault_spaces() -> Iterator[Space | CanarySet]:
+    from recognition.models import Canary, CopyKind, DeploymentKey
+    from recognition.services.leaks import canary_vectors
+
+    for deployment_id in DeploymentKey.objects.order_by("deployment_id").values_list(
+            "deployment_id", flat=True):
+        yield from deployment_space(deployment_id)
+    rows = Canary.objects.order_by("deployment_id", "copy_kind", "copy_id", "id")
+    for (deployment_id, kind, copy_id), group in groupby(
+            rows, key=lambda c: (c.deployment_id, c.copy_kind, c.copy_id)):
+        members = list(group)
+        yield CanarySet(kind, deployment_id, copy_id if kind == CopyKind.DEVICE else None,
+                        canary_vectors(members), [c.canary_ref for c in members],
+                        copy_id=copy_id if kind == CopyKind.EXPORT else None)
