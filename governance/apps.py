@@ -37,3 +37,8 @@ class GovernanceConfig(AppConfig):
         from governance.consent_setup import register_consent
 
         register_consent()
+        from governance.conventions.platform_probes import register as register_probes
+
+        register_probes()
+        nav_add(Persona.ENTERPRISE, "Industry audits", "member-industry", 60)
+        nav_add(Persona.REGULATOR, "Industry credit", "regulator-credit", 60)
