@@ -301,7 +301,7 @@ def audit_transition(*, audit: Audit, action: str, actor: Any,
     require_body_staff(actor, audit.industry_body)
     if action not in TRANSITIONS:
         raise DomainError(_("Unknown action."), code="unknown_action")
-    audit = Audit.objects.select_for_update().get(pk=audit.pk)
+    given, audit = audit, Audit.objects.select_for_update().get(pk=audit.pk)
     source, target, stamp = TRANSITIONS[action]
     if audit.status != source:
         raise InvalidTransition(_("The audit is %(status)s; it cannot be moved that way.")
@@ -325,7 +325,8 @@ def audit_transition(*, audit: Audit, action: str, actor: Any,
         audit.save(update_fields=fields)
     if action == "complete":
         credit_recompute(organisation=audit.organisation, reason="audit_done", now=now)
-    return audit
+    given.refresh_from_db()
+    return given
 
 
 def _findings_open(audit: Audit, now: dt.datetime) -> None:

@@ -104,3 +104,15 @@ def privacy_officer(world):
 def audit(world, convention):
     return audit_create(actor=world.auditor, organisation=world.acme, convention=convention,
                         name="2026 audit of Acme")
+
+
+@pytest.fixture
+def compliant_gate(gate):
+    """Acme's gate with everything the probes look for: an assessment and its threshold on
+    the public record."""
+    from governance.models import ThresholdChange
+    from tests.factories import ImpactAssessmentFactory
+
+    ImpactAssessmentFactory(deployment=gate)
+    ThresholdChange.objects.create(deployment=gate, previous=None, threshold=gate.threshold)
+    return gate
