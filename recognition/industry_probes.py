@@ -17,7 +17,10 @@ LOOKBACK = dt.timedelta(days=90)
 
 def recognition_log_verifies(*, organisation_id: int, deployment_ids: list[int],
                              now: dt.datetime) -> ProbeAnswer:
-    problems, heads = chain_heads_checked(RECOGNITION_LEDGER, [str(i) for i in deployment_ids])
+    problems, heads, checked = chain_heads_checked(RECOGNITION_LEDGER,
+                                                   [str(i) for i in deployment_ids])
+    if not checked:
+        return ProbeAnswer(None, _("No recognition has been logged."), {"chains": 0})
     if problems:
         return ProbeAnswer(False, problems[0], {"broken": len(problems)}, heads)
     return ProbeAnswer(True, _("Every recognition log verifies against its signed head."),

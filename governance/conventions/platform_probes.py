@@ -28,22 +28,27 @@ def consent_ledger_verifies(*, organisation_id: int, deployment_ids: list[int],
                             now: dt.datetime) -> ProbeAnswer:
     from governance.selectors.consent_ledger import CONSENT_LEDGER
 
-    problems, heads = chain_heads_checked(CONSENT_LEDGER, [str(i) for i in deployment_ids])
+    problems, heads, checked = chain_heads_checked(CONSENT_LEDGER,
+                                                   [str(i) for i in deployment_ids])
+    if not checked:
+        return ProbeAnswer(None, _("No consent has been recorded."), {"chains": 0})
     if problems:
         return ProbeAnswer(False, _("%(count)d consent chain(s) do not verify: %(first)s")
                            % {"count": len(problems), "first": problems[0]},
-                           {"chains": len(deployment_ids), "broken": len(problems)}, heads)
+                           {"chains": checked, "broken": len(problems)}, heads)
     return ProbeAnswer(True, _("Every consent chain verifies against its signed head "
-                               "(%(count)d chain(s)).") % {"count": len(heads)},
-                       {"chains": len(deployment_ids), "broken": 0}, heads)
+                               "(%(count)d chain(s)).") % {"count": checked},
+                       {"chains": checked, "broken": 0}, heads)
 
 
 def deletion_certificates_verify(*, organisation_id: int, deployment_ids: list[int],
                                  now: dt.datetime) -> ProbeAnswer:
     from governance.services.retention import DELETION_CERTIFICATE_LEDGER
 
-    problems, heads = chain_heads_checked(DELETION_CERTIFICATE_LEDGER,
-                                          [str(i) for i in deployment_ids])
+    problems, heads, checked = chain_heads_checked(DELETION_CERTIFICATE_LEDGER,
+                                                   [str(i) for i in deployment_ids])
+    if not checked:
+        return ProbeAnswer(None, _("No deletion has been certified yet."), {"chains": 0})
     if problems:
         return ProbeAnswer(False, problems[0], {"broken": len(problems)}, heads)
     return ProbeAnswer(True, _("Every deletion-certificate chain verifies."),

@@ -61,19 +61,28 @@ def registered_probes() -> list[Probe]:
     return [_PROBES[name] for name in sorted(_PROBES)]
 
 
-def chain_heads_checked(ledger: str, chain_keys: list[str]) -> tuple[list[str], list[dict]]:
+def chain_heads_checked(ledger: str, chain_keys: list[str]
+                        ) -> tuple[list[str], list[dict], int]:
     """Verify chains of a registered ledger against the published signed heads: the problems
-    found (one sentence each) and the heads read."""
+    found (one sentence each), the heads read, and how many chains there were to check (a
+    chain with neither an entry nor a published head has nothing to verify)."""
     from governance.platform.ledger import ledger_named
     from governance.platform.ledger_verify import PublishedHeads, chain_report
 
     registered = ledger_named(ledger)
     if registered is None:
-        return [], []
+        return [], [], 0
     published = PublishedHeads.read()
+    model = registered.model
+    # Chains with neither an entry nor a published head have nothing to verify.
+    in_database = {str(k) for k in model.objects.filter(
+        **{f"{model.chain_field}__in": chain_keys}).values_list(
+        model.chain_field, flat=True).distinct()}
+    known = in_database | set(published.chain_keys(ledger))
     problems: list[str] = []
     heads: list[dict[str, Any]] = []
-    for key in chain_keys:
+    checked = [k for k in chain_keys if k in known]
+    for key in checked:
         report = chain_report(registered, key, published)
         if report.head is not None:
             heads.append({"ledger": ledger, "chain_key": key,
@@ -81,4 +90,4 @@ def chain_heads_checked(ledger: str, chain_keys: list[str]) -> tuple[list[str], 
                           "entry_hash": report.head.entry_hash})
         if report.broken is not None:
             problems.append(f"{ledger} {key}: {report.broken.reason}")
-    return problems, heads
+    return problems, heads, len(checked)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from governance.conventions.credit import credit_rate, next_audit_due
 from governance.errors import NotFound, NotPermitted
@@ -136,3 +137,29 @@ def actions_for_member(*, user: Any) -> QuerySet[CorrectiveAction]:
 def actions_for_body(*, user: Any) -> QuerySet[CorrectiveAction]:
     return (CorrectiveAction.objects.filter(finding__audit__industry_body__in=bodies_of(user))
             .select_related("finding__audit__organisation", "finding__result__node", "owner"))
+
+
+GRADE_LABELS = {
+    "A": gettext_lazy("A — excellent"), "B": gettext_lazy("B — good"),
+    "C": gettext_lazy("C — needs improvement"), "D": gettext_lazy("D — poor"),
+    "M": gettext_lazy("M — new member, not yet rated"),
+}
+GRADE_CLASS = {"A": "ok", "B": "ok", "C": "warn", "D": "bad", "M": ""}
+
+
+def grade_badge(grade: str) -> dict[str, Any]:
+    return {"grade": grade, "label": GRADE_LABELS.get(grade, ""),
+            "css": GRADE_CLASS.get(grade, "")}
+
+
+def credit_badge_section(deployment: Any) -> dict[str, Any] | None:
+    """The register section: the operator's industry grade, or None when it is no member."""
+    membership = (IndustryMembership.objects.filter(enterprise_id=deployment.organisation_id,
+                                                    status=MembershipStatus.ACTIVE)
+                  .select_related("industry_body").first())
+    if membership is None:
+        return None
+    grade = current_grades([deployment.organisation_id]).get(deployment.organisation_id, "M")
+    badge = grade_badge(grade)
+    return {"industry_body": membership.industry_body.name, "grade": grade,
+            "label": str(badge["label"]), "css": badge["css"]}
