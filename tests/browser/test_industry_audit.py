@@ -14,9 +14,9 @@ MANUAL_COMPLIANT = ["1.1", "1.2", "2.2", "2.3", "2.4", "2.5", "2.7", "3.5", "4.6
 
 def record(page, ref: str, result: str, extended: str = "") -> None:
     row = page.locator(f'[data-testid="req-{ref}"]')
-    row.get_by_label("Result").select_option(result)
+    row.get_by_label("Result:", exact=True).select_option(result)
     if extended:
-        row.get_by_label("Extended result").select_option(extended)
+        row.get_by_label("Extended result:", exact=True).select_option(extended)
     row.get_by_role("button", name="Save").click()
     expect(page.locator(".messages")).to_contain_text("Recorded")
 
