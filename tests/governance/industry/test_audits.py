@@ -186,3 +186,13 @@ def test_a_second_application_conflicts(world):
     with pytest.raises(Conflict):
         industry_membership_apply(industry_body=world.association, enterprise=world.acme,
                                   actor=world.acme_admin)
+
+
+def test_the_overdue_sweep_is_on_the_beat_schedule_and_a_registered_task():
+    from config.beat import CELERY_BEAT_SCHEDULE
+    from config.celery_app import app
+
+    entry = CELERY_BEAT_SCHEDULE["corrective-actions-overdue-sweep"]
+    assert entry["task"] == "governance.corrective_actions_overdue_task"
+    app.loader.import_default_modules()
+    assert entry["task"] in app.tasks
