@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from complaints.models import Investigation, Order, Penalty
 from complaints.models.investigations import OrderKind
@@ -50,6 +51,6 @@ def sanctions_since(*, organisation_id: int, since: dt.datetime) -> list[dict[st
 
 
 def register() -> None:
-    register_probe(Probe("complaints_upheld_none", "No complaint upheld in the last 12 months",
+    register_probe(Probe("complaints_upheld_none", _l("No complaint upheld in the last 12 months"),
                          complaints_upheld_none, source="complaints"))
     register_credit_event_provider(sanctions_since)

@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from governance.conventions.probes import Probe, ProbeAnswer, chain_heads_checked, register_probe
 from governance.models import Deployment, Mode
@@ -46,9 +47,9 @@ def liveness_on_public_identification(*, organisation_id: int, deployment_ids: l
 
 
 PROBES = (
-    Probe("recognition_log_verifies", "Every recognition log verifies against its signed head",
+    Probe("recognition_log_verifies", _l("Every recognition log verifies against its signed head"),
           recognition_log_verifies, dt.timedelta(days=7), source="recognition"),
-    Probe("liveness_on_public_identification", "Liveness checked on public 1:N identification",
+    Probe("liveness_on_public_identification", _l("Liveness checked on public 1:N identification"),
           liveness_on_public_identification, source="recognition"),
 )
 

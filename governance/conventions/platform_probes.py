@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from governance.conventions.probes import Probe, ProbeAnswer, chain_heads_checked, register_probe
 from governance.models import (
@@ -152,33 +153,33 @@ def thresholds_published(*, organisation_id: int, deployment_ids: list[int],
 
 
 PROBES = (
-    Probe("consent_ledger_verifies", "Every consent chain verifies against its signed head",
+    Probe("consent_ledger_verifies", _l("Every consent chain verifies against its signed head"),
           consent_ledger_verifies, dt.timedelta(days=7)),
-    Probe("deletion_certificates_verify", "Every deletion-certificate chain verifies",
+    Probe("deletion_certificates_verify", _l("Every deletion-certificate chain verifies"),
           deletion_certificates_verify, dt.timedelta(days=7)),
     Probe("non_face_alternative_declared",
-          "Every running deployment declares a non-face alternative",
+          _l("Every running deployment declares a non-face alternative"),
           _rule_probe("non_face_alternative")),
-    Probe("impact_assessment_current", "Every running deployment has a current impact "
-          "assessment", _rule_probe("impact_assessment_current")),
-    Probe("notice_published", "Every running deployment has a published notice",
+    Probe("impact_assessment_current", _l("Every running deployment has a current impact "
+          "assessment"), _rule_probe("impact_assessment_current")),
+    Probe("notice_published", _l("Every running deployment has a published notice"),
           _rule_probe("notice_published")),
-    Probe("device_storage_default", "Face data stays on the device unless separately consented",
+    Probe("device_storage_default", _l("Face data stays on the device unless separately consented"),
           _rule_probe("central_storage_separate_consent")),
-    Probe("public_place_signage", "Public places have prominent signs",
+    Probe("public_place_signage", _l("Public places have prominent signs"),
           _rule_probe("public_place_signage")),
-    Probe("public_place_public_security_only", "Public places only for public security",
+    Probe("public_place_public_security_only", _l("Public places only for public security"),
           _rule_probe("public_place_public_security_only")),
-    Probe("no_private_spaces", "No recognition in private spaces",
+    Probe("no_private_spaces", _l("No recognition in private spaces"),
           _rule_probe("prohibited_place")),
-    Probe("images_kept_only_when_justified", "Raw images kept only when justified",
+    Probe("images_kept_only_when_justified", _l("Raw images kept only when justified"),
           _rule_probe("images_kept_only_when_justified")),
-    Probe("retention_overdue_zero", "Nothing kept past its deletion date",
+    Probe("retention_overdue_zero", _l("Nothing kept past its deletion date"),
           retention_overdue_zero, dt.timedelta(days=7)),
-    Probe("filings_on_time", "Filings made on time", filings_on_time),
-    Probe("rights_requests_on_time", "Rights requests answered on time",
+    Probe("filings_on_time", _l("Filings made on time"), filings_on_time),
+    Probe("rights_requests_on_time", _l("Rights requests answered on time"),
           rights_requests_on_time),
-    Probe("thresholds_published", "Every threshold in effect is published",
+    Probe("thresholds_published", _l("Every threshold in effect is published"),
           thresholds_published),
 )
 

@@ -462,7 +462,7 @@ def probe_evidence(*, organisation: Organisation, probe_name: str, actor: Any = 
                        deployment_ids=_deployment_ids(organisation), now=now)
     return Evidence.objects.create(
         organisation=organisation, audit=audit, kind=EvidenceKind.PROBE, probe=probe.name,
-        title=probe.title, compliant=answer.compliant, value=answer.value,
+        title=str(probe.title), compliant=answer.compliant, value=answer.value,
         detail=answer.detail, chain_heads=answer.chain_heads,
         collected_by=actor if getattr(actor, "is_authenticated", False) else None,
         collected_at=now, expires_at=now + probe.valid_for)

@@ -195,7 +195,7 @@ def _audit_context(request: HttpRequest, audit: Audit) -> dict[str, Any]:
     return {"audit": audit, "rows": rows, "is_auditor": is_auditor, "is_member": is_member,
             "evidence": audit.evidence.all(),
             "findings": audit.findings.select_related("result__node", "action__owner"),
-            "editable": audit.status == AuditStatus.IN_PROGRESS}
+            "editable": audit.status == AuditStatus.IN_PROGRESS, "now": timezone.now()}
 
 
 def _questions(node: RequirementNode) -> list[dict[str, str]]:

@@ -196,3 +196,21 @@ def test_the_overdue_sweep_is_on_the_beat_schedule_and_a_registered_task():
     assert entry["task"] == "governance.corrective_actions_overdue_task"
     app.loader.import_default_modules()
     assert entry["task"] in app.tasks
+
+
+def test_the_member_answers_and_uploads_sealed_evidence(world, audit, privacy_officer):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    pdf = SimpleUploadedFile("officer.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
+                             content_type="application/pdf")
+    row = member_answer(audit=audit, ref_id="5.4", actor=privacy_officer,
+                        answers={"q1": "Ms Li, dpo@acme.example"}, file=pdf)
+    evidence = row.evidence.get()
+    assert evidence.kind == "upload" and evidence.file.sha256 and evidence.expires_at
+    assert evidence.file.organisation == world.acme
+    assert row.answers == {"q1": "Ms Li, dpo@acme.example"}
+    before = Evidence.objects.count()
+    with pytest.raises(DomainError):  # not a document type
+        member_answer(audit=audit, ref_id="5.4", actor=privacy_officer, answers={},
+                      file=SimpleUploadedFile("x.exe", b"MZ\x90\x00" * 10))
+    assert Evidence.objects.count() == before
