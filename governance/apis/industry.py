@@ -4,6 +4,7 @@ selector or service, serialize."""
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -108,10 +109,10 @@ class ConventionListApi(APIView):
             body = Organisation.objects.filter(pk=body_id,
                                                kind=OrganisationKind.INDUSTRY_BODY).first()
             if body is None:
-                raise NotFound("No such industry body.")
+                raise NotFound(_("No such industry body."))
         upload = data.validated_data["file"]
         if upload.size > 5 * 1024 * 1024:
-            raise DomainError("The file is larger than 5 MB.", code="library_invalid")
+            raise DomainError(_("The file is larger than 5 MB."), code="library_invalid")
         convention = convention_publish(industry_body=body, actor=request.user,
                                         source=upload.read())
         return Response(ConventionDetailOutputSerializer(convention).data,
@@ -224,7 +225,7 @@ class AuditListApi(APIView):
         values = data.validated_data
         organisation = Organisation.objects.filter(pk=values["organisation_id"]).first()
         if organisation is None:
-            raise NotFound("No such organisation.")
+            raise NotFound(_("No such organisation."))
         audit = audit_create(actor=request.user, organisation=organisation,
                              convention=convention_get(convention_id=values["convention_id"]),
                              name=values["name"],

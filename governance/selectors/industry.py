@@ -125,7 +125,8 @@ def grade_of(organisation_id: int) -> str:
 def d_grade_members() -> list[Organisation]:
     grades = current_grades()
     ids = [pk for pk, grade in grades.items() if grade == "D"]
-    return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
+    return list(Organisation.objects.filter(
+        pk__in=ids, industry_bodies__status=MembershipStatus.ACTIVE).distinct().order_by("name"))
 
 
 def actions_for_member(*, user: Any) -> QuerySet[CorrectiveAction]:

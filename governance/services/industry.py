@@ -648,12 +648,12 @@ def credit_certificate_issue(*, organisation: Organisation, actor: Any,
     """A signed statement of the member's current grade, to show a bank."""
     require_member_staff(actor, organisation)
     now = now or timezone.now()
-    grade = credit_recompute(organisation=organisation, reason="certificate", now=now)
     body = (IndustryMembership.objects.filter(enterprise=organisation,
                                               status=MembershipStatus.ACTIVE)
             .select_related("industry_body").first())
     if body is None:
         raise DomainError(_("Only a member has a credit grade."), code="not_a_member")
+    grade = credit_recompute(organisation=organisation, reason="certificate", now=now)
     serial = secrets.token_hex(10)
     payload = {
         "format": CERTIFICATE_FORMAT, "serial": serial, "organisation": organisation.name,
