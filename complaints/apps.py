@@ -51,3 +51,6 @@ class ComplaintsConfig(AppConfig):
         nav_add(Persona.ENTERPRISE, _("Investigations of us"), "enterprise-investigations", 62)
         nav_add(Persona.ENTERPRISE, _("Complaints about us"), "complaint-about-us", 60)
         nav_add(Persona.ENTERPRISE, _("Ask the regulator"), "consultation-list", 65)
+        from complaints.industry import register as register_industry
+
+        register_industry()

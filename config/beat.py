@@ -41,6 +41,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
                                   "schedule": float(ENFORCEMENT_SWEEP_SECONDS)},
     "complaint-retention-sweep": {"task": "complaints.complaint_retention_sweep_task",
                                   "schedule": crontab(minute=41)},
+    # Industry self-regulation: flag corrective actions past their due date (each once) and
+    # recompute the grades the flag changes.
+    "corrective-actions-overdue-sweep": {"task": "governance.corrective_actions_overdue_task",
+                                         "schedule": crontab(minute=7)},
     # Ledger heads: publish the signed heads a crash left unpublished (normally none).
     "ledger-heads-publish-missed": {"task": "governance.ledger_heads_publish_missed_task",
                                     "schedule": 30.0},

@@ -2,9 +2,12 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
 from governance.models import (
+    Audit,
     CitizenProfile,
     Consent,
     ConsentLedgerEntry,
+    Convention,
+    CreditGrade,
     DeletionCertificate,
     Deployment,
     DeploymentChange,
@@ -251,3 +254,33 @@ class OutboundMailAdmin(AppendOnlyAdmin):
 class SignedLedgerHeadAdmin(AppendOnlyAdmin):
     list_display = ["ledger", "chain_key", "sequence", "signed_at", "key_id"]
     list_filter = ["ledger"]
+
+
+# --- industry self-regulation (read-only: every change goes through the services) ----------
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
+
+
+@admin.register(Convention)
+class ConventionAdmin(_ReadOnlyAdmin):
+    list_display = ["name", "version", "industry_body", "published_at"]
+
+
+@admin.register(Audit)
+class AuditAdmin(_ReadOnlyAdmin):
+    list_display = ["name", "organisation", "status", "score", "created_at"]
+    list_filter = ["status"]
+
+
+@admin.register(CreditGrade)
+class CreditGradeAdmin(_ReadOnlyAdmin):
+    list_display = ["organisation", "grade", "score", "reason", "computed_at"]

@@ -37,3 +37,15 @@ class GovernanceConfig(AppConfig):
         from governance.consent_setup import register_consent
 
         register_consent()
+        from governance.conventions.platform_probes import register as register_probes
+
+        register_probes()
+        from governance.selectors.industry import credit_badge_section
+        from governance.selectors.register import register_section_provider
+
+        register_section_provider("credit", credit_badge_section)
+        for persona in (Persona.ANONYMOUS, Persona.CITIZEN, Persona.ENTERPRISE,
+                        Persona.REGULATOR, Persona.INDUSTRY_BODY):
+            nav_add(persona, "Industry members", "register-industry", 95)
+        nav_add(Persona.ENTERPRISE, "Industry audits", "member-industry", 60)
+        nav_add(Persona.REGULATOR, "Industry credit", "regulator-credit", 60)

@@ -26,6 +26,18 @@ from governance.models import (
 for model in (Organisation, Membership, IndustryMembership, DeploymentNotice, RetentionRule,
               ImpactAssessment, Filing, DeploymentDecision, ThresholdChange):
     auditlog.register(model)
+# Industry self-regulation: who recorded what in an audit, and who adopted which rule.
+from governance.models import (  # noqa: E402
+    AdoptedRule,
+    Audit,
+    CorrectiveAction,
+    Finding,
+    Pledge,
+    RequirementResult,
+)
+
+for model in (Pledge, Audit, RequirementResult, Finding, CorrectiveAction, AdoptedRule):
+    auditlog.register(model)
 # The purposes a deployment serves are part of what was decided, so their changes are logged.
 auditlog.register(Deployment, m2m_fields={"purposes"})
 

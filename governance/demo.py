@@ -71,3 +71,42 @@ def seed_organisations(*, password: str) -> list[str]:
 
 
 register_seeder(0, seed_organisations)
+
+
+def seed_industry(*, password: str) -> list[str]:
+    """Issue 12: the association publishes the shipped convention, Acme pledges to it, and
+    one audit of Acme is in progress with the platform's probes answered."""
+    from governance.conventions.library import SHIPPED_LIBRARY
+    from governance.models import Audit, AuditStatus, IndustryMembership
+    from governance.services.industry import (
+        audit_create,
+        audit_run_probes,
+        audit_transition,
+        convention_publish,
+        credit_recompute,
+        pledge_sign,
+    )
+
+    association = Organisation.objects.get(name=ASSOCIATION)
+    acme = Organisation.objects.get(name=ACME)
+    auditor = User.objects.get(username="assoc_auditor")
+    admin = User.objects.get(username="acme_admin")
+    convention = convention_publish(industry_body=association, actor=auditor,
+                                    source=SHIPPED_LIBRARY.read_bytes())
+    membership = IndustryMembership.objects.get(industry_body=association, enterprise=acme)
+    pledge_sign(membership=membership, convention=convention, actor=admin)
+    name = "2026 convention audit — Acme"
+    audit = Audit.objects.filter(organisation=acme, name=name).first()
+    if audit is None:
+        audit = audit_create(actor=auditor, organisation=acme, convention=convention, name=name)
+    if audit.status == AuditStatus.PLANNED:
+        audit_transition(audit=audit, action="start", actor=auditor)
+    if audit.status == AuditStatus.IN_PROGRESS and not audit.evidence.exists():
+        audit_run_probes(audit=audit, actor=auditor)
+    credit_recompute(organisation=acme, reason="demo")
+    return [f"  {convention.name} v{convention.version} published; Acme pledged; "
+            f"audit “{name}” {audit.get_status_display().lower()} "
+            f"({audit.evidence.count()} probe answers)"]
+
+
+register_seeder(90, seed_industry)

@@ -131,9 +131,11 @@ def enterprises_covered_by(user: Any) -> QuerySet[Organisation]:
 
 
 def enterprises_audited_by(user: Any) -> QuerySet[Organisation]:
-    """The member enterprises of every industry body the user belongs to."""
+    """The member enterprises of every industry body the user belongs to (accepted members
+    only: an applicant or a former member is no longer the body's to audit)."""
     bodies = organisations_of(user, kind=OrganisationKind.INDUSTRY_BODY)
-    return Organisation.objects.filter(industry_bodies__industry_body__in=bodies).distinct()
+    return Organisation.objects.filter(industry_bodies__industry_body__in=bodies,
+                                       industry_bodies__status="active").distinct()
 
 
 # --- rules -----------------------------------------------------------------------------------

@@ -138,3 +138,15 @@ def ledger_heads_publish_missed_task() -> int:
     from governance.platform.ledger_heads import ledger_heads_publish_missed
 
     return ledger_heads_publish_missed()
+
+
+# --- industry self-regulation ----------------------------------------------------------------
+
+
+@shared_task(name="governance.corrective_actions_overdue_task", autoretry_for=RECOVERABLE,
+             retry_backoff=30, max_retries=5)
+def corrective_actions_overdue_task() -> int:
+    """Flag corrective actions past their due date (each once) and regrade their members."""
+    from governance.services.industry import corrective_actions_flag_overdue
+
+    return corrective_actions_flag_overdue()

@@ -59,3 +59,6 @@ class RecognitionConfig(AppConfig):
         nav_add(Persona.ENTERPRISE, "Accuracy", "evaluation-list", 47)
         nav_add(Persona.REGULATOR, "Accuracy", "evaluation-list", 47)
         nav_add(Persona.CITIZEN, "Who recognised me", "recognition-my-events", 30)
+        from recognition.industry_probes import register as register_industry_probes
+
+        register_industry_probes()

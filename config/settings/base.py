@@ -421,3 +421,26 @@ PERMISSIONS_POLICY = {
     "camera": [], "microphone": [], "geolocation": [], "payment": [], "usb": [],
     "display-capture": [], "fullscreen": ["self"],
 }
+
+# Industry self-regulation (issue 12): the member credit grade, modelled on China's tax credit
+# rating (纳税信用管理办法: start at 100 points, deduct per finding, A ≥ 90, B 70–89, C 40–69,
+# D < 40, serious breaches straight to D, new entrants "M"; see README "Industry credit").
+FACEGOV_CREDIT = {
+    "start": 100,
+    "deduct": {
+        "major_nonconformity": 10,
+        "minor_nonconformity": 3,
+        "observation": 1,
+        "overdue_action_per_month": 2,
+        "penalty": 20,
+    },
+    # A grade's lower bound, best first; below the last is D.
+    "bands": [["A", 90], ["B", 70], ["C", 40]],
+    "lapse_months": 36,
+    # The next audit is due this many months after the last one, by grade.
+    "audit_interval_months": {"A": 24, "B": 12, "C": 6, "D": 3, "M": 6},
+    # Days a member has to correct a finding, by severity.
+    "action_days": {"major_nonconformity": 30, "minor_nonconformity": 60, "observation": 90},
+    # How long a credit certificate is valid (days).
+    "certificate_days": 90,
+}

@@ -24,6 +24,17 @@ from governance.apis.deployments import (
     DeploymentListApi,
     action_api,
 )
+from governance.apis.industry import (
+    AuditDetailApi,
+    AuditListApi,
+    AuditProbesApi,
+    AuditRequirementApi,
+    AuditSampleApi,
+    ConventionDetailApi,
+    ConventionListApi,
+    MemberCreditApi,
+    audit_transition_api,
+)
 from governance.apis.ledger import LedgerHeadsApi, ReceiptVerifyApi
 from governance.apis.notifications import (
     MyNotificationReadApi,
@@ -51,6 +62,7 @@ from governance.apis.rights import (
 )
 from governance.apis.rules import RuleListApi
 from governance.services.change_requests import DECISIONS
+from governance.services.industry import TRANSITIONS
 from governance.services.lifecycle import ACTIONS
 
 urlpatterns = [
@@ -134,4 +146,18 @@ urlpatterns = [
     path("legal-holds/", LegalHoldListApi.as_view(), name="api-legal-holds"),
     path("legal-holds/<int:hold_id>/release/", LegalHoldReleaseApi.as_view(),
          name="api-legal-hold-release"),
+    # industry self-regulation
+    path("conventions/", ConventionListApi.as_view(), name="api-convention-list"),
+    path("conventions/<int:convention_id>/", ConventionDetailApi.as_view(),
+         name="api-convention-detail"),
+    path("audits/", AuditListApi.as_view(), name="api-audit-list"),
+    path("audits/<int:audit_id>/", AuditDetailApi.as_view(), name="api-audit-detail"),
+    path("audits/<int:audit_id>/requirements/<str:ref_id>/", AuditRequirementApi.as_view(),
+         name="api-audit-requirement"),
+    path("audits/<int:audit_id>/probes/", AuditProbesApi.as_view(), name="api-audit-probes"),
+    path("audits/<int:audit_id>/sample/", AuditSampleApi.as_view(), name="api-audit-sample"),
+    *[path(f"audits/<int:audit_id>/{action}/", audit_transition_api(action).as_view(),
+           name=f"api-audit-{action}") for action in TRANSITIONS],
+    path("members/<int:organisation_id>/credit/", MemberCreditApi.as_view(),
+         name="api-member-credit"),
 ]

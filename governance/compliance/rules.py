@@ -9,6 +9,7 @@ a running deployment, and on demand.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -19,7 +20,7 @@ from governance.models import Deployment
 BLOCKING, WARNING = Severity.BLOCKING, Severity.WARNING
 
 __all__ = ["BLOCKING", "PACKS", "WARNING", "Finding", "Rule", "Severity", "evaluate",
-           "rule_get", "rules_for", "violations"]
+           "adopted_rules", "rule_get", "rules_for", "violations"]
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,46 @@ def rules_for(jurisdiction: str) -> tuple[Rule, ...]:
     return pack_for(jurisdiction).rules
 
 
+def _probe_check(adopted: Any) -> Any:
+    """A rule's check that runs the adopted requirement's probe on the one deployment."""
+
+    def check(subject: Any) -> str | None:
+        from django.utils import timezone
+
+        from governance.conventions.probes import probe_get
+
+        probe = probe_get(adopted.probe)
+        if probe is None:
+            return None
+        deployment = subject.deployment
+        answer = probe.run(organisation_id=deployment.organisation_id,
+                           deployment_ids=[deployment.pk], now=timezone.now())
+        return answer.detail if answer.compliant is False else None
+
+    return check
+
+
+def adopted_rules(jurisdiction: str) -> list[Rule]:
+    """Convention requirements a regulator adopted as rules (issue 12, "from convention to
+    law"): each runs its probe and cites the requirement's URN."""
+    from governance.compliance.law import Citation, Instrument
+    from governance.models import AdoptedRule
+
+    rules = []
+    for adopted in AdoptedRule.objects.filter(jurisdiction=jurisdiction).select_related(
+            "node__convention"):
+        convention = adopted.node.convention
+        instrument = Instrument("convention", jurisdiction, "Convention",
+                                f"{convention.name} v{convention.version}",
+                                f"adopted {adopted.adopted_at.date().isoformat()}",
+                                convention.urn)
+        citation = Citation(instrument, adopted.urn, adopted.node.description,
+                            note=adopted.node.legal_ref)
+        rules.append(Rule(adopted.rule_id, jurisdiction, Severity(adopted.severity),
+                          adopted.title, _probe_check(adopted), (citation,)))
+    return rules
+
+
 def rule_get(jurisdiction: str, rule_id: str) -> Rule:
     return next(r for r in rules_for(jurisdiction) if r.id == rule_id)
 
@@ -55,7 +96,8 @@ def evaluate(deployment: Deployment) -> list[Finding]:
     """Every rule of the deployment's pack, with its verdict, in table order."""
     pack = pack_for(deployment.jurisdiction)
     subject = pack.subject(deployment)
-    return [_finding(r, r.check(subject)) for r in pack.rules]
+    rules = (*pack.rules, *adopted_rules(deployment.jurisdiction))
+    return [_finding(r, r.check(subject)) for r in rules]
 
 
 def violations(deployment: Deployment) -> list[Finding]:

@@ -28,6 +28,27 @@ from governance.models.deployments import (
     Storage,
 )
 from governance.models.filings import FILING_MATERIALS, Filing, FilingKind, FilingStatus
+from governance.models.industry import (
+    ActionStatus,
+    AdoptedRule,
+    Audit,
+    AuditCampaign,
+    AuditStatus,
+    Convention,
+    CorrectiveAction,
+    CreditCertificate,
+    CreditGrade,
+    Evidence,
+    EvidenceKind,
+    ExtendedResult,
+    Finding,
+    FindingStatus,
+    MembershipStatus,
+    Pledge,
+    RequirementNode,
+    RequirementResult,
+    Result,
+)
 from governance.models.jurisdictions import DEFAULT_JURISDICTION, Jurisdiction
 from governance.models.ledger import SignedLedgerHead
 from governance.models.lifecycle import (
@@ -137,4 +158,23 @@ __all__ = [
     "Storage",
     "ThresholdChange",
     "User",
+    "ActionStatus",
+    "AdoptedRule",
+    "Audit",
+    "AuditCampaign",
+    "AuditStatus",
+    "Convention",
+    "CorrectiveAction",
+    "CreditCertificate",
+    "CreditGrade",
+    "Evidence",
+    "EvidenceKind",
+    "ExtendedResult",
+    "Finding",
+    "FindingStatus",
+    "MembershipStatus",
+    "Pledge",
+    "RequirementNode",
+    "RequirementResult",
+    "Result",
 ]

@@ -6,6 +6,7 @@ role in each, or a citizen who signed up for themselves — never both (enforced
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from governance.models.jurisdictions import DEFAULT_JURISDICTION, Jurisdiction
 
@@ -95,8 +96,15 @@ class Membership(models.Model):
         return f"{self.user} — {self.role} at {self.organisation}"
 
 
+class MembershipStatus(models.TextChoices):
+    APPLIED = "applied", _("Applied")
+    ACTIVE = "active", _("Member")
+    LEFT = "left", _("Left")
+
+
 class IndustryMembership(models.Model):
-    """An enterprise's membership of an industry body, which audits it (self-regulation)."""
+    """An enterprise's membership of an industry body, which audits it (self-regulation):
+    applied, accepted (active), left — each step dated."""
 
     industry_body = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="member_enterprises"
@@ -105,6 +113,12 @@ class IndustryMembership(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="industry_bodies"
     )
     joined_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=MembershipStatus.choices,
+                              default=MembershipStatus.ACTIVE)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    left_at = models.DateTimeField(null=True, blank=True)
+    left_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         constraints = [

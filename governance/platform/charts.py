@@ -159,3 +159,53 @@ def labelled_bar_chart_svg(bars: list[Bar], *, title: str, x_label: str, y_label
                  f'<rect x="{left + plot_w - 200}" y="32" width="12" height="12" fill="#1f5fa8"/>'
                  f'<text x="{left + plot_w - 182}" y="42">{escape(legend)}</text></svg>')
     return "".join(parts)
+
+
+def score_bars_svg(bars: list[Bar], *, title: str, x_label: str, y_label: str,
+                   legend: str, maximum: float = 100.0, width: int = 640,
+                   height: int = 360) -> str:
+    """A complete SVG document of one bar per category on a 0–maximum scale: title, labelled
+    axes with ticks every fifth of the scale, a legend, and the value above each bar. A bar
+    whose value is None (nothing assessed) is drawn as a dash. Prints as it shows."""
+    left, right, top, bottom = 60, 20, 50, 70
+    plot_w, plot_h = width - left - right, height - top - bottom
+    step = plot_w / max(len(bars), 1)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+             f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}" '
+             f'font-family="sans-serif" font-size="12">',
+             f"<title>{escape(title)}</title>",
+             f'<rect x="0" y="0" width="{width}" height="{height}" fill="white"/>',
+             f'<text x="{width / 2}" y="22" text-anchor="middle" font-size="15" '
+             f'font-weight="bold">{escape(title)}</text>']
+    for i in range(6):
+        value = maximum * i / 5
+        y = round(top + plot_h - plot_h * i / 5, 1)
+        parts.append(f'<line x1="{left}" y1="{y}" x2="{left + plot_w}" y2="{y}" '
+                     f'stroke="#ddd"/><text x="{left - 6}" y="{y + 4}" '
+                     f'text-anchor="end">{value:g}</text>')
+    parts.append(f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="#444"/>'
+                 f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" '
+                 f'y2="{top + plot_h}" stroke="#444"/>')
+    for i, bar in enumerate(bars):
+        x = round(left + i * step + step * 0.2, 1)
+        bar_w = round(step * 0.6, 1)
+        centre = round(left + i * step + step / 2, 1)
+        if bar.value is None:
+            parts.append(f'<text x="{centre}" y="{top + plot_h - 6}" text-anchor="middle">–'
+                         f"<title>{escape(bar.title)}</title></text>")
+        else:
+            h = round(plot_h * min(bar.value, maximum) / maximum, 1)
+            parts.append(f'<rect x="{x}" y="{top + plot_h - h}" width="{bar_w}" height="{h}" '
+                         f'fill="#1f5fa8"><title>{escape(bar.title)}</title></rect>'
+                         f'<text x="{centre}" y="{top + plot_h - h - 4}" '
+                         f'text-anchor="middle">{bar.value:g}</text>')
+        parts.append(f'<text x="{centre}" y="{top + plot_h + 16}" text-anchor="middle">'
+                     f"{escape(bar.label)}</text>")
+    parts.append(f'<text x="{left + plot_w / 2}" y="{height - 28}" text-anchor="middle">'
+                 f"{escape(x_label)}</text>"
+                 f'<text x="16" y="{top + plot_h / 2}" text-anchor="middle" '
+                 f'transform="rotate(-90 16 {top + plot_h / 2})">{escape(y_label)}</text>'
+                 f'<rect x="{left + plot_w - 170}" y="{top - 22}" width="12" height="12" '
+                 f'fill="#1f5fa8"/><text x="{left + plot_w - 152}" y="{top - 12}">'
+                 f"{escape(legend)}</text></svg>")
+    return "".join(parts)

@@ -35,6 +35,8 @@ class KeyPurpose(StrEnum):
     MAIL_OUTBOX = "facegov/platform/mail-outbox/v1"
     # The Ed25519 seed that signs court evidence packages' manifests (complaints/packages).
     EVIDENCE_PACKAGE_SIGNING = "facegov/platform/evidence-package-signing/v1"
+    # The Ed25519 seed that signs industry credit certificates (governance/services/industry.py).
+    CREDIT_CERTIFICATE_SIGNING = "facegov/governance/credit-certificate-signing/v1"
 
 
 def _master_key() -> bytes:

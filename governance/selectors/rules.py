@@ -44,7 +44,10 @@ def pack_entry(pack: Pack) -> dict:
 
 def rule_list() -> list[dict]:
     """Every rule of every pack, pack by pack, in table order."""
-    return [rule_entry(r) for pack in PACKS.values() for r in pack.rules]
+    from governance.compliance.rules import adopted_rules
+
+    return [rule_entry(r) for pack in PACKS.values()
+            for r in (*pack.rules, *adopted_rules(pack.jurisdiction))]
 
 
 def pack_list() -> list[dict]:

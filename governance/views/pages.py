@@ -13,7 +13,6 @@ from governance.models import OrganisationKind
 from governance.navigation import LANDING_URL_NAMES
 from governance.permissions import (
     Persona,
-    enterprises_audited_by,
     enterprises_covered_by,
     memberships,
     personas_of,
@@ -71,14 +70,6 @@ def regulator_home(request: HttpRequest) -> HttpResponse:
     }
     return render(request, "governance/regulator_home.html", context)
 
-
-@persona_required(Persona.INDUSTRY_BODY)
-def industry_home(request: HttpRequest) -> HttpResponse:
-    context = {
-        "memberships": memberships(request.user, kind=OrganisationKind.INDUSTRY_BODY),
-        "enterprises": enterprises_audited_by(request.user),
-    }
-    return render(request, "governance/industry_home.html", context)
 
 
 @persona_required(Persona.CITIZEN)
