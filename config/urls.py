@@ -29,6 +29,8 @@ urlpatterns = [
     path("api/redoc/", csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["blob:"]})(
         SpectacularRedocView.as_view(url_name="api-schema")), name="api-redoc"),
     path("api/v1/", include(api_v1)),
+    # The language switch on every page posts here (Django's set_language view).
+    path("i18n/", include("django.conf.urls.i18n")),
     # Anything else under /api/ is a JSON 404, never an HTML page.
     re_path(r"^api/", api_not_found),
     path("", include("recognition.urls")),
