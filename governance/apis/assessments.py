@@ -1,5 +1,6 @@
 """Impact assessments and filings of a deployment, for API clients."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -49,7 +50,7 @@ class DeploymentAssessmentApi(APIView):
         deployment = deployment_get_for_user(user=request.user, deployment_id=deployment_id)
         latest = deployment.assessments.order_by("-version").first()
         if latest is None:
-            raise NotFound("This deployment has no impact assessment yet.")
+            raise NotFound(_("This deployment has no impact assessment yet."))
         return Response(AssessmentOutputSerializer(_assessment_payload(latest)).data)
 
     @extend_schema(request=InputSerializer, responses={200: AssessmentOutputSerializer})

@@ -86,7 +86,7 @@ class DeploymentInputSerializer(serializers.Serializer):
     def validate_retention_rules(self, rows: list[dict]) -> list[dict]:
         categories = [row["category"] for row in rows]
         if len(categories) != len(set(categories)):
-            raise serializers.ValidationError("One rule per data category.")
+            raise serializers.ValidationError(_("One rule per data category."))
         return rows
 
 
@@ -147,7 +147,7 @@ def _organisation_for(user: Any, organisation_id: int | None) -> Organisation:
         return mine.get()
     organisation = mine.filter(id=organisation_id).first() if organisation_id else None
     if organisation is None or not can(user, "deployment.create", organisation):
-        raise NotPermitted("You may not register deployments for this organisation.")
+        raise NotPermitted(_("You may not register deployments for this organisation."))
     return organisation
 
 

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -172,7 +173,7 @@ class RightsRequestExportApi(APIView):
         found = rights_request_get_for_user(user=request.user, request_id=request_id)
         export = getattr(found, "export", None) if found.citizen_id == request.user.id else None
         if export is None:
-            raise NotFound("No download for this request.")
+            raise NotFound(_("No download for this request."))
         return Response(rights_export_open(export=export))
 
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from governance.errors import NotFound
 from governance.models import Deployment, DeploymentNotice, DeploymentStatus
@@ -50,7 +51,7 @@ def register_get(*, deployment_id: int) -> Deployment:
     try:
         return register_list().get(pk=deployment_id)
     except Deployment.DoesNotExist:
-        raise NotFound("No such deployment on the public register.") from None
+        raise NotFound(_("No such deployment on the public register.")) from None
 
 
 def register_entry(deployment: Deployment) -> dict:

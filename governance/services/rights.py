@@ -45,7 +45,9 @@ def rights_request_event(*, request: RightsRequest, actor: Any, note: str = ""
 
 def _transition(request: RightsRequest, allowed: set[str], target: str) -> None:
     if request.state not in allowed:
-        raise InvalidTransition(f"A request that is {request.state} cannot become {target}.")
+        raise InvalidTransition(_("A request that is %(state)s cannot become %(target)s.") % {
+            "state": request.get_state_display().lower(),
+            "target": RequestState(target).label.lower()})
     request.state = target
 
 
@@ -65,9 +67,9 @@ def rights_request_file(*, citizen: Any, deployment: Deployment, type: str,
                         details: str = "") -> RightsRequest:
     require(citizen, "rights_request.file", deployment)
     if type not in RequestType.values:
-        raise DomainError(f"Unknown request type {type!r}.", code="invalid_type")
+        raise DomainError(_("Unknown request type %(type)r.") % {"type": type}, code="invalid_type")
     if type in NEEDS_DETAILS and not details.strip():
-        raise DomainError("Say what should be corrected, explained or restricted.",
+        raise DomainError(_("Say what should be corrected, explained or restricted."),
                           code="details_required")
     now = timezone.now()
     refs = sorted(SubjectLink.objects.filter(citizen=citizen, deployment=deployment)
@@ -97,10 +99,10 @@ def rights_request_extend(*, request: RightsRequest, actor: Any, reason: str) ->
     request = _lock(request)
     require(actor, "rights_request.handle", request)
     if not reason.strip():
-        raise DomainError("An extension needs its reason; the citizen is told.",
+        raise DomainError(_("An extension needs its reason; the citizen is told."),
                           code="reason_required")
     if request.extended_at:
-        raise InvalidTransition("A request can be extended only once.", code="already_extended")
+        raise InvalidTransition(_("A request can be extended only once."), code="already_extended")
     _transition(request, {RequestState.RECEIVED, RequestState.IN_PROGRESS},
                 RequestState.EXTENDED)
     request.extended_at, request.extension_reason = timezone.now(), reason.strip()
@@ -123,7 +125,8 @@ def rights_request_fulfil(*, request: RightsRequest, actor: Any,
     request = _lock(request)
     require(actor, "rights_request.handle", request)
     if request.state not in ANSWERABLE:
-        raise InvalidTransition(f"A request that is {request.state} cannot be answered.")
+        raise InvalidTransition(_("A request that is %(state)s cannot be answered.")
+            % {"state": request.get_state_display().lower()})
     if request.type in EXPORT_TYPES:
         request.state = RequestState.IN_PROGRESS
         request.response = response.strip()
@@ -132,7 +135,7 @@ def rights_request_fulfil(*, request: RightsRequest, actor: Any,
         transaction.on_commit(partial(rights_export_task.delay, request.id))
         return request
     if request.type != RequestType.DELETION and not response.strip():
-        raise DomainError("Write the answer the citizen will read.", code="response_required")
+        raise DomainError(_("Write the answer the citizen will read."), code="response_required")
     if request.type == RequestType.DELETION:
         for subject_ref in request.subject_refs:
             subject_purge_schedule(deployment=request.deployment, subject_ref=subject_ref,
@@ -169,12 +172,12 @@ def rights_restriction_lift(*, request: RightsRequest, actor: Any,
     request = _lock(request)
     require(actor, "rights_request.handle", request)
     if not reason.strip():
-        raise DomainError("Say why the restriction ends; the person is told.",
+        raise DomainError(_("Say why the restriction ends; the person is told."),
                           code="reason_required")
     in_force = ProcessingRestriction.objects.select_for_update().filter(
         request=request, lifted_at__isnull=True)
     if request.type != RequestType.RESTRICTION or not in_force.exists():
-        raise InvalidTransition("No restriction of this request is in force.",
+        raise InvalidTransition(_("No restriction of this request is in force."),
                                 code="restriction_not_in_force")
     in_force.update(lifted_at=timezone.now(), lift_reason=reason.strip(),
                     lifted_by=actor_label(actor))
@@ -213,10 +216,11 @@ def rights_request_reject(*, request: RightsRequest, actor: Any, reason: str,
     request = _lock(request)
     require(actor, "rights_request.handle", request)
     if not reason.strip() or not court_route.strip():
-        raise DomainError("A rejection needs its reasons and the route to court.",
+        raise DomainError(_("A rejection needs its reasons and the route to court."),
                           code="reasons_required")
     if request.state not in ANSWERABLE:
-        raise InvalidTransition(f"A request that is {request.state} cannot be rejected.")
+        raise InvalidTransition(_("A request that is %(state)s cannot be rejected.")
+            % {"state": request.get_state_display().lower()})
     request.rejection_reason, request.court_route = reason.strip(), court_route.strip()
     request = _close(request, actor=actor, state=RequestState.REJECTED,
                      note=f"Rejected: {request.rejection_reason}")

@@ -77,7 +77,8 @@ def deployment_describe(request: HttpRequest, deployment_id: int | None = None) 
                     request.user, kind=OrganisationKind.ENTERPRISE, roles=DEPLOYMENT_MANAGERS
                 ).first()
                 if organisation is None:
-                    raise DomainError("You may not register deployments.", code="permission_denied")
+                    raise DomainError(_("You may not register deployments."),
+                                      code="permission_denied")
                 kwargs.pop("threshold_reason")
                 kwargs.pop("reason")
                 deployment = deployment_create(organisation=organisation, actor=request.user,

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from governance.errors import DomainError, NotFound
@@ -95,7 +96,7 @@ def legal_hold_new(request: HttpRequest) -> HttpResponse:
 def legal_hold_release_page(request: HttpRequest, hold_id: int) -> HttpResponse:
     hold = legal_hold_list_for_user(user=request.user).filter(id=hold_id).first()
     if hold is None:
-        raise NotFound("No such legal hold.")
+        raise NotFound(_("No such legal hold."))
     try:
         legal_hold_release(hold=hold, actor=request.user)
     except DomainError as exc:

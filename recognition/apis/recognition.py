@@ -3,6 +3,7 @@
 Thin views: validate, call one service, serialise. Every refusal is the service's DomainError.
 """
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -162,5 +163,5 @@ class SubjectDeleteApi(DeviceApi):
         result = recognition_subject_delete(caller=self.caller(request),
                                             subject_ref=subject_ref, reason="operator_request")
         if not result.deleted:
-            raise SubjectNotEnrolled("This subject has no template in this deployment.")
+            raise SubjectNotEnrolled(_("This subject has no template in this deployment."))
         return Response(self.OutputSerializer(result).data)
