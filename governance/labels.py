@@ -56,3 +56,26 @@ def purpose_label(code: str) -> str:
         if purpose_code == code:
             return str(_(name))
     return code
+
+
+def _choices() -> dict:
+    from governance import models as m
+
+    return {"legal_basis": m.LegalBasis, "consent_event": m.LedgerEntryKind,
+            "consent_state": m.ConsentState, "deployment_status": m.DeploymentStatus,
+            "storage": m.Storage, "place_type": m.PlaceType, "scenario": m.Scenario,
+            "mode": m.Mode, "interest": m.Interest, "jurisdiction": m.Jurisdiction,
+            "data_category": m.DataCategory, "request_type": m.RequestType,
+            "request_state": m.RequestState, "consent_method": m.ConsentMethod}
+
+
+def choice_label(value: str, kind: str) -> str:
+    """The display name of a stored choice value that reached a page without its model
+    (receipts, exports): `{{ p.legal_basis|choice_label:"legal_basis" }}`."""
+    choices = _choices().get(kind)
+    if choices is None or value in (None, ""):
+        return value or ""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
