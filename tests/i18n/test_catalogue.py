@@ -94,12 +94,13 @@ def test_compiled_catalogue_matches_the_po_file():
     assert MO_PATH.exists(), "locale/zh_Hans/LC_MESSAGES/django.mo is missing: `make messages`"
     assert os.path.getsize(MO_PATH) > 0
 
-    def table(catalogue) -> dict:
-        return {_key(e): (dict(sorted(e.msgstr_plural.items())) if e.msgid_plural else e.msgstr)
-                for e in catalogue if e.msgid and not e.obsolete and e.translated()
-                and "fuzzy" not in e.flags}
+    def table(entries) -> dict:
+        return {_key(e): ({int(k): v for k, v in e.msgstr_plural.items()} if e.msgid_plural
+                          else e.msgstr) for e in entries if e.msgid}
 
-    po_table, mo_table = table(polib.pofile(str(PO_PATH))), table(polib.mofile(str(MO_PATH)))
+    po = polib.pofile(str(PO_PATH))
+    po_table = table(e for e in _live(po) if e.translated() and "fuzzy" not in e.flags)
+    mo_table = table(polib.mofile(str(MO_PATH)))
     stale = sorted(str(k) for k in po_table.keys() ^ mo_table.keys()) + sorted(
         str(k) for k in po_table.keys() & mo_table.keys() if po_table[k] != mo_table[k])
     assert not stale, ("django.mo is out of date with django.po (`make messages` compiles it):\n"
