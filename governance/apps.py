@@ -22,8 +22,11 @@ class GovernanceConfig(AppConfig):
         nav_add(Persona.REGULATOR, _("Filings"), "regulator-filings", 20)
         for persona in (Persona.ANONYMOUS, Persona.CITIZEN, Persona.ENTERPRISE,
                         Persona.REGULATOR, Persona.INDUSTRY_BODY):
-            nav_add(persona, "Public register", "register", 90)
+            nav_add(persona, _("Public register"), "register", 90)
         register_demo()
+        from governance.demo_translations import register as register_demo_translations
+
+        register_demo_translations()
         from governance.models import DeletionCertificate
         from governance.platform.ledger import register_ledger
         from governance.records import register_records_provider

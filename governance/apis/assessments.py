@@ -42,7 +42,7 @@ class DeploymentAssessmentApi(APIView):
     never changed: answering again starts the next version)."""
 
     class InputSerializer(serializers.Serializer):
-        answers = serializers.DictField(help_text="Question keys: " + ", ".join(
+        answers = serializers.DictField(help_text=_("Question keys: ") + ", ".join(
             [q.key for q in QUESTIONS] + list(SUMMARY_KEYS)))
 
     @extend_schema(responses={200: AssessmentOutputSerializer})

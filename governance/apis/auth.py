@@ -44,7 +44,7 @@ class TokenObtainApi(APIView):
                                          max_length=4096)
         otp = serializers.CharField(
             required=False, allow_blank=True, default="", max_length=16,
-            help_text="Two-factor users only: the current 6-digit code or a backup code.")
+            help_text=_("Two-factor users only: the current 6-digit code or a backup code."))
 
     class OutputSerializer(serializers.Serializer):
         token = serializers.CharField()

@@ -44,7 +44,7 @@ class RightsRequestOutputSerializer(serializers.Serializer):
     export = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()
     restrictions = serializers.SerializerMethodField(
-        help_text="A granted restriction: in force until lifted (lifted_at null).")
+        help_text=_("A granted restriction: in force until lifted (lifted_at null)."))
 
     def get_export(self, request: Any) -> dict[str, Any] | None:
         export = getattr(request, "export", None)  # the reverse one-to-one may not exist

@@ -163,6 +163,9 @@ class DeploymentNotice(models.Model):
     version = models.PositiveIntegerField()
     language = models.CharField(max_length=16, default="en")
     text = models.TextField()
+    # The same notice in other languages, {"zh-hans": "..."}: shown by the reader's language
+    # (text_in), `text` in `language` stays the version people consented under.
+    translations = models.JSONField(default=dict, blank=True)
     # A material change (new purpose, longer retention...) requires consents to be renewed.
     is_material_change = models.BooleanField(default=True)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -177,3 +180,25 @@ class DeploymentNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.deployment.name} notice v{self.version}"
+
+    def text_in(self, language: str | None = None) -> str:
+        """The notice in `language` (default: the active one) when translated, else as
+        published."""
+        from django.utils.translation import get_language
+
+        return translated_text(self.translations, self.text, language or get_language())
+
+    @property
+    def localized_text(self) -> str:
+        return self.text_in()
+
+
+def translated_text(translations: dict, original: str, language: str | None) -> str:
+    """`translations[language]` (or its base language's), else the original text."""
+    if not language or not isinstance(translations, dict):
+        return original
+    language = language.lower()
+    for code in (language, language.split("-")[0]):
+        if translations.get(code):
+            return translations[code]
+    return original

@@ -88,7 +88,7 @@ def register_entry(deployment: Deployment) -> dict:
             {"category": r.category, "period_days": r.period_days, "trigger": r.trigger,
              "source": r.source, "reference": r.reference}
             for r in effective_retention_all(deployment=deployment)],
-        "notice": notice and {"version": notice.version, "text": notice.text,
+        "notice": notice and {"version": notice.version, "text": notice.text_in(),
                               "published_at": notice.published_at},
         "approval": _approval(deployment),
         "filings": [{"kind": f.kind, "status": "overdue" if f.is_overdue else f.status,

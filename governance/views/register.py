@@ -80,7 +80,7 @@ def threshold_chart(history: list[dict], current: float) -> str:
                    for p in points[::2])
     return mark_safe(  # noqa: S308 — built from numbers only
         f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="Threshold history">'
+        f'aria-label=_("Threshold history")>'
         f'<polyline fill="none" stroke="currentColor" stroke-width="2" '
         f'points="{" ".join(points)}"/><g fill="currentColor">{dots}</g></svg>')
 

@@ -44,12 +44,12 @@ def retention_panel(user: Any) -> dict[str, Any]:
 
 class LegalHoldForm(forms.Form):
     deployment = forms.TypedChoiceField(coerce=int)
-    subject_ref = forms.CharField(max_length=128, required=False, label="Subject (optional)",
-                                  help_text="Leave empty to hold every subject.")
+    subject_ref = forms.CharField(max_length=128, required=False, label=_("Subject (optional)"),
+                                  help_text=_("Leave empty to hold every subject."))
     category = forms.ChoiceField(choices=[("", "Every category"), *DataCategory.choices],
                                  required=False)
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
-    expires_at = forms.DateTimeField(label="Hold until",
+    expires_at = forms.DateTimeField(label=_("Hold until"),
                                      widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -76,7 +76,7 @@ def legal_hold_new(request: HttpRequest) -> HttpResponse:
     require(request.user, "legal_hold.list")
     form = LegalHoldForm(request.POST, user=request.user)
     if not form.is_valid():
-        messages.error(request, "The hold was not placed: " + "; ".join(
+        messages.error(request, _("The hold was not placed: ") + "; ".join(
             f"{field}: {' '.join(errors)}" for field, errors in form.errors.items()))
         return redirect("retention-dashboard")
     fields = dict(form.cleaned_data)
@@ -102,7 +102,7 @@ def legal_hold_release_page(request: HttpRequest, hold_id: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.detail)
     else:
-        messages.success(request, "Hold released; the next sweep destroys what is overdue.")
+        messages.success(request, _("Hold released; the next sweep destroys what is overdue."))
     return redirect("retention-dashboard")
 
 

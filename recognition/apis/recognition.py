@@ -123,7 +123,7 @@ class IdentifyApi(DeviceApi):
         threshold = serializers.FloatField()
         event_id = serializers.IntegerField()
         confirmation_required = serializers.BooleanField(
-            help_text="Matches must be confirmed by two people before any action.")
+            help_text=_("Matches must be confirmed by two people before any action."))
         confirmations = serializers.ListField(child=serializers.DictField())
 
     @extend_schema(request={"multipart/form-data": InputSerializer},
