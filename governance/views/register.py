@@ -6,6 +6,7 @@ from typing import Any
 
 import segno
 from django import forms
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -54,8 +55,10 @@ def register_signage(request: HttpRequest, deployment_id: int) -> HttpResponse:
     entry = _entry(deployment_id)
     url = request.build_absolute_uri(reverse("register-detail", args=[deployment_id]))
     qr = segno.make(url, error="m").svg_inline(scale=6, title="Register entry")
+    # Bilingual on the sign itself, whatever the language of the person printing it.
     return render(request, "governance/register/signage.html",
-                  {"entry": entry, "url": url, "qr": mark_safe(qr)})  # noqa: S308 — segno's own SVG
+                  {"entry": entry, "url": url, "qr": mark_safe(qr),  # noqa: S308
+                   "sign_languages": [code for code, _name in reversed(settings.LANGUAGES)]})  # noqa: S308 — segno's own SVG
 
 
 def threshold_chart(history: list[dict], current: float) -> str:

@@ -85,7 +85,7 @@ def legal_hold_new(request: HttpRequest) -> HttpResponse:
     try:
         legal_hold_place(actor=request.user, deployment=deployment, **fields)
     except DomainError as exc:
-        messages.error(request, f"The hold was not placed: {exc.detail}")
+        messages.error(request, _("The hold was not placed: ") + str(exc.detail))
     else:
         messages.success(request, f"Hold placed on {deployment.name}.")
     return redirect("retention-dashboard")
