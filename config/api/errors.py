@@ -75,7 +75,8 @@ def _problems(data: Any, labels: dict[str, str]) -> str:
         if name == "non_field_errors":
             label = ""
         else:
-            label = labels.get(name) or _(name.replace("_", " ").capitalize())
+            # An auto-generated label ("Username") is English: look it up in the catalogue.
+            label = _(labels.get(name) or name.replace("_", " ").capitalize())
         text = " ".join(str(m) for m in messages) if isinstance(messages, list) else (
             _("see the nested errors") if isinstance(messages, dict) else str(messages))
         parts.append(f"{label}: {text}" if label else text)
