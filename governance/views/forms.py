@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.core.validators import MaxValueValidator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from governance.compliance.questionnaire import QUESTIONS, SECTIONS
@@ -71,7 +72,8 @@ class DescribeForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["purposes"].choices = [(p.code, p.name) for p in Purpose.objects.all()]
+        self.fields["purposes"].choices = [(p.code, gettext(p.name))
+                                           for p in Purpose.objects.all()]
         # The ceiling is the engine's calibrated range, not a number fixed in this form.
         ceiling = threshold_range().maximum
         self.fields["threshold"].max_value = ceiling
