@@ -210,8 +210,8 @@ def policy_check(*, deployment: Deployment | int, subject_ref: str, purpose: str
     assert fresh is not None
     if _restricted(fresh, subject_ref):
         return _refuse(RefusalCode.RESTRICTED,
-                       "The person asked to restrict the processing of their data here and "
-                       "the operator granted it: their data is kept, not used.")
+                       _("The person asked to restrict the processing of their data here "
+                         "and the operator granted it: their data is kept, not used."))
     legal_basis = _approved_legal_basis(fresh)
     if legal_basis:
         return PolicyDecision(allowed=True, basis=Basis.LEGAL_BASIS, legal_basis=legal_basis,

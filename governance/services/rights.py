@@ -88,7 +88,7 @@ def rights_request_start(*, request: RightsRequest, actor: Any) -> RightsRequest
     require(actor, "rights_request.handle", request)
     _transition(request, {RequestState.RECEIVED}, RequestState.IN_PROGRESS)
     request.save(update_fields=["state"])
-    rights_request_event(request=request, actor=actor, note="Work on the request started.")
+    rights_request_event(request=request, actor=actor, note=_("Work on the request started."))
     return request
 
 
@@ -131,7 +131,7 @@ def rights_request_fulfil(*, request: RightsRequest, actor: Any,
         request.state = RequestState.IN_PROGRESS
         request.response = response.strip()
         request.save(update_fields=["state", "response"])
-        rights_request_event(request=request, actor=actor, note="Preparing your download.")
+        rights_request_event(request=request, actor=actor, note=_("Preparing your download."))
         transaction.on_commit(partial(rights_export_task.delay, request.id))
         return request
     if request.type != RequestType.DELETION and not response.strip():
@@ -140,7 +140,7 @@ def rights_request_fulfil(*, request: RightsRequest, actor: Any,
         for subject_ref in request.subject_refs:
             subject_purge_schedule(deployment=request.deployment, subject_ref=subject_ref,
                                    reason=PurgeReason.DELETION_REQUEST)
-        response = response.strip() or "Your data in this deployment is being deleted."
+        response = response.strip() or _("Your data in this deployment is being deleted.")
     if request.type == RequestType.RESTRICTION:
         _restrict(request)
     request = _close(request, actor=actor, state=RequestState.FULFILLED, response=response)
@@ -181,9 +181,9 @@ def rights_restriction_lift(*, request: RightsRequest, actor: Any,
                                 code="restriction_not_in_force")
     in_force.update(lifted_at=timezone.now(), lift_reason=reason.strip(),
                     lifted_by=actor_label(actor))
-    note = f"Restriction lifted: {reason.strip()}"
+    note = _("Restriction lifted: %(reason)s") % {"reason": reason.strip()}
     rights_request_event(request=request, actor=actor, note=note)
-    _tell_citizen(request, "The restriction you asked for was lifted", note)
+    _tell_citizen(request, _("The restriction you asked for was lifted"), note)
     return request
 
 
@@ -204,7 +204,7 @@ def rights_request_mark_fulfilled_by_export(*, request_id: int) -> RightsRequest
     if request.state == RequestState.FULFILLED:
         return request
     request = _close(request, actor=None, state=RequestState.FULFILLED,
-                     response=request.response or "Your download is ready for 7 days.")
+                     response=request.response or _("Your download is ready for 7 days."))
     _tell_citizen(request, _("Your download from FaceGov is ready"), request.response)
     return request
 
@@ -247,5 +247,5 @@ def _mark_overdue(*, request_id: int, now: dt.datetime) -> bool:
         return False
     request.state = RequestState.OVERDUE
     request.save(update_fields=["state"])
-    rights_request_event(request=request, actor=None, note="The deadline passed unanswered.")
+    rights_request_event(request=request, actor=None, note=_("The deadline passed unanswered."))
     return True

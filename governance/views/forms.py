@@ -121,7 +121,7 @@ class RetentionForm(forms.Form):
         for category in DataCategory.values:
             if (data.get(f"{category}_days") is None) != (not data.get(f"{category}_trigger")):
                 self.add_error(f"{category}_days",
-                               "Give both the days and the trigger, or neither.")
+                               _("Give both the days and the trigger, or neither."))
         return data
 
     def rules(self) -> list[dict]:

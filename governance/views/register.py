@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from governance.compliance.packs import pack_for
@@ -54,7 +55,7 @@ def register_signage(request: HttpRequest, deployment_id: int) -> HttpResponse:
     """A sign to print and post on site; its QR code opens the register entry."""
     entry = _entry(deployment_id)
     url = request.build_absolute_uri(reverse("register-detail", args=[deployment_id]))
-    qr = segno.make(url, error="m").svg_inline(scale=6, title="Register entry")
+    qr = segno.make(url, error="m").svg_inline(scale=6, title=gettext("Register entry"))
     # Bilingual on the sign itself, whatever the language of the person printing it.
     return render(request, "governance/register/signage.html",
                   {"entry": entry, "url": url, "qr": mark_safe(qr),  # noqa: S308
