@@ -1,6 +1,7 @@
 """Impact assessments and filings of a deployment, for API clients."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -42,7 +43,7 @@ class DeploymentAssessmentApi(APIView):
     never changed: answering again starts the next version)."""
 
     class InputSerializer(serializers.Serializer):
-        answers = serializers.DictField(help_text=_("Question keys: ") + ", ".join(
+        answers = serializers.DictField(help_text=gettext_lazy("Question keys: ") + ", ".join(
             [q.key for q in QUESTIONS] + list(SUMMARY_KEYS)))
 
     @extend_schema(responses={200: AssessmentOutputSerializer})

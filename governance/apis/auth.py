@@ -6,6 +6,7 @@ username out from that address after AXES_FAILURE_LIMIT tries (governance/lockou
 
 from django.contrib.auth import authenticate, user_logged_in, user_login_failed
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.authentication import TokenAuthentication
@@ -44,7 +45,8 @@ class TokenObtainApi(APIView):
                                          max_length=4096)
         otp = serializers.CharField(
             required=False, allow_blank=True, default="", max_length=16,
-            help_text=_("Two-factor users only: the current 6-digit code or a backup code."))
+            help_text=gettext_lazy("Two-factor users only: the current 6-digit code or a "
+                                   "backup code."))
 
     class OutputSerializer(serializers.Serializer):
         token = serializers.CharField()

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -44,7 +45,7 @@ class RightsRequestOutputSerializer(serializers.Serializer):
     export = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()
     restrictions = serializers.SerializerMethodField(
-        help_text=_("A granted restriction: in force until lifted (lifted_at null)."))
+        help_text=gettext_lazy("A granted restriction: in force until lifted (lifted_at null)."))
 
     def get_export(self, request: Any) -> dict[str, Any] | None:
         export = getattr(request, "export", None)  # the reverse one-to-one may not exist

@@ -171,3 +171,13 @@ class FilingForm(forms.Form):
                                          label=_("Purpose and method of processing"))
     security_measures = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}),
                                         label=_("Security measures"))
+
+
+# Labels in the reader's language for the fields that had only their (English) names.
+_DESCRIBE_LABELS = {"name": _("Name"), "description": _("Description"),
+                    "location": _("Location"), "scenario": _("Scenario"), "mode": _("Mode"),
+                    "interest": _("Interest"), "purposes": _("Purposes"),
+                    "storage": _("Storage")}
+for _field_name, _label in _DESCRIBE_LABELS.items():
+    if _field_name in DescribeForm.base_fields and not DescribeForm.base_fields[_field_name].label:
+        DescribeForm.base_fields[_field_name].label = _label

@@ -6,6 +6,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from governance.errors import DomainError
@@ -103,7 +104,7 @@ _ACTIONS = {
                "Rejected; the citizen has your reasons and the route to court."),
     "lift_restriction": (lambda r, u, p: rights_restriction_lift(request=r, actor=u,
                                                                  reason=p.get("reason", "")),
-                         _("Restriction lifted; the citizen is told why.")),
+                         gettext_lazy("Restriction lifted; the citizen is told why.")),
 }
 
 

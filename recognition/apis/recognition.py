@@ -4,6 +4,7 @@ Thin views: validate, call one service, serialise. Every refusal is the service'
 """
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -123,7 +124,7 @@ class IdentifyApi(DeviceApi):
         threshold = serializers.FloatField()
         event_id = serializers.IntegerField()
         confirmation_required = serializers.BooleanField(
-            help_text=_("Matches must be confirmed by two people before any action."))
+            help_text=gettext_lazy("Matches must be confirmed by two people before any action."))
         confirmations = serializers.ListField(child=serializers.DictField())
 
     @extend_schema(request={"multipart/form-data": InputSerializer},
