@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 CHROMIUM := /usr/bin/chromium
 PORT ?= 8000
 
-.PHONY: run test install install-dev browser migrate seed lint bench clean
+.PHONY: run test install install-dev browser gettext messages migrate seed lint bench clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,17 @@ browser:
 	@test -x $(CHROMIUM) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 	@$(CHROMIUM) --version
 
+# GNU gettext (xgettext, msgfmt): `make messages` and the catalogue test extract strings with it.
+# Running FaceGov needs none of it: the compiled catalogue (.mo) is committed.
+gettext:
+	@command -v xgettext >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null)
+
+## Extract every marked string into locale/zh_Hans/LC_MESSAGES/django.po and compile the .mo
+## (docs/i18n.md): run it, translate the empty msgstr entries, run it again.
+messages: install gettext
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=benchmarks --ignore=docs --ignore=bin
+	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
+
 migrate: install
 	$(PY) manage.py migrate --noinput
 
@@ -42,7 +53,7 @@ run: seed
 	PORT=$(PORT) bin/run-local
 
 ## The whole test suite (PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set).
-test: install-dev browser
+test: install-dev browser gettext
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -n 2 --durations=20

@@ -35,6 +35,9 @@ class ComplaintsConfig(AppConfig):
         register_ledger(CASE_RETENTION_LEDGER, CaseRetentionRecord)
         register_guidance_provider("complaints", guidance_for_deployment)
         register_seeder(80, seed_complaints_demo)
+        from complaints.demo_guidance import seed_guidance_demo
+
+        register_seeder(85, seed_guidance_demo)
         register_enforcement_provider(enforcement_published)
         register_metrics(complaint_metrics_text)
         register_tiles(Persona.REGULATOR, regulator_complaint_tiles)

@@ -8,6 +8,7 @@ from drf_spectacular.views import (
 )
 
 from config.api.errors import api_not_found
+from config.favicon import favicon
 from config.health import healthz
 from governance.metrics import metrics
 
@@ -20,6 +21,8 @@ api_v1 = [
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    # Browsers ask for /favicon.ico whatever the page says: the same static icon.
+    path("favicon.ico", favicon),
     path("metrics", metrics, name="metrics"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script.
@@ -29,6 +32,8 @@ urlpatterns = [
     path("api/redoc/", csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["blob:"]})(
         SpectacularRedocView.as_view(url_name="api-schema")), name="api-redoc"),
     path("api/v1/", include(api_v1)),
+    # The language switch on every page posts here (Django's set_language view).
+    path("i18n/", include("django.conf.urls.i18n")),
     # Anything else under /api/ is a JSON 404, never an HTML page.
     re_path(r"^api/", api_not_found),
     path("", include("recognition.urls")),

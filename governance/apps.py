@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class GovernanceConfig(AppConfig):
@@ -16,13 +17,16 @@ class GovernanceConfig(AppConfig):
         from governance.navigation import nav_add
         from governance.permissions import Persona
 
-        nav_add(Persona.ENTERPRISE, "Deployments", "deployment-list", 10)
-        nav_add(Persona.REGULATOR, "Approvals", "regulator-approvals", 10)
-        nav_add(Persona.REGULATOR, "Filings", "regulator-filings", 20)
+        nav_add(Persona.ENTERPRISE, _("Deployments"), "deployment-list", 10)
+        nav_add(Persona.REGULATOR, _("Approvals"), "regulator-approvals", 10)
+        nav_add(Persona.REGULATOR, _("Filings"), "regulator-filings", 20)
         for persona in (Persona.ANONYMOUS, Persona.CITIZEN, Persona.ENTERPRISE,
                         Persona.REGULATOR, Persona.INDUSTRY_BODY):
-            nav_add(persona, "Public register", "register", 90)
+            nav_add(persona, _("Public register"), "register", 90)
         register_demo()
+        from governance.demo_translations import register as register_demo_translations
+
+        register_demo_translations()
         from governance.models import DeletionCertificate
         from governance.platform.ledger import register_ledger
         from governance.records import register_records_provider
@@ -31,9 +35,9 @@ class GovernanceConfig(AppConfig):
 
         register_ledger(DELETION_CERTIFICATE_LEDGER, DeletionCertificate)
         register_records_provider("deletion_certificates", certificate_rows_for_subject)
-        nav_add(Persona.ENTERPRISE, "Retention", "retention-dashboard", 50)
-        nav_add(Persona.REGULATOR, "Retention & holds", "retention-dashboard", 30)
-        nav_add(Persona.CITIZEN, "Deletion certificates", "citizen-certificates", 40)
+        nav_add(Persona.ENTERPRISE, _("Retention"), "retention-dashboard", 50)
+        nav_add(Persona.REGULATOR, _("Retention & holds"), "retention-dashboard", 30)
+        nav_add(Persona.CITIZEN, _("Deletion certificates"), "citizen-certificates", 40)
         from governance.consent_setup import register_consent
 
         register_consent()

@@ -40,7 +40,7 @@ class TwoFactorMiddleware:
     """
 
     OPEN_PREFIXES = ("/static/", "/api/", "/account/two-factor/", "/logout/", "/login/",
-                     "/healthz", "/metrics")
+                     "/i18n/", "/healthz", "/metrics")
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

@@ -3,6 +3,8 @@ so governance needs no knowledge of recognition or complaints pages."""
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from governance.permissions import Persona
 
 
@@ -14,20 +16,20 @@ class NavItem:
 
 
 _NAV: dict[str, list[NavItem]] = {
-    Persona.ANONYMOUS: [NavItem("Home", "home", 0)],
-    Persona.ENTERPRISE: [NavItem("Enterprise", "enterprise-home", 0)],
-    Persona.REGULATOR: [NavItem("Regulator", "regulator-home", 0)],
-    Persona.INDUSTRY_BODY: [NavItem("Industry body", "industry-home", 0)],
-    Persona.CITIZEN: [NavItem("My data", "citizen-home", 0)],
+    Persona.ANONYMOUS: [NavItem(_("Home"), "home", 0)],
+    Persona.ENTERPRISE: [NavItem(_("Enterprise"), "enterprise-home", 0)],
+    Persona.REGULATOR: [NavItem(_("Regulator"), "regulator-home", 0)],
+    Persona.INDUSTRY_BODY: [NavItem(_("Industry body"), "industry-home", 0)],
+    Persona.CITIZEN: [NavItem(_("My data"), "citizen-home", 0)],
     Persona.PLATFORM_STAFF: [],
 }
 
 PERSONA_LABELS = {
-    Persona.ENTERPRISE: "Enterprise",
-    Persona.REGULATOR: "Regulator",
-    Persona.INDUSTRY_BODY: "Industry body",
-    Persona.CITIZEN: "Citizen",
-    Persona.PLATFORM_STAFF: "Platform staff",
+    Persona.ENTERPRISE: _("Enterprise"),
+    Persona.REGULATOR: _("Regulator"),
+    Persona.INDUSTRY_BODY: _("Industry body"),
+    Persona.CITIZEN: _("Citizen"),
+    Persona.PLATFORM_STAFF: _("Platform staff"),
 }
 
 LANDING_URL_NAMES = {

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from governance.errors import NotPermitted
 from governance.models import Membership, Organisation, OrganisationKind, Role
@@ -44,7 +45,7 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
 
 def require(user: Any, action: str, obj: Any = None) -> None:
     if not can(user, action, obj):
-        raise NotPermitted("You are not allowed to do this.", code="permission_denied")
+        raise NotPermitted(_("You are not allowed to do this."), code="permission_denied")
 
 
 # --- who is who ------------------------------------------------------------------------------

@@ -1,15 +1,26 @@
-"""The seeded purpose taxonomy. Recognition calls must name one of a deployment's purposes."""
+"""The seeded purpose taxonomy. Recognition calls must name one of a deployment's purposes.
+
+The database keeps the English text; pages show it translated (gettext_noop marks it for the
+catalogue; `{{ p.name|translated }}` or governance.labels.purpose_label at display time).
+"""
+
+from django.utils.translation import gettext_noop
 
 PURPOSE_TAXONOMY: list[tuple[str, str, str]] = [
-    ("identity_verification", "Identity verification",
-     "Confirm that a person is who they claim to be (1:1)."),
-    ("access_control", "Access control", "Let enrolled people through a gate or door."),
-    ("payment_authentication", "Payment authentication", "Authorise a payment by face."),
-    ("attendance", "Attendance", "Record that an enrolled person was present."),
-    ("public_security", "Public security",
-     "Identify persons of interest under a public-security legal basis."),
-    ("passenger_flow", "Passenger flow", "Count and route passengers at transport hubs."),
-    ("customer_analytics", "Customer analytics", "Analyse customers' visits to a business."),
+    ("identity_verification", gettext_noop("Identity verification"),
+     gettext_noop("Confirm that a person is who they claim to be (1:1).")),
+    ("access_control", gettext_noop("Access control"),
+     gettext_noop("Let enrolled people through a gate or door.")),
+    ("payment_authentication", gettext_noop("Payment authentication"),
+     gettext_noop("Authorise a payment by face.")),
+    ("attendance", gettext_noop("Attendance"),
+     gettext_noop("Record that an enrolled person was present.")),
+    ("public_security", gettext_noop("Public security"),
+     gettext_noop("Identify persons of interest under a public-security legal basis.")),
+    ("passenger_flow", gettext_noop("Passenger flow"),
+     gettext_noop("Count and route passengers at transport hubs.")),
+    ("customer_analytics", gettext_noop("Customer analytics"),
+     gettext_noop("Analyse customers' visits to a business.")),
 ]
 
 

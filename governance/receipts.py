@@ -40,13 +40,13 @@ def retention_statement(deployment: Deployment) -> str:
 
 def _pii_categories(consent: Consent) -> list[dict[str, Any]]:
     categories = [{"category": "facial_biometric_template", "description":
-                   "A numeric template computed from your face.",
+                   _("A numeric template computed from your face."),
                    "sensitive": True, "special_category": True}]
     if consent.deployment.keeps_images:
-        categories.append({"category": "face_image", "description": "Photos of your face.",
+        categories.append({"category": "face_image", "description": _("Photos of your face."),
                            "sensitive": True, "special_category": True})
     categories.append({"category": "pseudonymous_identifier", "description":
-                       "The reference the deployment knows you by.",
+                       _("The reference the deployment knows you by."),
                        "sensitive": False, "special_category": False})
     return categories
 
@@ -54,8 +54,8 @@ def _pii_categories(consent: Consent) -> list[dict[str, Any]]:
 def _storage(consent: Consent) -> dict[str, Any]:
     central = consent.deployment.storage == Storage.CENTRAL
     return {"location": consent.deployment.storage,
-            "description": "A central database of the operator" if central
-            else "Only on the recognition device",
+            "description": _("A central database of the operator") if central
+            else _("Only on the recognition device"),
             "separate_consent_given": consent.central_storage}
 
 
@@ -110,8 +110,8 @@ def consent_receipt(consent: Consent) -> dict[str, Any]:
         "expires_at": canonical_value(consent.expires_at) if consent.expires_at else None,
         "non_face_alternative": deployment.non_face_alternative,
         "withdrawal": {
-            "method": "One click in the FaceGov citizen portal, or ask the operator; "
-                      "your face templates in this deployment are deleted at once.",
+            "method": _("One click in the FaceGov citizen portal, or ask the operator; "
+                        "your face templates in this deployment are deleted at once."),
             "api": reverse("api-consent-withdraw", args=[consent.receipt_id]),
             "portal": reverse("citizen-consents"),
         },

@@ -8,6 +8,8 @@ is the conservative default (0, DEFAULT_THRESHOLD].
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from governance.models import DEFAULT_THRESHOLD
 
 
@@ -30,7 +32,7 @@ _registered: list[ThresholdRange] = []
 def register_threshold_range(*, maximum: float, source: str, minimum: float = 0.0) -> None:
     """Called by the engine's app in AppConfig.ready(); registering again replaces it."""
     if not 0.0 <= minimum < maximum:
-        raise ValueError("a threshold range needs 0 <= minimum < maximum")
+        raise ValueError(_("a threshold range needs 0 <= minimum < maximum"))
     _registered[:] = [ThresholdRange(minimum, maximum, source)]
 
 

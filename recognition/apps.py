@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RecognitionConfig(AppConfig):
@@ -53,12 +54,12 @@ class RecognitionConfig(AppConfig):
         register_seeder(62, seed_evaluation_demo)
         register_seeder(65, seed_expiring_demo)
         register_seeder(66, seed_canaries_demo)
-        nav_add(Persona.ENTERPRISE, "Recognition", "recognition-activity", 40)
-        nav_add(Persona.ENTERPRISE, "Try it", "recognition-try", 45)
-        nav_add(Persona.ENTERPRISE, "Match reviews", "recognition-confirmations", 46)
-        nav_add(Persona.ENTERPRISE, "Accuracy", "evaluation-list", 47)
-        nav_add(Persona.REGULATOR, "Accuracy", "evaluation-list", 47)
-        nav_add(Persona.CITIZEN, "Who recognised me", "recognition-my-events", 30)
+        nav_add(Persona.ENTERPRISE, _("Recognition"), "recognition-activity", 40)
+        nav_add(Persona.ENTERPRISE, _("Try it"), "recognition-try", 45)
+        nav_add(Persona.ENTERPRISE, _("Match reviews"), "recognition-confirmations", 46)
+        nav_add(Persona.ENTERPRISE, _("Accuracy"), "evaluation-list", 47)
+        nav_add(Persona.REGULATOR, _("Accuracy"), "evaluation-list", 47)
+        nav_add(Persona.CITIZEN, _("Who recognised me"), "recognition-my-events", 30)
         from recognition.industry_probes import register as register_industry_probes
 
         register_industry_probes()

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions
 from rest_framework.request import Request
@@ -22,7 +23,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             return None
         api_key = api_key_lookup(raw_key=raw)
         if api_key is None:
-            raise exceptions.AuthenticationFailed("Unknown API key.", code="invalid_api_key")
+            raise exceptions.AuthenticationFailed(_("Unknown API key."), code="invalid_api_key")
         if api_key.revoked_at is not None:
             # A revoked key reaching a deployment is a use attempt the operator must see.
             view = (request.parser_context or {}).get("view")
@@ -30,7 +31,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
                          operation=getattr(view, "operation", "verify"),
                          outcome=Outcome.REFUSED, refusal_code="api_key_revoked",
                          api_key=api_key)
-            raise ApiKeyRevoked("This API key was revoked.")
+            raise ApiKeyRevoked(_("This API key was revoked."))
         return AnonymousUser(), api_key
 
     def authenticate_header(self, request: Request) -> str:

@@ -1,5 +1,8 @@
 """Engine refusals as API errors: each engine code keeps its name and gets a precise status."""
 
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
 from governance.errors import DomainError
 from recognition.engine import EngineError
 
@@ -9,11 +12,34 @@ _STATUS = {"image_too_large": 413, "image_too_big_bytes": 413,
            "image_invalid": 400, "image_format_unsupported": 415}
 
 
+# The engine is importable without Django, so its details are English; this table gives each
+# of its codes the reader's language (an English reader keeps the engine's exact detail).
+_ENGINE_DETAILS = {
+    "image_invalid": _("The file is not a readable image (corrupt, truncated or not an image)."),
+    "image_format_unsupported": _("Only JPEG, PNG and WebP images are accepted."),
+    "image_too_large": _("The image has too many pixels."),
+    "image_too_big_bytes": _("The image file is too big."),
+    "no_face": _("No face was found in the image."),
+    "multiple_faces": _("More than one face was found; the image must show exactly one face."),
+    "face_too_small": _("The face is too small; move closer to the camera or use a larger "
+                        "image."),
+    "face_too_blurry": _("The face is too blurred to be recognised reliably."),
+    "face_partial": _("The face is cut off by the edge of the image; the whole face must be "
+                      "visible."),
+}
+
+
+def _engine_detail(error: EngineError) -> str:
+    if (get_language() or "en").startswith("en") or error.code not in _ENGINE_DETAILS:
+        return error.detail
+    return str(_ENGINE_DETAILS[error.code])
+
+
 class ImageRefused(DomainError):
     status_code = 422
 
     def __init__(self, error: EngineError) -> None:
-        super().__init__(error.detail, code=error.code, **error.context)
+        super().__init__(_engine_detail(error), code=error.code, **error.context)
         self.status_code = _STATUS.get(error.code, 422)
 
 

@@ -1,5 +1,6 @@
 """Investigations API (DESIGN.md "Investigations"): thin views over complaints/services."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -164,7 +165,7 @@ class InvestigationListCreateApi(APIView):
         deployment = Deployment.objects.select_related("organisation").filter(
             pk=data.validated_data["deployment_id"]).first()
         if deployment is None or not regulates(request.user, deployment.organisation):
-            raise NotFound("No such deployment.", code="deployment_not_found")
+            raise NotFound(_("No such deployment."), code="deployment_not_found")
         investigation = investigation_open(
             actor=request.user, title=data.validated_data["title"], deployment=deployment,
             origin=Origin.OWN_INITIATIVE, reason=data.validated_data["reason"])

@@ -1,6 +1,7 @@
 """Evidence packages API: the complainant requests and downloads; anyone verifies."""
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
@@ -63,7 +64,7 @@ class PackageVerifyApi(APIView):
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
         if upload.size > VERIFY_MAX_BYTES:
-            raise DomainError("The file is too large.", code="upload_too_large")
+            raise DomainError(_("The file is too large."), code="upload_too_large")
         verdict = package_verify(upload.read())
         return Response({"valid": verdict.valid, "first_altered": verdict.first_altered,
                          "detail": verdict.detail})

@@ -18,6 +18,9 @@ class GuidanceNote(models.Model):
     version = models.PositiveIntegerField()
     title = models.CharField(max_length=200)
     body = models.TextField(max_length=20000)
+    # The note in other languages, {"zh-hans": {"title": ..., "body": ...}}, shown by the
+    # reader's language (localized_title / localized_body).
+    translations = models.JSONField(default=dict, blank=True)
     # Ids of the rules engine's rules the note explains (governance/compliance/rules.py).
     rules = models.JSONField(default=list, blank=True)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
@@ -33,6 +36,24 @@ class GuidanceNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} (v{self.version})"
+
+    def _translated(self, field: str) -> str:
+        from django.utils.translation import get_language
+
+        language = (get_language() or "").lower()
+        for code in (language, language.split("-")[0]):
+            version = self.translations.get(code) if isinstance(self.translations, dict) else None
+            if isinstance(version, dict) and version.get(field):
+                return version[field]
+        return getattr(self, field)
+
+    @property
+    def localized_title(self) -> str:
+        return self._translated("title")
+
+    @property
+    def localized_body(self) -> str:
+        return self._translated("body")
 
 
 class ConsultationStatus(models.TextChoices):

@@ -38,8 +38,8 @@ def guidance_for_deployment(deployment: Any) -> dict[str, list[RuleGuidance]]:
     notes of the regulators whose mandate covers the deployment's operator."""
     enterprise = deployment.organisation
     page = reverse("guidance")
-    return {rule_id: [RuleGuidance(title=n.title, regulator=n.regulator.name, version=n.version,
-                                   url=f"{page}#note-{n.id}")
+    return {rule_id: [RuleGuidance(title=n.localized_title, regulator=n.regulator.name,
+                                   version=n.version, url=f"{page}#note-{n.id}")
                       for n in notes if regulator_covers(n.regulator, enterprise)]
             for rule_id, notes in guidance_by_rule().items()}
 

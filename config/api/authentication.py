@@ -7,6 +7,7 @@ governance.middleware.TwoFactorMiddleware.
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.authentication import SessionScheme
 from rest_framework import exceptions
 from rest_framework.authentication import SessionAuthentication
@@ -19,7 +20,7 @@ class VerifiedSessionAuthentication(SessionAuthentication):
         result = super().authenticate(request)
         if result is not None and two_factor_step(result[0]) is not None:
             raise exceptions.PermissionDenied(
-                "Finish two-factor sign-in on the web first.", code="two_factor_required")
+                _("Finish two-factor sign-in on the web first."), code="two_factor_required")
         return result
 
 

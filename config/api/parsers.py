@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from rest_framework import parsers
 from rest_framework.exceptions import APIException, ParseError
 from rest_framework.utils.json import strict_constant
@@ -45,16 +46,18 @@ def read_bounded(stream: Any, parser_context: dict | None) -> bytes:
     request = (parser_context or {}).get("request")
     declared = request.META.get("CONTENT_LENGTH") if request is not None else None
     if limit is not None and declared and declared.isdigit() and int(declared) > limit:
-        raise RequestTooLarge(f"The body is {declared} bytes; the limit is {limit}.")
+        raise RequestTooLarge(_("The body is %(size)s bytes; the limit is %(limit)s.")
+                              % {"size": declared, "limit": limit})
     raw = stream.read() if limit is None else stream.read(limit + 1)
     if limit is not None and len(raw) > limit:
-        raise RequestTooLarge(f"The body is over the limit of {limit} bytes.")
+        raise RequestTooLarge(_("The body is over the limit of %(limit)s bytes.")
+                              % {"limit": limit})
     return raw
 
 
 def refuse_nul(texts: Iterable[str]) -> None:
     if any("\x00" in text for text in texts):
-        raise ParseError("Text may not contain NUL characters (\\u0000).", code="nul_character")
+        raise ParseError(_("Text may not contain NUL characters (\\u0000)."), code="nul_character")
 
 
 def check_json_value(data: Any) -> None:
@@ -63,7 +66,8 @@ def check_json_value(data: Any) -> None:
     while stack:
         value, depth = stack.pop()
         if isinstance(value, dict | list) and depth > MAX_DEPTH:
-            raise ParseError(f"JSON may be nested at most {MAX_DEPTH} levels deep.",
+            raise ParseError(_("JSON may be nested at most %(depth)s levels deep.")
+                             % {"depth": MAX_DEPTH},
                              code="too_deeply_nested")
         if isinstance(value, dict):
             refuse_nul(value.keys())
@@ -83,7 +87,8 @@ class JSONParser(parsers.JSONParser):
             text = codecs.decode(raw, encoding)
             data = json.loads(text, parse_constant=strict_constant if self.strict else None)
         except RecursionError:
-            raise ParseError(f"JSON may be nested at most {MAX_DEPTH} levels deep.",
+            raise ParseError(_("JSON may be nested at most %(depth)s levels deep.")
+                             % {"depth": MAX_DEPTH},
                              code="too_deeply_nested") from None
         except ValueError as exc:
             raise ParseError(f"JSON parse error - {exc}") from None

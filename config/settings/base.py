@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",  # naturaltime ("3 days ago" / "3天之前")
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -46,6 +47,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "config.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language: the cookie set by the switch (set_language), else Accept-Language.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -103,6 +106,13 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "en"
+# Each language is named in itself on the switch (docs/i18n.md). Chinese is zh-hans (Simplified
+# script): Accept-Language `zh-CN`, `zh-SG` and plain `zh` all fall back to it.
+LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
+# One catalogue for the whole project (every app and template): locale/zh_Hans/LC_MESSAGES/.
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and numbers per language: "1 Dec 2026 14:05" / "2026年12月1日 14:05" (config/formats/).
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = env_str("FACEGOV_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

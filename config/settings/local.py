@@ -5,7 +5,13 @@ from config.settings.base import EMAIL_FILE_PATH, VAR_DIR
 from config.settings.env import env_bool, env_str
 from config.settings.keys import new_master_key, new_secret_key, read_or_create_secret
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+# Off by default, so that a newcomer sees the friendly 404/500 pages (templates/404.html,
+# 500.html), not Django's debug pages listing every URL; DJANGO_DEBUG=1 turns it on.
+DEBUG = env_bool("DJANGO_DEBUG", False)
+# runserver serves no static files without DEBUG: WhiteNoise serves them from the finders
+# (static/ and the apps), re-scanned as they change, with no collectstatic step.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
 SECRET_KEY = env_str("DJANGO_SECRET_KEY") or read_or_create_secret(
     VAR_DIR / "secret.key", make=new_secret_key
 )

@@ -1,5 +1,7 @@
 """Impact assessments and filings of a deployment, for API clients."""
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -41,7 +43,7 @@ class DeploymentAssessmentApi(APIView):
     never changed: answering again starts the next version)."""
 
     class InputSerializer(serializers.Serializer):
-        answers = serializers.DictField(help_text="Question keys: " + ", ".join(
+        answers = serializers.DictField(help_text=gettext_lazy("Question keys: ") + ", ".join(
             [q.key for q in QUESTIONS] + list(SUMMARY_KEYS)))
 
     @extend_schema(responses={200: AssessmentOutputSerializer})
@@ -49,7 +51,7 @@ class DeploymentAssessmentApi(APIView):
         deployment = deployment_get_for_user(user=request.user, deployment_id=deployment_id)
         latest = deployment.assessments.order_by("-version").first()
         if latest is None:
-            raise NotFound("This deployment has no impact assessment yet.")
+            raise NotFound(_("This deployment has no impact assessment yet."))
         return Response(AssessmentOutputSerializer(_assessment_payload(latest)).data)
 
     @extend_schema(request=InputSerializer, responses={200: AssessmentOutputSerializer})

@@ -5,6 +5,8 @@ username out from that address after AXES_FAILURE_LIMIT tries (governance/lockou
 """
 
 from django.contrib.auth import authenticate, user_logged_in, user_login_failed
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.authentication import TokenAuthentication
@@ -43,7 +45,8 @@ class TokenObtainApi(APIView):
                                          max_length=4096)
         otp = serializers.CharField(
             required=False, allow_blank=True, default="", max_length=16,
-            help_text="Two-factor users only: the current 6-digit code or a backup code.")
+            help_text=gettext_lazy("Two-factor users only: the current 6-digit code or a "
+                                   "backup code."))
 
     class OutputSerializer(serializers.Serializer):
         token = serializers.CharField()
@@ -63,9 +66,9 @@ class TokenObtainApi(APIView):
             raise LockedOut(lockout_detail(request._request))
         if user is None:
             raise exceptions.AuthenticationFailed(
-                "Wrong username or password.", code="invalid_credentials")
+                _("Wrong username or password."), code="invalid_credentials")
         self._second_factor(request, user, otp)
-        token, _ = Token.objects.get_or_create(user=user)
+        token, _created = Token.objects.get_or_create(user=user)
         user_logged_in.send(sender=type(user), request=request._request, user=user)
         return Response(self.OutputSerializer({"token": token.key}).data)
 
@@ -73,18 +76,18 @@ class TokenObtainApi(APIView):
         if two_factor_enabled(user):
             if not otp:
                 raise exceptions.AuthenticationFailed(
-                    "This account uses two-factor sign-in: send `otp`.", code="otp_required")
+                    _("This account uses two-factor sign-in: send `otp`."), code="otp_required")
             if otp_match(user=user, token=otp) is None:
                 user_login_failed.send(sender=__name__, request=request._request,
                                        credentials={"username": user.get_username()})
                 if getattr(request._request, "axes_locked_out", False):
                     raise LockedOut(lockout_detail(request._request))
-                raise exceptions.AuthenticationFailed("That code is not valid.",
+                raise exceptions.AuthenticationFailed(_("That code is not valid."),
                                                       code="invalid_otp")
         elif two_factor_required(user):
             raise exceptions.PermissionDenied(
-                "Your role requires two-factor sign-in: set it up at /account/two-factor/ "
-                "first.", code="two_factor_enrolment_required")
+                _("Your role requires two-factor sign-in: set it up at /account/two-factor/ "
+                "first."), code="two_factor_enrolment_required")
 
 
 class CitizenSignupApi(APIView):

@@ -4,6 +4,7 @@ serializes the result; the services check permissions and hold every rule."""
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -67,20 +68,20 @@ class DeploymentConsentsApi(APIView):
         expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
         subject_minor = serializers.BooleanField(
             required=False, default=False,
-            help_text="Below the guardian age of the deployment's jurisdiction pack.")
+            help_text=_("Below the guardian age of the deployment's jurisdiction pack."))
         subject_age = serializers.IntegerField(
             required=False, allow_null=True, default=None, min_value=0, max_value=150,
-            help_text="If given, the pack decides whether a guardian consents.")
+            help_text=_("If given, the pack decides whether a guardian consents."))
         subject_under_14 = serializers.BooleanField(
-            required=False, default=False, help_text="The Chinese wording of subject_minor.")
+            required=False, default=False, help_text=_("The Chinese wording of subject_minor."))
         guardian_name = serializers.CharField(required=False, default="", max_length=200)
         guardian_relationship = serializers.CharField(required=False, default="", max_length=80)
         contact = serializers.CharField(required=False, default="", max_length=200,
-                                        help_text="Email or phone; stored only as a keyed hash.")
+                                        help_text=_("Email or phone; stored only as a keyed hash."))
         evidence = serializers.DictField(
             child=serializers.CharField(), required=False, default=dict,
-            help_text="The click record (time, ip, user_agent) an enterprise app collected; "
-                      "for a citizen's own consent the server records it.")
+            help_text=_("The click record (time, ip, user_agent) an enterprise app collected; "
+                      "for a citizen's own consent the server records it."))
 
     class FilterSerializer(serializers.Serializer):
         subject_ref = serializers.CharField(required=False, default="")

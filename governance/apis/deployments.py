@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -53,7 +54,8 @@ class DeploymentInputSerializer(serializers.Serializer):
     location = serializers.CharField(required=False, allow_blank=True, max_length=250)
     jurisdiction = serializers.ChoiceField(
         Jurisdiction.choices, required=False,
-        help_text="Whose law judges the deployment; defaults to the operator's and must match.")
+        help_text=gettext_lazy("Whose law judges the deployment; defaults to the operator's "
+                               "and must match."))
     scenario = serializers.ChoiceField(Scenario.choices)
     mode = serializers.ChoiceField(Mode.choices)
     place_type = serializers.ChoiceField(PlaceType.choices)
@@ -70,14 +72,15 @@ class DeploymentInputSerializer(serializers.Serializer):
     keeps_images = serializers.BooleanField(required=False)
     keeps_images_justification = serializers.CharField(required=False, allow_blank=True)
     threshold = serializers.FloatField(
-        required=False, help_text="A distance: lower is stricter. Above 0 and at most the "
+        required=False,
+        help_text=gettext_lazy("A distance: lower is stricter. Above 0 and at most the "
                                   "recognition engine's calibrated maximum (0.6 for dlib's "
-                                  "model), else 400 `threshold_out_of_range`.")
+                                  "model), else 400 `threshold_out_of_range`."))
     threshold_change_reason = serializers.CharField(required=False, allow_blank=True)
     change_reason = serializers.CharField(
         required=False, allow_blank=True,
-        help_text="Why the deployment changes; required when the change waits for the "
-                  "regulator, and published on the register with the change.")
+        help_text=gettext_lazy("Why the deployment changes; required when the change waits for the "
+                  "regulator, and published on the register with the change."))
     requires_liveness = serializers.BooleanField(required=False)
     two_person_confirmation = serializers.BooleanField(required=False)
     retention_rules = RetentionRuleInputSerializer(many=True, required=False)
@@ -86,7 +89,7 @@ class DeploymentInputSerializer(serializers.Serializer):
     def validate_retention_rules(self, rows: list[dict]) -> list[dict]:
         categories = [row["category"] for row in rows]
         if len(categories) != len(set(categories)):
-            raise serializers.ValidationError("One rule per data category.")
+            raise serializers.ValidationError(_("One rule per data category."))
         return rows
 
 
@@ -108,7 +111,7 @@ def split_input(data: dict[str, Any]) -> dict[str, Any]:
 class DeploymentListApi(APIView):
     class InputSerializer(DeploymentInputSerializer):
         organisation = serializers.IntegerField(
-            required=False, help_text="The enterprise; defaults to your only one.")
+            required=False, help_text=gettext_lazy("The enterprise; defaults to your only one."))
 
     @extend_schema(responses={200: DeploymentOutputSerializer(many=True)})
     def get(self, request: Request) -> Response:
@@ -147,7 +150,7 @@ def _organisation_for(user: Any, organisation_id: int | None) -> Organisation:
         return mine.get()
     organisation = mine.filter(id=organisation_id).first() if organisation_id else None
     if organisation is None or not can(user, "deployment.create", organisation):
-        raise NotPermitted("You may not register deployments for this organisation.")
+        raise NotPermitted(_("You may not register deployments for this organisation."))
     return organisation
 
 
@@ -162,7 +165,8 @@ class DeploymentDetailApi(APIView):
     class AppliedSerializer(DeploymentOutputSerializer):
         outcome = serializers.ChoiceField(["applied", "unchanged"])
         change = ChangeRequestOutputSerializer(
-            allow_null=True, help_text="The change record (before/after) once submitted.")
+            allow_null=True,
+            help_text=gettext_lazy("The change record (before/after) once submitted."))
 
     class FiledSerializer(serializers.Serializer):
         outcome = serializers.ChoiceField(["change_request"])
@@ -204,7 +208,8 @@ class DeploymentActionApi(APIView):
         reason = serializers.CharField(required=False, allow_blank=True, default="")
         legal_basis = serializers.CharField(
             required=False, allow_blank=True, default="",
-            help_text="Approve only: the legal basis a public-security deployment enrols under.")
+            help_text=gettext_lazy("Approve only: the legal basis a public-security deployment "
+                                   "enrols under."))
 
     @extend_schema(request=InputSerializer, responses={200: DeploymentOutputSerializer})
     def post(self, request: Request, deployment_id: int) -> Response:

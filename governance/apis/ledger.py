@@ -3,6 +3,7 @@ check of a receipt's ledger proof (governance/platform/ledger_proof.py)."""
 
 from dataclasses import asdict
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -75,5 +76,6 @@ class ReceiptVerifyApi(APIView):
     @extend_schema(request=dict, responses={200: OutputSerializer}, auth=[])
     def post(self, request: Request) -> Response:
         if not isinstance(request.data, dict):
-            raise serializers.ValidationError({"receipt": ["Send the receipt as a JSON object."]})
+            raise serializers.ValidationError(
+                {"receipt": [_("Send the receipt as a JSON object.")]})
         return Response(self.OutputSerializer(asdict(proof_verify(request.data))).data)

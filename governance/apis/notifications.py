@@ -1,5 +1,6 @@
 """The signed-in person's notifications (any persona): list, mark one or all read."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -46,7 +47,7 @@ class MyNotificationReadApi(APIView):
     @extend_schema(request=None, responses={200: MarkedOutputSerializer})
     def post(self, request: Request, notification_id: int) -> Response:
         if not notifications_for_user(user=request.user).filter(pk=notification_id).exists():
-            raise NotFound("No such notification.")
+            raise NotFound(_("No such notification."))
         marked = notification_mark_read(user=request.user, notification_id=notification_id)
         return Response(MarkedOutputSerializer({"marked_read": marked}).data)
 

@@ -1,5 +1,6 @@
 """The public register: no login, the whitelist of governance.selectors.register."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -16,7 +17,7 @@ class RegisterChangeSerializer(serializers.Serializer):
     reason = serializers.CharField()
     approved_by_regulator = serializers.BooleanField()
     changes = serializers.DictField(child=serializers.DictField(),
-                                    help_text="{field: {before, after}}")
+                                    help_text=_("{field: {before, after}}"))
 
 
 class AccuracySerializer(serializers.Serializer):
@@ -97,7 +98,7 @@ class RegisterDecisionSerializer(serializers.Serializer):
 
 class RegisterDetailSerializer(RegisterEntrySerializer):
     enforcement = RegisterDecisionSerializer(many=True,
-                                             help_text="Published decisions, newest first")
+                                             help_text=_("Published decisions, newest first"))
 
 
 class RegisterListApi(APIView):

@@ -4,6 +4,7 @@ legal holds (regulators only). Each view validates, calls one selector or servic
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -137,6 +138,6 @@ class LegalHoldReleaseApi(APIView):
     def post(self, request: Request, hold_id: int) -> Response:
         hold = legal_hold_list_for_user(user=request.user).filter(id=hold_id).first()
         if hold is None:
-            raise NotFound("No such legal hold.")
+            raise NotFound(_("No such legal hold."))
         return Response(LegalHoldOutputSerializer(
             legal_hold_release(hold=hold, actor=request.user)).data)

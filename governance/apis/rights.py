@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -43,7 +45,7 @@ class RightsRequestOutputSerializer(serializers.Serializer):
     export = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()
     restrictions = serializers.SerializerMethodField(
-        help_text="A granted restriction: in force until lifted (lifted_at null).")
+        help_text=gettext_lazy("A granted restriction: in force until lifted (lifted_at null)."))
 
     def get_export(self, request: Any) -> dict[str, Any] | None:
         export = getattr(request, "export", None)  # the reverse one-to-one may not exist
@@ -172,7 +174,7 @@ class RightsRequestExportApi(APIView):
         found = rights_request_get_for_user(user=request.user, request_id=request_id)
         export = getattr(found, "export", None) if found.citizen_id == request.user.id else None
         if export is None:
-            raise NotFound("No download for this request.")
+            raise NotFound(_("No download for this request."))
         return Response(rights_export_open(export=export))
 
 

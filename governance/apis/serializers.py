@@ -6,6 +6,7 @@ serialized; the serializers document the shape for the OpenAPI schema.
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from governance.models import ChangeState, Deployment, DeploymentChange
@@ -28,7 +29,7 @@ class ChangeRequestOutputSerializer(serializers.Serializer):
     state = serializers.ChoiceField(ChangeState.choices)
     changed_fields = serializers.ListField(child=serializers.CharField())
     changes = serializers.DictField(
-        child=serializers.DictField(), help_text="{field: {before, after}}")
+        child=serializers.DictField(), help_text=_("{field: {before, after}}"))
     reason = serializers.CharField()
     requested_by = serializers.CharField(allow_null=True)
     requested_at = serializers.DateTimeField()
@@ -85,7 +86,7 @@ class DeploymentOutputSerializer(serializers.Serializer):
     events = serializers.ListField(child=serializers.DictField(), required=False)
     allowed_actions = serializers.ListField(child=serializers.CharField())
     pending_change_request = ChangeRequestOutputSerializer(
-        allow_null=True, help_text="The change waiting for the regulator, if any.")
+        allow_null=True, help_text=_("The change waiting for the regulator, if any."))
     submitted_at = serializers.DateTimeField(allow_null=True)
     activated_at = serializers.DateTimeField(allow_null=True)
     created_at = serializers.DateTimeField()
@@ -156,9 +157,9 @@ class FindingSerializer(serializers.Serializer):
 
 class ComplianceOutputSerializer(serializers.Serializer):
     deployment = serializers.IntegerField()
-    jurisdiction = serializers.CharField(help_text="Whose rule pack judged it.")
+    jurisdiction = serializers.CharField(help_text=_("Whose rule pack judged it."))
     checked_at = serializers.DateTimeField()
-    compliant = serializers.BooleanField(help_text="No blocking rule fails.")
+    compliant = serializers.BooleanField(help_text=_("No blocking rule fails."))
     violations = serializers.ListField(child=serializers.DictField())
     warnings = serializers.ListField(child=serializers.DictField())
     results = FindingSerializer(many=True)

@@ -7,6 +7,7 @@ is locked, and every version is kept for at least three years (PIPL Art. 56).
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from governance.models.deployments import Deployment
 
@@ -14,10 +15,10 @@ RETENTION_YEARS = 3
 
 
 class RiskLevel(models.TextChoices):
-    LOW = "low", "Low"
-    MEDIUM = "medium", "Medium"
-    HIGH = "high", "High"
-    VERY_HIGH = "very_high", "Very high"
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+    VERY_HIGH = "very_high", _("Very high")
 
 
 class ImpactAssessment(models.Model):

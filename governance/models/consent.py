@@ -10,6 +10,7 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from governance.models.deployments import Deployment, DeploymentNotice, Purpose
 from governance.models.organisations import User
@@ -18,15 +19,15 @@ from governance.platform.ledger import ChainedEntry
 
 
 class ConsentMethod(models.TextChoices):
-    WRITTEN_SIGNATURE = "written_signature", "Written signature"
-    ELECTRONIC_SIGNATURE = "electronic_signature", "Electronic signature"
-    IN_APP_EXPLICIT = "in_app_explicit", "Explicit action in an app"
+    WRITTEN_SIGNATURE = "written_signature", _("Written signature")
+    ELECTRONIC_SIGNATURE = "electronic_signature", _("Electronic signature")
+    IN_APP_EXPLICIT = "in_app_explicit", _("Explicit action in an app")
 
 
 class ConsentState(models.TextChoices):
-    ACTIVE = "active", "Active"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-    EXPIRED = "expired", "Expired"
+    ACTIVE = "active", _("Active")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    EXPIRED = "expired", _("Expired")
 
 
 class Consent(models.Model):
@@ -111,11 +112,11 @@ class Refusal(models.Model):
 
 
 class LedgerEntryKind(models.TextChoices):
-    GIVEN = "given", "Given"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-    EXPIRED = "expired", "Expired"
-    REFUSED = "refused", "Refused"
-    RENEWED = "renewed", "Renewed"
+    GIVEN = "given", _("Given")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    EXPIRED = "expired", _("Expired")
+    REFUSED = "refused", _("Refused")
+    RENEWED = "renewed", _("Renewed")
 
 
 class ConsentLedgerEntry(ChainedEntry):
@@ -149,8 +150,8 @@ class ConsentLedgerEntry(ChainedEntry):
 
 
 class LinkVia(models.TextChoices):
-    PORTAL = "portal", "Consent given through the portal"
-    CONTACT_PROOF = "contact_proof", "Proved a contact recorded with the consent"
+    PORTAL = "portal", _("Consent given through the portal")
+    CONTACT_PROOF = "contact_proof", _("Proved a contact recorded with the consent")
 
 
 class SubjectLink(models.Model):

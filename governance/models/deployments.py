@@ -5,6 +5,7 @@ Lifecycle, rules and approvals live in services; this module only declares the d
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from governance.models.jurisdictions import DEFAULT_JURISDICTION, Jurisdiction
 from governance.models.organisations import Organisation
@@ -25,61 +26,61 @@ class Purpose(models.Model):
 
 
 class Scenario(models.TextChoices):
-    IDENTITY_RECOGNITION = "identity_recognition", "Identity recognition"
-    TRANSPORTATION = "transportation", "Transportation"
-    ACCESS_CONTROL = "access_control", "Access control"
-    ELECTRONIC_PAYMENT = "electronic_payment", "Electronic payment"
-    PUBLIC_SECURITY = "public_security", "Public security"
-    OTHER = "other", "Other"
+    IDENTITY_RECOGNITION = "identity_recognition", _("Identity recognition")
+    TRANSPORTATION = "transportation", _("Transportation")
+    ACCESS_CONTROL = "access_control", _("Access control")
+    ELECTRONIC_PAYMENT = "electronic_payment", _("Electronic payment")
+    PUBLIC_SECURITY = "public_security", _("Public security")
+    OTHER = "other", _("Other")
 
 
 class Mode(models.TextChoices):
-    VERIFICATION = "verification", "1:1 verification"
-    IDENTIFICATION_REALTIME = "identification_realtime", "1:N identification, real time"
-    IDENTIFICATION_POST = "identification_post", "1:N identification, after the fact"
+    VERIFICATION = "verification", _("1:1 verification")
+    IDENTIFICATION_REALTIME = "identification_realtime", _("1:N identification, real time")
+    IDENTIFICATION_POST = "identification_post", _("1:N identification, after the fact")
 
 
 class PlaceType(models.TextChoices):
-    RESIDENTIAL_COMMUNITY = "residential_community", "Residential community"
-    OFFICE_BUILDING = "office_building", "Office building"
-    TRANSPORT_HUB = "transport_hub", "Transport hub"
-    CAMPUS = "campus", "Campus"
-    BANK = "bank", "Bank"
-    HOSPITAL = "hospital", "Hospital"
-    GOVERNMENT_BUILDING = "government_building", "Government building"
-    RETAIL_STORE = "retail_store", "Retail store"
-    STREET = "street", "Street"
-    HOTEL_ROOM = "hotel_room", "Hotel room"
-    PUBLIC_BATH = "public_bath", "Public bath"
-    CHANGING_ROOM = "changing_room", "Changing room"
-    TOILET = "toilet", "Toilet"
-    OTHER = "other", "Other"
+    RESIDENTIAL_COMMUNITY = "residential_community", _("Residential community")
+    OFFICE_BUILDING = "office_building", _("Office building")
+    TRANSPORT_HUB = "transport_hub", _("Transport hub")
+    CAMPUS = "campus", _("Campus")
+    BANK = "bank", _("Bank")
+    HOSPITAL = "hospital", _("Hospital")
+    GOVERNMENT_BUILDING = "government_building", _("Government building")
+    RETAIL_STORE = "retail_store", _("Retail store")
+    STREET = "street", _("Street")
+    HOTEL_ROOM = "hotel_room", _("Hotel room")
+    PUBLIC_BATH = "public_bath", _("Public bath")
+    CHANGING_ROOM = "changing_room", _("Changing room")
+    TOILET = "toilet", _("Toilet")
+    OTHER = "other", _("Other")
 
 
 class Interest(models.TextChoices):
-    PUBLIC = "public", "Public interest"
-    PRIVATE = "private", "Private interest"
+    PUBLIC = "public", _("Public interest")
+    PRIVATE = "private", _("Private interest")
 
 
 class LegalBasis(models.TextChoices):
-    CONSENT = "consent", "Consent of the person"
-    PUBLIC_SECURITY_LAW = "public_security_law", "Public security, by law"
-    LEGAL_OBLIGATION = "legal_obligation", "Legal obligation"
-    CONTRACT = "contract", "Necessary for a contract with the person"
+    CONSENT = "consent", _("Consent of the person")
+    PUBLIC_SECURITY_LAW = "public_security_law", _("Public security, by law")
+    LEGAL_OBLIGATION = "legal_obligation", _("Legal obligation")
+    CONTRACT = "contract", _("Necessary for a contract with the person")
 
 
 class Storage(models.TextChoices):
-    ON_DEVICE = "on_device", "On the device"
-    CENTRAL = "central", "Central database"
+    ON_DEVICE = "on_device", _("On the device")
+    CENTRAL = "central", _("Central database")
 
 
 class DeploymentStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PENDING_APPROVAL = "pending_approval", "Pending approval"
-    ACTIVE = "active", "Active"
-    SUSPENDED = "suspended", "Suspended"
-    REJECTED = "rejected", "Rejected"
-    DECOMMISSIONED = "decommissioned", "Decommissioned"
+    DRAFT = "draft", _("Draft")
+    PENDING_APPROVAL = "pending_approval", _("Pending approval")
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    REJECTED = "rejected", _("Rejected")
+    DECOMMISSIONED = "decommissioned", _("Decommissioned")
 
 
 DEFAULT_THRESHOLD = 0.6
@@ -162,6 +163,9 @@ class DeploymentNotice(models.Model):
     version = models.PositiveIntegerField()
     language = models.CharField(max_length=16, default="en")
     text = models.TextField()
+    # The same notice in other languages, {"zh-hans": "..."}: shown by the reader's language
+    # (text_in), `text` in `language` stays the version people consented under.
+    translations = models.JSONField(default=dict, blank=True)
     # A material change (new purpose, longer retention...) requires consents to be renewed.
     is_material_change = models.BooleanField(default=True)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -176,3 +180,25 @@ class DeploymentNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.deployment.name} notice v{self.version}"
+
+    def text_in(self, language: str | None = None) -> str:
+        """The notice in `language` (default: the active one) when translated, else as
+        published."""
+        from django.utils.translation import get_language
+
+        return translated_text(self.translations, self.text, language or get_language())
+
+    @property
+    def localized_text(self) -> str:
+        return self.text_in()
+
+
+def translated_text(translations: dict, original: str, language: str | None) -> str:
+    """`translations[language]` (or its base language's), else the original text."""
+    if not language or not isinstance(translations, dict):
+        return original
+    language = language.lower()
+    for code in (language, language.split("-")[0]):
+        if translations.get(code):
+            return translations[code]
+    return original

@@ -7,21 +7,22 @@ the regulator within 30 working days; changes and termination are filed the same
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from governance.models.assessments import ImpactAssessment
 from governance.models.deployments import Deployment
 
 
 class FilingKind(models.TextChoices):
-    INITIAL = "initial", "Initial filing"
-    CHANGE = "change", "Change filing"
-    TERMINATION = "termination", "Termination filing"
+    INITIAL = "initial", _("Initial filing")
+    CHANGE = "change", _("Change filing")
+    TERMINATION = "termination", _("Termination filing")
 
 
 class FilingStatus(models.TextChoices):
-    OPEN = "open", "Due"
-    SUBMITTED = "submitted", "Submitted"
-    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    OPEN = "open", _("Due")
+    SUBMITTED = "submitted", _("Submitted")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
 
 
 # The five materials of CAC Measures Art. 15, in the order the article lists them.

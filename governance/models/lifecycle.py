@@ -6,25 +6,26 @@ record, and nothing updates or deletes them.
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from governance.models.deployments import Deployment, DeploymentStatus
 from governance.models.organisations import Organisation
 
 
 class DeploymentAction(models.TextChoices):
-    CREATE = "create", "Created"
-    UPDATE = "update", "Changed"
-    SUBMIT = "submit", "Submitted"
-    APPROVE = "approve", "Approved"
-    REJECT = "reject", "Rejected"
-    SUSPEND = "suspend", "Suspended"
-    RESUME = "resume", "Resumed"
-    DECOMMISSION = "decommission", "Decommissioned"
+    CREATE = "create", _("Created")
+    UPDATE = "update", _("Changed")
+    SUBMIT = "submit", _("Submitted")
+    APPROVE = "approve", _("Approved")
+    REJECT = "reject", _("Rejected")
+    SUSPEND = "suspend", _("Suspended")
+    RESUME = "resume", _("Resumed")
+    DECOMMISSION = "decommission", _("Decommissioned")
     # A change that waits for the regulator (governance.models.changes), and its outcome.
-    CHANGE_REQUEST = "change_request", "Change requested"
-    CHANGE_APPROVE = "change_approve", "Change approved"
-    CHANGE_REJECT = "change_reject", "Change rejected"
-    CHANGE_WITHDRAW = "change_withdraw", "Change request withdrawn"
+    CHANGE_REQUEST = "change_request", _("Change requested")
+    CHANGE_APPROVE = "change_approve", _("Change approved")
+    CHANGE_REJECT = "change_reject", _("Change rejected")
+    CHANGE_WITHDRAW = "change_withdraw", _("Change request withdrawn")
 
 
 class DeploymentEvent(models.Model):
@@ -51,8 +52,8 @@ class DeploymentEvent(models.Model):
 
 
 class Decision(models.TextChoices):
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
 
 
 class DeploymentDecision(models.Model):

@@ -19,22 +19,22 @@ class User(AbstractUser):
 
 
 class OrganisationKind(models.TextChoices):
-    ENTERPRISE = "enterprise", "Enterprise"
-    REGULATOR = "regulator", "Regulator"
-    INDUSTRY_BODY = "industry_body", "Industry body"
+    ENTERPRISE = "enterprise", _("Enterprise")
+    REGULATOR = "regulator", _("Regulator")
+    INDUSTRY_BODY = "industry_body", _("Industry body")
 
 
 class Role(models.TextChoices):
     # enterprise
-    ADMIN = "admin", "Administrator"
-    PRIVACY_OFFICER = "privacy_officer", "Privacy officer"
-    OPERATOR = "operator", "Operator"
+    ADMIN = "admin", _("Administrator")
+    PRIVACY_OFFICER = "privacy_officer", _("Privacy officer")
+    OPERATOR = "operator", _("Operator")
     # regulator
-    INSPECTOR = "inspector", "Inspector"
-    SUPERVISOR = "supervisor", "Supervisor"
+    INSPECTOR = "inspector", _("Inspector")
+    SUPERVISOR = "supervisor", _("Supervisor")
     # industry body
-    AUDITOR = "auditor", "Auditor"
-    SECRETARIAT = "secretariat", "Secretariat"
+    AUDITOR = "auditor", _("Auditor")
+    SECRETARIAT = "secretariat", _("Secretariat")
 
 
 ROLES_BY_KIND: dict[str, frozenset[str]] = {

@@ -7,24 +7,25 @@ governance/retention/rules.py; this module only stores what the operator declare
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from governance.models.deployments import Deployment
 from governance.platform.ledger import ChainedEntry
 
 
 class DataCategory(models.TextChoices):
-    FACE_TEMPLATE = "face_template", "Face templates"
-    FACE_IMAGE = "face_image", "Face images"
-    RECOGNITION_EVENT = "recognition_event", "Recognition events (logs)"
-    CONSENT_RECORD = "consent_record", "Consent records"
-    EVALUATION_SET = "evaluation_set", "Evaluation sets (labelled photos)"
+    FACE_TEMPLATE = "face_template", _("Face templates")
+    FACE_IMAGE = "face_image", _("Face images")
+    RECOGNITION_EVENT = "recognition_event", _("Recognition events (logs)")
+    CONSENT_RECORD = "consent_record", _("Consent records")
+    EVALUATION_SET = "evaluation_set", _("Evaluation sets (labelled photos)")
 
 
 class RetentionTrigger(models.TextChoices):
-    COLLECTION = "collection", "after collection"
-    LAST_INTERACTION = "last_interaction", "after the last interaction"
-    CONSENT_WITHDRAWAL = "consent_withdrawal", "after consent is withdrawn"
-    DEPLOYMENT_END = "deployment_end", "after the deployment ends"
+    COLLECTION = "collection", _("after collection")
+    LAST_INTERACTION = "last_interaction", _("after the last interaction")
+    CONSENT_WITHDRAWAL = "consent_withdrawal", _("after consent is withdrawn")
+    DEPLOYMENT_END = "deployment_end", _("after the deployment ends")
 
 
 class RetentionRule(models.Model):
@@ -57,11 +58,11 @@ class RetentionRule(models.Model):
 class DeletionTrigger(models.TextChoices):
     """Why an item is due: a retention trigger, or a person's deletion request."""
 
-    COLLECTION = "collection", "retention period after collection ended"
-    LAST_INTERACTION = "last_interaction", "retention period after the last interaction ended"
-    CONSENT_WITHDRAWAL = "consent_withdrawal", "consent withdrawn or expired"
-    DEPLOYMENT_END = "deployment_end", "the deployment ended"
-    DELETION_REQUEST = "deletion_request", "the person asked for deletion"
+    COLLECTION = "collection", _("retention period after collection ended")
+    LAST_INTERACTION = "last_interaction", _("retention period after the last interaction ended")
+    CONSENT_WITHDRAWAL = "consent_withdrawal", _("consent withdrawn or expired")
+    DEPLOYMENT_END = "deployment_end", _("the deployment ended")
+    DELETION_REQUEST = "deletion_request", _("the person asked for deletion")
 
 
 class DeletionCertificate(ChainedEntry):

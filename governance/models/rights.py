@@ -2,18 +2,19 @@
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from governance.models.deployments import Deployment
 from governance.models.organisations import User
 
 
 class RequestType(models.TextChoices):
-    ACCESS = "access", "Access to my data"
-    DELETION = "deletion", "Deletion"
-    CORRECTION = "correction", "Correction"
-    PORTABILITY = "portability", "Portability (a copy to take elsewhere)"
-    EXPLANATION = "explanation", "Explanation of the processing"
-    RESTRICTION = "restriction", "Restriction of processing"
+    ACCESS = "access", _("Access to my data")
+    DELETION = "deletion", _("Deletion")
+    CORRECTION = "correction", _("Correction")
+    PORTABILITY = "portability", _("Portability (a copy to take elsewhere)")
+    EXPLANATION = "explanation", _("Explanation of the processing")
+    RESTRICTION = "restriction", _("Restriction of processing")
 
 
 # The request types that are answered with a download of everything held about the person.
@@ -21,12 +22,12 @@ EXPORT_TYPES = frozenset({RequestType.ACCESS, RequestType.PORTABILITY})
 
 
 class RequestState(models.TextChoices):
-    RECEIVED = "received", "Received"
-    IN_PROGRESS = "in_progress", "In progress"
-    EXTENDED = "extended", "Extended"
-    FULFILLED = "fulfilled", "Fulfilled"
-    REJECTED = "rejected", "Rejected"
-    OVERDUE = "overdue", "Overdue"
+    RECEIVED = "received", _("Received")
+    IN_PROGRESS = "in_progress", _("In progress")
+    EXTENDED = "extended", _("Extended")
+    FULFILLED = "fulfilled", _("Fulfilled")
+    REJECTED = "rejected", _("Rejected")
+    OVERDUE = "overdue", _("Overdue")
 
 
 OPEN_STATES = frozenset({RequestState.RECEIVED, RequestState.IN_PROGRESS,

@@ -31,7 +31,7 @@ def bar_chart_svg(bars: list[Bar], *, title: str, width: int = 720, height: int 
     plot_h = height - 30
     step = width / max(len(bars), 1)
     parts = [f'<svg class="bar-chart" viewBox="0 0 {width} {height}" role="img" '
-             f'aria-label="{escape(title)}" preserveAspectRatio="none">',
+             f'aria-label=_("{escape(title)}") preserveAspectRatio="none">',
              f"<title>{escape(title)}</title>"]
     for i, bar in enumerate(bars):
         h = round(plot_h * bar.value / peak, 1)
@@ -73,7 +73,7 @@ def log_log_curve_svg(points: list[tuple[float, float]], *, title: str, x_label:
                 round(top + plot_h - _log_position(y, low, high, plot_h), 1))
 
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-             f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}" '
+             f'width="{width}" height="{height}" role="img" aria-label=_("{escape(title)}") '
              f'font-family="sans-serif" font-size="12">',
              f"<title>{escape(title)}</title>",
              f'<rect x="0" y="0" width="{width}" height="{height}" fill="white"/>',

@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext as _
 
 NONCE_BYTES = 12  # AES-GCM's standard nonce size
 
@@ -47,7 +48,7 @@ def _master_key() -> bytes:
     except (ValueError, TypeError):
         key = b""
     if len(key) != 32:
-        raise ImproperlyConfigured("FACEGOV_MASTER_KEY must be urlsafe base64 of 32 bytes.")
+        raise ImproperlyConfigured(_("FACEGOV_MASTER_KEY must be urlsafe base64 of 32 bytes."))
     return key
 
 

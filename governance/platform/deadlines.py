@@ -19,6 +19,7 @@ from functools import lru_cache
 import holidays
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 
 class DeadlineKind(StrEnum):
@@ -77,7 +78,7 @@ def is_working_day(day: dt.date, *, country: str | None = None) -> bool:
 def add_working_days(day: dt.date, n: int, *, country: str | None = None) -> dt.date:
     """The n-th working day after `day` (the start day itself never counts)."""
     if n <= 0:
-        raise ValueError("n must be positive")
+        raise ValueError(_("n must be positive"))
     return _calendar(country or settings.FACEGOV_HOLIDAY_COUNTRY).get_nth_working_day(day, n)
 
 
@@ -100,7 +101,7 @@ def platform_term(kind: DeadlineKind) -> Term:
 def due_after(term: Term, start: dt.datetime) -> dt.datetime:
     """When something that started at `start` (aware) is due under `term`."""
     if timezone.is_naive(start):
-        raise ValueError("start must be timezone-aware")
+        raise ValueError(_("start must be timezone-aware"))
     amount = term.value
     if term.unit == "hours":
         return start + dt.timedelta(hours=amount)

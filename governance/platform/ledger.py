@@ -31,6 +31,7 @@ from typing import Any, ClassVar
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 GENESIS_HASH = "0" * 64
 
@@ -73,11 +74,12 @@ class ChainedEntry(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         # An invariant, not logic: a ledger entry is written once, by chain_append.
         if not self._state.adding or not self.entry_hash:
-            raise LedgerImmutable("Ledger entries are appended with chain_append, never updated.")
+            raise LedgerImmutable(
+                _("Ledger entries are appended with chain_append, never updated."))
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise LedgerImmutable("Ledger entries are never deleted.")
+        raise LedgerImmutable(_("Ledger entries are never deleted."))
 
     def chain_fields(self) -> dict[str, Any]:
         """Every stored column except the primary key and the hash itself."""
@@ -95,7 +97,7 @@ def chain_append(entry: ChainedEntry) -> ChainedEntry:
     inside its transaction; the unique (chain, sequence) constraint is the backstop.
     """
     if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("chain_append must run inside the transaction that locks the chain")
+        raise RuntimeError(_("chain_append must run inside the transaction that locks the chain"))
     model = type(entry)
     chain_key = getattr(entry, model.chain_field)
     last = (model.objects.filter(**{model.chain_field: chain_key})
@@ -213,7 +215,7 @@ def chain_prune(*, model: type[ChainedEntry], chain_key: Any, through_sequence: 
     same transaction. Entries after `through_sequence` are untouched, so they still verify.
     """
     if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("chain_prune must run inside the transaction that locks the chain")
+        raise RuntimeError(_("chain_prune must run inside the transaction that locks the chain"))
     chain = model.objects.filter(**{model.chain_field: chain_key})
     last = chain.filter(sequence=through_sequence).only("sequence", "entry_hash").get()
     # QuerySet.delete bypasses ChainedEntry.delete (which refuses): this is the exception.

@@ -43,6 +43,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from governance.models import SignedLedgerHead
 from governance.platform import signing
@@ -88,7 +89,7 @@ class SignedHead:
     def from_dict(cls, data: Any) -> "SignedHead":
         """Raises ValueError unless `data` has every field with its JSON type."""
         if not isinstance(data, dict):
-            raise ValueError("not a JSON object")
+            raise ValueError(_("not a JSON object"))
         values = {}
         for name in (*SIGNED_FIELDS, "signature"):
             value, expected = data.get(name), int if name == "sequence" else str

@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from governance.errors import NotFound
 from governance.models import Consent, Deployment, DeploymentStatus, SealedFile
@@ -19,14 +20,14 @@ def deployment_get_for_consent(*, user: Any, deployment_id: int) -> Deployment:
     deployment = (Deployment.objects.select_related("organisation")
                   .filter(id=deployment_id).first())
     if deployment is None:
-        raise NotFound("No such deployment.")
+        raise NotFound(_("No such deployment."))
     if can(user, "consent.record", deployment) or can(user, "consent.list", deployment):
         return deployment
     if is_citizen(user) and deployment.status in (DeploymentStatus.ACTIVE,
                                                   DeploymentStatus.SUSPENDED,
                                                   DeploymentStatus.DECOMMISSIONED):
         return deployment
-    raise NotFound("No such deployment.")
+    raise NotFound(_("No such deployment."))
 
 
 def deployments_open_to_citizens() -> QuerySet[Deployment]:
@@ -43,9 +44,9 @@ def consent_get_for_user(*, user: Any, receipt_id: uuid.UUID | str) -> Consent:
                                                "evidence_upload")
                    .get(receipt_id=receipt))
     except (Consent.DoesNotExist, ValueError, TypeError):
-        raise NotFound("No such consent.") from None
+        raise NotFound(_("No such consent.")) from None
     if not can(user, "consent.view", consent):
-        raise NotFound("No such consent.")
+        raise NotFound(_("No such consent."))
     return consent
 
 
@@ -53,7 +54,7 @@ def consent_evidence_get(*, consent: Consent) -> SealedFile:
     """The signed form of a consent the caller already fetched with consent_get_for_user."""
     sealed = consent.evidence_upload
     if sealed is None or sealed.is_destroyed:
-        raise NotFound("This consent has no signed form on file.")
+        raise NotFound(_("This consent has no signed form on file."))
     return sealed
 
 

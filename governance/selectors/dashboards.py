@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from governance.models import Consent, ConsentState, DeploymentStatus, FilingStatus
 from governance.models.rights import OPEN_STATES
@@ -57,20 +58,20 @@ def enterprise_tiles(*, user: Any) -> list[Tile]:
     overdue_requests = requests.filter(due_at__lt=timezone.now()).count()
     overdue_filings = _overdue_filings(user)
     return [
-        Tile("Active deployments", statuses.get(DeploymentStatus.ACTIVE, 0), "deployment-list"),
-        Tile("Awaiting approval", statuses.get(DeploymentStatus.PENDING_APPROVAL, 0),
+        Tile(_("Active deployments"), statuses.get(DeploymentStatus.ACTIVE, 0), "deployment-list"),
+        Tile(_("Awaiting approval"), statuses.get(DeploymentStatus.PENDING_APPROVAL, 0),
              "deployment-list"),
-        Tile("Active consents", Consent.objects.filter(
+        Tile(_("Active consents"), Consent.objects.filter(
             deployment__in=deployments, state=ConsentState.ACTIVE).count(),
             "enterprise-consents"),
-        Tile("Consents to renew", Consent.objects.filter(
+        Tile(_("Consents to renew"), Consent.objects.filter(
             deployment__in=deployments, state=ConsentState.ACTIVE, needs_renewal=True).count(),
             "enterprise-renewals"),
-        Tile("Open rights requests", requests.count(), "enterprise-requests",
+        Tile(_("Open rights requests"), requests.count(), "enterprise-requests",
              alert=overdue_requests > 0),
-        Tile("Overdue requests", overdue_requests, "enterprise-requests",
+        Tile(_("Overdue requests"), overdue_requests, "enterprise-requests",
              alert=overdue_requests > 0),
-        Tile("Overdue filings", overdue_filings, "deployment-list", alert=overdue_filings > 0),
+        Tile(_("Overdue filings"), overdue_filings, "deployment-list", alert=overdue_filings > 0),
     ]
 
 
@@ -80,13 +81,13 @@ def regulator_tiles(*, user: Any) -> list[Tile]:
     statuses = _status_counts(user)
     overdue_filings = _overdue_filings(user)
     return extra_tiles(Persona.REGULATOR, user=user) + [
-        Tile("Awaiting your approval", approval_queue_for_user(user=user).count(),
+        Tile(_("Awaiting your approval"), approval_queue_for_user(user=user).count(),
              "regulator-approvals"),
-        Tile("Active deployments", statuses.get(DeploymentStatus.ACTIVE, 0), "register"),
-        Tile("Suspended", statuses.get(DeploymentStatus.SUSPENDED, 0), "register"),
-        Tile("Filings due", filing_list_for_user(user=user).filter(
+        Tile(_("Active deployments"), statuses.get(DeploymentStatus.ACTIVE, 0), "register"),
+        Tile(_("Suspended"), statuses.get(DeploymentStatus.SUSPENDED, 0), "register"),
+        Tile(_("Filings due"), filing_list_for_user(user=user).filter(
             status=FilingStatus.OPEN).count(), "regulator-filings"),
-        Tile("Overdue filings", overdue_filings, "regulator-filings",
+        Tile(_("Overdue filings"), overdue_filings, "regulator-filings",
              alert=overdue_filings > 0),
     ]
 

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from governance.errors import NotFound
 from governance.models import (
@@ -53,7 +54,7 @@ def deployment_get_for_user(*, user: Any, deployment_id: int) -> Deployment:
         return (deployment_list_for_user(user=user).prefetch_related(*DETAIL_PREFETCH)
                 .get(pk=deployment_id))
     except Deployment.DoesNotExist:
-        raise NotFound("No such deployment.") from None
+        raise NotFound(_("No such deployment.")) from None
 
 
 def approval_queue_for_user(*, user: Any) -> QuerySet[Deployment]:
@@ -76,7 +77,7 @@ def filing_get_for_user(*, user: Any, filing_id: int) -> Filing:
     try:
         return filing_list_for_user(user=user).get(pk=filing_id)
     except Filing.DoesNotExist:
-        raise NotFound("No such filing.") from None
+        raise NotFound(_("No such filing.")) from None
 
 
 def filings_open(qs: QuerySet[Filing]) -> QuerySet[Filing]:
@@ -97,7 +98,7 @@ def change_get_for_user(*, user: Any, deployment_id: int, change_id: int) -> Dep
     try:
         return change_list_for_user(user=user, deployment_id=deployment_id).get(pk=change_id)
     except DeploymentChange.DoesNotExist:
-        raise NotFound("No such change request.") from None
+        raise NotFound(_("No such change request.")) from None
 
 
 def change_requests_pending_for_regulator(*, user: Any) -> QuerySet[DeploymentChange]:

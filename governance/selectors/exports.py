@@ -9,6 +9,7 @@ import datetime as dt
 from typing import Any
 
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext
 
 from governance.models import (
     ConsentState,
@@ -36,7 +37,7 @@ def export_for_page(document: dict[str, Any]) -> dict[str, Any]:
     names = {d["id"]: d["name"] for d in document.get("deployments", [])}
 
     def purpose_names(codes: list[str]) -> str:
-        return ", ".join(purposes.get(code, code) for code in codes)
+        return ", ".join(gettext(purposes.get(code, code)) for code in codes)
 
     return {
         "generated_at": _when(document.get("generated_at")),
@@ -67,7 +68,7 @@ def export_for_page(document: dict[str, Any]) -> dict[str, Any]:
             {"time": _when(e.get("time")), "deployment": names.get(e.get("deployment_id"), ""),
              "what": e.get("operation_label") or e.get("operation") or e.get("kind", ""),
              "outcome": e.get("outcome_label") or e.get("outcome", ""),
-             "purpose": purposes.get(e.get("purpose", ""), e.get("purpose", ""))}
+             "purpose": gettext(purposes.get(e.get("purpose", ""), e.get("purpose", "")))}
             for e in document.get("recognition_events", [])],
         "deletion_certificates": [
             {"recorded_at": _when(c.get("recorded_at")), "reference": c.get("reference", ""),

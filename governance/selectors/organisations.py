@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from governance.errors import NotFound
 from governance.models import Organisation
@@ -33,4 +34,4 @@ def organisation_get_for_user(*, user: Any, organisation_id: int) -> Organisatio
     try:
         return organisation_list_for_user(user=user).get(id=organisation_id)
     except Organisation.DoesNotExist:
-        raise NotFound("No such organisation.") from None
+        raise NotFound(_("No such organisation.")) from None

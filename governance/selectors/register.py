@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from governance.errors import NotFound
 from governance.models import Deployment, DeploymentNotice, DeploymentStatus
@@ -50,7 +51,7 @@ def register_get(*, deployment_id: int) -> Deployment:
     try:
         return register_list().get(pk=deployment_id)
     except Deployment.DoesNotExist:
-        raise NotFound("No such deployment on the public register.") from None
+        raise NotFound(_("No such deployment on the public register.")) from None
 
 
 def register_entry(deployment: Deployment) -> dict:
@@ -87,7 +88,7 @@ def register_entry(deployment: Deployment) -> dict:
             {"category": r.category, "period_days": r.period_days, "trigger": r.trigger,
              "source": r.source, "reference": r.reference}
             for r in effective_retention_all(deployment=deployment)],
-        "notice": notice and {"version": notice.version, "text": notice.text,
+        "notice": notice and {"version": notice.version, "text": notice.text_in(),
                               "published_at": notice.published_at},
         "approval": _approval(deployment),
         "filings": [{"kind": f.kind, "status": "overdue" if f.is_overdue else f.status,

@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from governance.errors import NotFound
 from governance.models import DataCategory, DeletionCertificate, Deployment, LegalHold
@@ -55,7 +56,7 @@ def certificate_get_for_user(*, user: Any, certificate_id: int) -> DeletionCerti
     """One certificate the user may see; NotFound otherwise (no probing of ids)."""
     certificate = certificate_list_for_user(user=user).filter(id=certificate_id).first()
     if certificate is None:
-        raise NotFound("No such deletion certificate.")
+        raise NotFound(_("No such deletion certificate."))
     return certificate
 
 
@@ -107,7 +108,7 @@ def deployment_get_for_hold(*, user: Any, deployment_id: int) -> Deployment:
     deployment = (Deployment.objects.select_related("organisation")
                   .filter(id=deployment_id).first())
     if deployment is None or not can(user, "legal_hold.place", deployment):
-        raise NotFound("No such deployment.")
+        raise NotFound(_("No such deployment."))
     return deployment
 
 

@@ -4,6 +4,7 @@ the requests under a regulator's mandate."""
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from governance.errors import NotFound
 from governance.models import RightsRequest
@@ -28,5 +29,5 @@ def rights_request_get_for_user(*, user: Any, request_id: int) -> RightsRequest:
     request = (RightsRequest.objects.select_related("deployment__organisation", "citizen")
                .filter(id=request_id).first())
     if request is None or not can(user, "rights_request.view", request):
-        raise NotFound("No such request.")
+        raise NotFound(_("No such request."))
     return request

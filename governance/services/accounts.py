@@ -73,9 +73,9 @@ def membership_add(*, organisation: Organisation, user: User, role: str,
             code="invalid_role",
         )
     if hasattr(user, "citizen_profile"):
-        raise DomainError("A citizen account cannot join an organisation.", code="invalid_role")
+        raise DomainError(_("A citizen account cannot join an organisation."), code="invalid_role")
     with acting_as(actor):
-        membership, _ = Membership.objects.update_or_create(
+        membership, _created = Membership.objects.update_or_create(
             user=user, organisation=organisation, defaults={"role": role}
         )
     return membership
@@ -85,11 +85,11 @@ def membership_add(*, organisation: Organisation, user: User, role: str,
 def industry_membership_add(*, industry_body: Organisation, enterprise: Organisation,
                             actor: Any = None) -> IndustryMembership:
     if industry_body.kind != OrganisationKind.INDUSTRY_BODY:
-        raise DomainError("Only an industry body has member enterprises.", code="invalid_kind")
+        raise DomainError(_("Only an industry body has member enterprises."), code="invalid_kind")
     if enterprise.kind != OrganisationKind.ENTERPRISE:
-        raise DomainError("Only an enterprise can be a member.", code="invalid_kind")
+        raise DomainError(_("Only an enterprise can be a member."), code="invalid_kind")
     with acting_as(actor):
-        membership, _ = IndustryMembership.objects.get_or_create(
+        membership, _created = IndustryMembership.objects.get_or_create(
             industry_body=industry_body, enterprise=enterprise
         )
     return membership

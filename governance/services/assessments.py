@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from governance.audit import acting_as
 from governance.compliance import questionnaire
@@ -24,7 +25,7 @@ def impact_assessment_save(*, deployment: Deployment, actor: Any,
     The assessment is complete when every question and section summary is answered."""
     require(actor, "deployment.manage", deployment)
     if deployment.status == DeploymentStatus.DECOMMISSIONED:
-        raise InvalidTransition("A decommissioned deployment is not assessed any more.")
+        raise InvalidTransition(_("A decommissioned deployment is not assessed any more."))
     latest = (ImpactAssessment.objects.select_for_update().filter(deployment=deployment)
               .order_by("-version").first())
     now = timezone.now()

@@ -57,13 +57,13 @@ def contact_normalize(contact: str) -> str:
     """An email address in lower case, or a phone number as + and digits only."""
     contact = contact.strip()
     if "@" in contact:
-        local, _, domain = contact.rpartition("@")
+        local, _at, domain = contact.rpartition("@")
         if local and "." in domain:
             return f"{local}@{domain}".lower()
     digits = "".join(ch for ch in contact if ch.isdigit())
     if 6 <= len(digits) <= 15 and not any(ch.isalpha() for ch in contact):
         return ("+" if contact.startswith("+") else "") + digits
-    raise DomainError("Give an email address or a phone number.", code="invalid_contact")
+    raise DomainError(_("Give an email address or a phone number."), code="invalid_contact")
 
 
 def contact_hash(contact: str) -> str:
@@ -93,22 +93,23 @@ def current_notice(deployment: Deployment) -> DeploymentNotice | None:
 def _resolve_notice(deployment: Deployment, notice_version: int | None) -> DeploymentNotice:
     notice = current_notice(deployment)
     if notice is None:
-        raise DomainError("The deployment has no published notice; consent cannot be informed.",
+        raise DomainError(_("The deployment has no published notice; consent cannot be informed."),
                           code="no_published_notice")
     if notice_version is not None and notice_version != notice.version:
-        raise DomainError(f"Consent must be given under the current notice "
-                          f"(version {notice.version}).", code="notice_outdated",
+        raise DomainError(_("Consent must be given under the current notice (version %(version)s).")
+                          % {"version": notice.version}, code="notice_outdated",
                           current_version=notice.version)
     return notice
 
 
 def _resolve_purposes(deployment: Deployment, codes: list[str]) -> list[Purpose]:
     if not codes:
-        raise DomainError("Name at least one purpose.", code="purposes_required")
+        raise DomainError(_("Name at least one purpose."), code="purposes_required")
     allowed = {p.code: p for p in deployment.purposes.all()}
     unknown = sorted(set(codes) - set(allowed))
     if unknown:
-        raise PolicyRefusal(f"Not purposes of this deployment: {', '.join(unknown)}.",
+        raise PolicyRefusal(_("Not purposes of this deployment: %(purposes)s.")
+                            % {"purposes": ", ".join(unknown)},
                             code="purpose_not_allowed")
     return [allowed[code] for code in sorted(set(codes))]
 
@@ -116,13 +117,14 @@ def _resolve_purposes(deployment: Deployment, codes: list[str]) -> list[Purpose]
 def _check_evidence(*, method: str, evidence: dict[str, Any],
                     evidence_file: UploadedFile | None) -> None:
     if method not in ConsentMethod.values:
-        raise DomainError(f"Unknown consent method {method!r}.", code="invalid_method")
+        raise DomainError(_("Unknown consent method %(method)r.") % {"method": method},
+                          code="invalid_method")
     if method in SIGNED_METHODS and evidence_file is None:
-        raise DomainError("A signed consent needs the signed form as evidence.",
+        raise DomainError(_("A signed consent needs the signed form as evidence."),
                           code="evidence_required")
     if method == ConsentMethod.IN_APP_EXPLICIT and not all(evidence.get(k)
                                                            for k in CLICK_RECORD_FIELDS):
-        raise DomainError("An in-app consent needs its click record: time, IP, user agent.",
+        raise DomainError(_("An in-app consent needs its click record: time, IP, user agent."),
                           code="evidence_required")
 
 
@@ -205,10 +207,11 @@ def consent_give(*, deployment: Deployment, actor: Any, purposes: list[str],
     else:
         require(actor, "consent.record", deployment)
         if not subject_ref.strip():
-            raise DomainError("Name the subject (subject_ref).", code="subject_ref_required")
+            raise DomainError(_("Name the subject (subject_ref)."), code="subject_ref_required")
     if deployment.status not in CONSENT_OPEN_STATUSES:
-        raise PolicyRefusal(f"The deployment does not take consents (status: "
-                            f"{deployment.status}).", code="deployment_not_active")
+        raise PolicyRefusal(_("The deployment does not take consents (status: %(status)s).")
+                            % {"status": deployment.get_status_display().lower()},
+                            code="deployment_not_active")
     chosen = _resolve_purposes(deployment, purposes)
     notice = _resolve_notice(deployment, notice_version)
     evidence = evidence or {}
@@ -217,7 +220,7 @@ def consent_give(*, deployment: Deployment, actor: Any, purposes: list[str],
     _check_guardian(deployment, minor, guardian_name, guardian_relationship)
     now = timezone.now()
     if expires_at is not None and expires_at <= now:
-        raise DomainError("A consent cannot expire in the past.", code="invalid_expiry")
+        raise DomainError(_("A consent cannot expire in the past."), code="invalid_expiry")
     hashed_contact = contact_hash(contact) if contact.strip() else ""
 
     # Refused (413/415/400) before anything is written; sealed, never kept in plain bytes.
@@ -303,7 +306,8 @@ def consent_withdraw(*, consent: Consent, actor: Any, reason: str = "") -> Conse
     deployment, consent = _lock_consent(consent)
     require(actor, "consent.change", consent)
     if consent.state != ConsentState.ACTIVE:
-        raise InvalidTransition(f"This consent is already {consent.state}.",
+        raise InvalidTransition(_("This consent is already %(state)s.")
+                                % {"state": consent.get_state_display().lower()},
                                 code="consent_not_active")
     consent.state, consent.withdrawn_at = ConsentState.WITHDRAWN, timezone.now()
     consent.save(update_fields=["state", "withdrawn_at"])
@@ -323,14 +327,14 @@ def consent_renew(*, consent: Consent, actor: Any, evidence: dict[str, Any] | No
     deployment, consent = _lock_consent(consent)
     require(actor, "consent.change", consent)
     if consent.state != ConsentState.ACTIVE:
-        raise InvalidTransition("Only an active consent can be renewed; give a new one.",
+        raise InvalidTransition(_("Only an active consent can be renewed; give a new one."),
                                 code="consent_not_active")
     notice = _resolve_notice(deployment, None)
     if not consent.needs_renewal and consent.notice_version == notice.version:
-        raise InvalidTransition("This consent is already under the current notice.",
+        raise InvalidTransition(_("This consent is already under the current notice."),
                                 code="renewal_not_needed")
     if expires_at is not None and expires_at <= timezone.now():
-        raise DomainError("A consent cannot expire in the past.", code="invalid_expiry")
+        raise DomainError(_("A consent cannot expire in the past."), code="invalid_expiry")
     consent.notice, consent.notice_version, consent.needs_renewal = notice, notice.version, False
     consent.expires_at = expires_at or consent.expires_at
     consent.save(update_fields=["notice", "notice_version", "needs_renewal", "expires_at"])

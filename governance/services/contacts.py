@@ -49,12 +49,12 @@ def _deliver_code(contact: str, code: str) -> None:
 def contact_proof_start(*, citizen: Any, contact: str) -> ContactProof:
     """Send a one-time code to `contact` (after commit); the proof stores hashes only."""
     if not is_citizen(citizen):
-        raise NotPermitted("Only a citizen account links itself to subjects.")
+        raise NotPermitted(_("Only a citizen account links itself to subjects."))
     normalized = contact_normalize(contact)
     recent = ContactProof.objects.filter(
         citizen=citizen, created_at__gte=timezone.now() - dt.timedelta(hours=1))
     if recent.count() >= MAX_PROOFS_PER_HOUR:
-        raise DomainError("Too many codes requested; try again in an hour.",
+        raise DomainError(_("Too many codes requested; try again in an hour."),
                           code="too_many_attempts")
     code = f"{secrets.randbelow(10**6):06d}"
     hashed = contact_hash(normalized)
@@ -69,14 +69,14 @@ def contact_proof_confirm(*, citizen: Any, proof_id: int, code: str) -> list[Sub
     """Check the code; on success link every subject recorded with that contact."""
     proof = ContactProof.objects.filter(id=proof_id, citizen=citizen).first()
     if proof is None:
-        raise NotFound("No such contact proof.")
+        raise NotFound(_("No such contact proof."))
     if proof.verified_at or proof.expires_at <= timezone.now() or proof.attempts >= MAX_ATTEMPTS:
-        raise DomainError("This code can no longer be used; ask for a new one.",
+        raise DomainError(_("This code can no longer be used; ask for a new one."),
                           code="code_expired")
     # Count the attempt in its own write, so a wrong code is counted even though we raise.
     ContactProof.objects.filter(id=proof.id).update(attempts=F("attempts") + 1)
     if not hmac.compare_digest(proof.code_hash, _code_hash(proof.contact_hash, code.strip())):
-        raise DomainError("That code is not right.", code="invalid_code")
+        raise DomainError(_("That code is not right."), code="invalid_code")
     return _link_subjects(proof=proof)
 
 
@@ -84,14 +84,14 @@ def contact_proof_confirm(*, citizen: Any, proof_id: int, code: str) -> list[Sub
 def _link_subjects(*, proof: ContactProof) -> list[SubjectLink]:
     proof = ContactProof.objects.select_for_update().get(id=proof.id)
     if proof.verified_at:
-        raise DomainError("This code was already used.", code="code_expired")
+        raise DomainError(_("This code was already used."), code="code_expired")
     proof.verified_at = timezone.now()
     proof.save(update_fields=["verified_at"])
     links = []
     subjects = (Consent.objects.filter(contact_hash=proof.contact_hash)
                 .values_list("deployment_id", "subject_ref").distinct())
     for deployment_id, subject_ref in subjects:
-        link, _ = SubjectLink.objects.get_or_create(
+        link, _created = SubjectLink.objects.get_or_create(
             deployment_id=deployment_id, subject_ref=subject_ref,
             defaults={"citizen": proof.citizen, "via": LinkVia.CONTACT_PROOF})
         if link.citizen_id == proof.citizen_id:

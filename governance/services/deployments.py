@@ -329,7 +329,7 @@ def _set_retention(deployment: Deployment, rules: Iterable[Mapping]) -> None:
 def _record_threshold(deployment: Deployment, previous: float, actor: Any, reason: str) -> None:
     # The threshold decides who is matched: once submitted, every change gives its reason.
     if deployment.status != DeploymentStatus.DRAFT and not reason.strip():
-        raise DomainError("Say why the threshold changes (it is shown on the public register).",
+        raise DomainError(_("Say why the threshold changes (it is shown on the public register)."),
                           code="reason_required")
     ThresholdChange.objects.create(deployment=deployment, previous=previous,
                                    threshold=deployment.threshold, actor=actor,

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from governance.errors import DomainError
 from governance.models import RightsExport, RightsRequest
@@ -54,7 +55,7 @@ def rights_export_open(*, export: RightsExport, now: dt.datetime | None = None
                        ) -> dict[str, Any]:
     """The decrypted document, while it is available."""
     if export.erased_at or not export.sealed or export.expires_at <= (now or timezone.now()):
-        raise DomainError("This download has expired; file a new request.",
+        raise DomainError(_("This download has expired; file a new request."),
                           code="export_expired")
     plaintext = unseal(KeyPurpose.RIGHTS_EXPORT, bytes(export.sealed),
                        aad=_aad(export.request_id))

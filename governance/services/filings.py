@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from governance.audit import acting_as
 from governance.compliance.packs import pack_for
@@ -97,7 +98,7 @@ def filing_submit(*, filing: Filing, actor: Any, handler_information: str,
     require(actor, "deployment.manage", filing.deployment)
     filing = Filing.objects.select_for_update().get(pk=filing.pk)
     if filing.status != FilingStatus.OPEN:
-        raise InvalidTransition("This filing has already been submitted.")
+        raise InvalidTransition(_("This filing has already been submitted."))
     texts = {"handler_information": handler_information,
              "purpose_and_method": purpose_and_method, "security_measures": security_measures}
     missing = sorted(name for name, text in texts.items() if not text.strip())
@@ -126,7 +127,7 @@ def filing_acknowledge(*, filing: Filing, actor: Any) -> Filing:
     require(actor, "deployment.decide", filing.deployment)
     filing = Filing.objects.select_for_update().get(pk=filing.pk)
     if filing.status != FilingStatus.SUBMITTED:
-        raise InvalidTransition("Only a submitted filing can be acknowledged.")
+        raise InvalidTransition(_("Only a submitted filing can be acknowledged."))
     filing.status = FilingStatus.ACKNOWLEDGED
     filing.acknowledged_at = timezone.now()
     filing.acknowledged_by = actor

@@ -15,6 +15,8 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from governance.audit import acting_as
 from governance.compliance.rules import violations
@@ -37,6 +39,13 @@ from governance.services.filings import filing_open_for_activation, filing_open_
 from governance.services.retention import retention_deployment_end
 
 S = DeploymentStatus
+
+# The verbs of the refusals below ("Give the reasons to reject.").
+_ACTION_VERBS = {
+    DeploymentAction.SUBMIT: _lazy("submit"), DeploymentAction.APPROVE: _lazy("approve"),
+    DeploymentAction.REJECT: _lazy("reject"), DeploymentAction.SUSPEND: _lazy("suspend"),
+    DeploymentAction.RESUME: _lazy("resume"), DeploymentAction.DECOMMISSION: _lazy("decommission"),
+}
 
 
 @dataclass(frozen=True)
@@ -78,9 +87,11 @@ def _begin(deployment: Deployment, action: str, actor: Any, reason: str) -> Depl
         pk=deployment.pk)
     if locked.status not in transition.sources:
         raise InvalidTransition(
-            f"Cannot {action} a deployment that is {locked.get_status_display().lower()}.")
+            _("Cannot %(action)s a deployment that is %(status)s.") % {
+                "action": _ACTION_VERBS[action], "status": locked.get_status_display().lower()})
     if transition.needs_reason and not reason.strip():
-        raise DomainError(f"Give the reasons to {action}.", code="reason_required")
+        raise DomainError(_("Give the reasons to %(action)s.") % {"action": _ACTION_VERBS[action]},
+                          code="reason_required")
     return locked
 
 

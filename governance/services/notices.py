@@ -5,6 +5,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from governance.errors import DomainError
 from governance.models import Consent, ConsentState, Deployment, DeploymentNotice
@@ -37,7 +38,7 @@ def notice_publish(*, deployment: Deployment, text: str, language: str = "en",
     The caller has checked permission and holds the deployment's row lock. The first notice
     is always material; a material change sends consents back for renewal."""
     if not text.strip():
-        raise DomainError("The notice needs its text.", code="notice_text_required")
+        raise DomainError(_("The notice needs its text."), code="notice_text_required")
     latest = deployment.notices.aggregate(latest=Max("version"))["latest"] or 0
     material = is_material_change or latest == 0
     notice = DeploymentNotice.objects.create(

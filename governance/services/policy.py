@@ -83,12 +83,12 @@ def _refuse(code: RefusalCode, detail: str) -> PolicyDecision:
 
 
 _REFUSAL_TEXT = {
-    RefusalCode.NO_CONSENT: "The person has not consented to this purpose here.",
-    RefusalCode.CONSENT_WITHDRAWN: "The person withdrew their consent.",
-    RefusalCode.CONSENT_EXPIRED: "The person's consent has expired.",
-    RefusalCode.CONSENT_NEEDS_RENEWAL: (
+    RefusalCode.NO_CONSENT: _("The person has not consented to this purpose here."),
+    RefusalCode.CONSENT_WITHDRAWN: _("The person withdrew their consent."),
+    RefusalCode.CONSENT_EXPIRED: _("The person's consent has expired."),
+    RefusalCode.CONSENT_NEEDS_RENEWAL: _(
         "The notice changed materially since the person consented; they must consent again."),
-    RefusalCode.SEPARATE_CONSENT_MISSING: (
+    RefusalCode.SEPARATE_CONSENT_MISSING: _(
         "This deployment stores templates centrally, which needs the person's separate "
         "consent (CAC Measures Art. 8)."),
     RefusalCode.CONSENT_LEDGER_MISMATCH: _(
@@ -105,14 +105,16 @@ def _fresh(deployment: Deployment | int) -> Deployment | None:
 
 def _deployment_decision(deployment: Deployment | None, purpose: str) -> PolicyDecision:
     if deployment is None or deployment.status != DeploymentStatus.ACTIVE:
-        status = deployment.status if deployment else "unknown"
+        status = deployment.get_status_display().lower() if deployment else _("unknown")
         return _refuse(RefusalCode.DEPLOYMENT_NOT_ACTIVE,
-                       f"The deployment is not active (status: {status}).")
+                       _("The deployment is not active (status: %(status)s).")
+                       % {"status": status})
     if not deployment.purposes.filter(code=purpose).exists():
         return _refuse(RefusalCode.PURPOSE_NOT_ALLOWED,
-                       f"{purpose!r} is not one of this deployment's approved purposes.")
+                       _("%(purpose)r is not one of this deployment's approved purposes.")
+                       % {"purpose": purpose})
     return PolicyDecision(allowed=True, basis=Basis.DEPLOYMENT,
-                          detail="The deployment may run for this purpose.")
+                          detail=_("The deployment may run for this purpose."))
 
 
 def _approved_legal_basis(deployment: Deployment) -> str:
@@ -168,7 +170,7 @@ def _consent_decision(deployment: Deployment, subject_ref: str, purpose: str,
                 return _refuse(code, str(_REFUSAL_TEXT[code]))
             return PolicyDecision(allowed=True, basis=Basis.CONSENT,
                                   receipt_id=consent.receipt_id,
-                                  detail="The person's consent covers this purpose.")
+                                  detail=_("The person's consent covers this purpose."))
         newest_refusal = newest_refusal or outcome
     code = newest_refusal or RefusalCode.NO_CONSENT
     return _refuse(code, _REFUSAL_TEXT[code])
@@ -186,8 +188,9 @@ def policy_require_active(*, deployment: Deployment | int) -> None:
     through withdrawal, rights requests, retention and decommissioning, which never ask)."""
     fresh = _fresh(deployment)
     if fresh is None or fresh.status != DeploymentStatus.ACTIVE:
-        status = fresh.get_status_display().lower() if fresh else "unknown"
-        raise PolicyRefusal(f"The deployment is not active (status: {status}).",
+        status = fresh.get_status_display().lower() if fresh else _("unknown")
+        raise PolicyRefusal(_("The deployment is not active (status: %(status)s).")
+                            % {"status": status},
                             code=RefusalCode.DEPLOYMENT_NOT_ACTIVE)
 
 
@@ -196,9 +199,10 @@ def policy_check(*, deployment: Deployment | int, subject_ref: str, purpose: str
     """May `deployment` perform `operation` on `subject_ref` for `purpose` now?"""
     if operation == Operation.DELETE:
         # Destroying a person's data is never refused: not by status, purpose or consent.
-        return PolicyDecision(allowed=True, basis=Basis.DELETION, detail="Deletion is allowed.")
+        return PolicyDecision(allowed=True, basis=Basis.DELETION, detail=_("Deletion is allowed."))
     if operation not in {op.value for op in Operation}:
-        return _refuse(RefusalCode.UNKNOWN_OPERATION, f"Unknown operation {operation!r}.")
+        return _refuse(RefusalCode.UNKNOWN_OPERATION,
+                       _("Unknown operation %(operation)r.") % {"operation": operation})
     fresh = _fresh(deployment)
     decision = _deployment_decision(fresh, purpose)
     if not decision.allowed:
@@ -206,13 +210,13 @@ def policy_check(*, deployment: Deployment | int, subject_ref: str, purpose: str
     assert fresh is not None
     if _restricted(fresh, subject_ref):
         return _refuse(RefusalCode.RESTRICTED,
-                       "The person asked to restrict the processing of their data here and "
-                       "the operator granted it: their data is kept, not used.")
+                       _("The person asked to restrict the processing of their data here "
+                         "and the operator granted it: their data is kept, not used."))
     legal_basis = _approved_legal_basis(fresh)
     if legal_basis:
         return PolicyDecision(allowed=True, basis=Basis.LEGAL_BASIS, legal_basis=legal_basis,
-                              detail="Processing rests on the public-security legal basis "
-                                     "approved by the regulator, not on consent.")
+                              detail=_("Processing rests on the public-security legal basis "
+                                       "approved by the regulator, not on consent."))
     return _consent_decision(fresh, subject_ref, purpose, now or timezone.now())
 
 

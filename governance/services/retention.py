@@ -27,6 +27,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from governance.errors import DomainError
 from governance.models import (
@@ -399,9 +400,9 @@ def _check_hold_scope(*, subject_ref: str, category: str, reason: str,
     if category and category not in DataCategory.values:
         raise DomainError(f"Unknown data category {category!r}.", code="invalid_category")
     if not reason.strip():
-        raise DomainError("A legal hold states its reason.", code="reason_required")
+        raise DomainError(_("A legal hold states its reason."), code="reason_required")
     if expires_at <= now:
-        raise DomainError("A legal hold must end in the future.", code="invalid_expiry")
+        raise DomainError(_("A legal hold must end in the future."), code="invalid_expiry")
 
 
 @transaction.atomic
@@ -434,7 +435,7 @@ def legal_hold_release(*, hold: LegalHold, actor: Any) -> LegalHold:
         "deployment__organisation").get(pk=hold.pk)
     require_permission(actor, "legal_hold.place", hold.deployment)
     if hold.released_at is not None:
-        raise DomainError("This hold was already released.", code="hold_released")
+        raise DomainError(_("This hold was already released."), code="hold_released")
     hold.released_at, hold.released_by = timezone.now(), actor
     hold.save(update_fields=["released_at", "released_by"])
     transaction.on_commit(partial(retention_deployment_task.delay, hold.deployment_id))

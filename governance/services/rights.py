@@ -45,7 +45,9 @@ def rights_request_event(*, request: RightsRequest, actor: Any, note: str = ""
 
 def _transition(request: RightsRequest, allowed: set[str], target: str) -> None:
     if request.state not in allowed:
-        raise InvalidTransition(f"A request that is {request.state} cannot become {target}.")
+        raise InvalidTransition(_("A request that is %(state)s cannot become %(target)s.") % {
+            "state": request.get_state_display().lower(),
+            "target": RequestState(target).label.lower()})
     request.state = target
 
 
@@ -65,9 +67,9 @@ def rights_request_file(*, citizen: Any, deployment: Deployment, type: str,
                         details: str = "") -> RightsRequest:
     require(citizen, "rights_request.file", deployment)
     if type not in RequestType.values:
-        raise DomainError(f"Unknown request type {type!r}.", code="invalid_type")
+        raise DomainError(_("Unknown request type %(type)r.") % {"type": type}, code="invalid_type")
     if type in NEEDS_DETAILS and not details.strip():
-        raise DomainError("Say what should be corrected, explained or restricted.",
+        raise DomainError(_("Say what should be corrected, explained or restricted."),
                           code="details_required")
     now = timezone.now()
     refs = sorted(SubjectLink.objects.filter(citizen=citizen, deployment=deployment)
@@ -86,7 +88,7 @@ def rights_request_start(*, request: RightsRequest, actor: Any) -> RightsRequest
     require(actor, "rights_request.handle", request)
     _transition(request, {RequestState.RECEIVED}, RequestState.IN_PROGRESS)
     request.save(update_fields=["state"])
-    rights_request_event(request=request, actor=actor, note="Work on the request started.")
+    rights_request_event(request=request, actor=actor, note=_("Work on the request started."))
     return request
 
 
@@ -97,10 +99,10 @@ def rights_request_extend(*, request: RightsRequest, actor: Any, reason: str) ->
     request = _lock(request)
     require(actor, "rights_request.handle", request)
     if not reason.strip():
-        raise DomainError("An extension needs its reason; the citizen is told.",
+        raise DomainError(_("An extension needs its reason; the citizen is told."),
                           code="reason_required")
     if request.extended_at:
-        raise InvalidTransition("A request can be extended only once.", code="already_extended")
+        raise InvalidTransition(_("A request can be extended only once."), code="already_extended")
     _transition(request, {RequestState.RECEIVED, RequestState.IN_PROGRESS},
                 RequestState.EXTENDED)
     request.extended_at, request.extension_reason = timezone.now(), reason.strip()
@@ -123,21 +125,22 @@ def rights_request_fulfil(*, request: RightsRequest, actor: Any,
     request = _lock(request)
     require(actor, "rights_request.handle", request)
     if request.state not in ANSWERABLE:
-        raise InvalidTransition(f"A request that is {request.state} cannot be answered.")
+        raise InvalidTransition(_("A request that is %(state)s cannot be answered.")
+            % {"state": request.get_state_display().lower()})
     if request.type in EXPORT_TYPES:
         request.state = RequestState.IN_PROGRESS
         request.response = response.strip()
         request.save(update_fields=["state", "response"])
-        rights_request_event(request=request, actor=actor, note="Preparing your download.")
+        rights_request_event(request=request, actor=actor, note=_("Preparing your download."))
         transaction.on_commit(partial(rights_export_task.delay, request.id))
         return request
     if request.type != RequestType.DELETION and not response.strip():
-        raise DomainError("Write the answer the citizen will read.", code="response_required")
+        raise DomainError(_("Write the answer the citizen will read."), code="response_required")
     if request.type == RequestType.DELETION:
         for subject_ref in request.subject_refs:
             subject_purge_schedule(deployment=request.deployment, subject_ref=subject_ref,
                                    reason=PurgeReason.DELETION_REQUEST)
-        response = response.strip() or "Your data in this deployment is being deleted."
+        response = response.strip() or _("Your data in this deployment is being deleted.")
     if request.type == RequestType.RESTRICTION:
         _restrict(request)
     request = _close(request, actor=actor, state=RequestState.FULFILLED, response=response)
@@ -169,18 +172,18 @@ def rights_restriction_lift(*, request: RightsRequest, actor: Any,
     request = _lock(request)
     require(actor, "rights_request.handle", request)
     if not reason.strip():
-        raise DomainError("Say why the restriction ends; the person is told.",
+        raise DomainError(_("Say why the restriction ends; the person is told."),
                           code="reason_required")
     in_force = ProcessingRestriction.objects.select_for_update().filter(
         request=request, lifted_at__isnull=True)
     if request.type != RequestType.RESTRICTION or not in_force.exists():
-        raise InvalidTransition("No restriction of this request is in force.",
+        raise InvalidTransition(_("No restriction of this request is in force."),
                                 code="restriction_not_in_force")
     in_force.update(lifted_at=timezone.now(), lift_reason=reason.strip(),
                     lifted_by=actor_label(actor))
-    note = f"Restriction lifted: {reason.strip()}"
+    note = _("Restriction lifted: %(reason)s") % {"reason": reason.strip()}
     rights_request_event(request=request, actor=actor, note=note)
-    _tell_citizen(request, "The restriction you asked for was lifted", note)
+    _tell_citizen(request, _("The restriction you asked for was lifted"), note)
     return request
 
 
@@ -201,7 +204,7 @@ def rights_request_mark_fulfilled_by_export(*, request_id: int) -> RightsRequest
     if request.state == RequestState.FULFILLED:
         return request
     request = _close(request, actor=None, state=RequestState.FULFILLED,
-                     response=request.response or "Your download is ready for 7 days.")
+                     response=request.response or _("Your download is ready for 7 days."))
     _tell_citizen(request, _("Your download from FaceGov is ready"), request.response)
     return request
 
@@ -213,10 +216,11 @@ def rights_request_reject(*, request: RightsRequest, actor: Any, reason: str,
     request = _lock(request)
     require(actor, "rights_request.handle", request)
     if not reason.strip() or not court_route.strip():
-        raise DomainError("A rejection needs its reasons and the route to court.",
+        raise DomainError(_("A rejection needs its reasons and the route to court."),
                           code="reasons_required")
     if request.state not in ANSWERABLE:
-        raise InvalidTransition(f"A request that is {request.state} cannot be rejected.")
+        raise InvalidTransition(_("A request that is %(state)s cannot be rejected.")
+            % {"state": request.get_state_display().lower()})
     request.rejection_reason, request.court_route = reason.strip(), court_route.strip()
     request = _close(request, actor=actor, state=RequestState.REJECTED,
                      note=f"Rejected: {request.rejection_reason}")
@@ -243,5 +247,5 @@ def _mark_overdue(*, request_id: int, now: dt.datetime) -> bool:
         return False
     request.state = RequestState.OVERDUE
     request.save(update_fields=["state"])
-    rights_request_event(request=request, actor=None, note="The deadline passed unanswered.")
+    rights_request_event(request=request, actor=None, note=_("The deadline passed unanswered."))
     return True

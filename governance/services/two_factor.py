@@ -4,6 +4,7 @@ codes. Anyone may enrol; governance/selectors/two_factor.py says who must."""
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django_otp import match_token
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -35,15 +36,15 @@ def totp_enrolment_confirm(*, user: Any, device_id: int, token: str) -> list[str
     and issues fresh backup codes, which are returned (they are shown once)."""
     device = TOTPDevice.objects.filter(user=user, pk=device_id, confirmed=False).first()
     if device is None:
-        raise DomainError("Start the set-up again: this authenticator is not waiting.",
+        raise DomainError(_("Start the set-up again: this authenticator is not waiting."),
                           code="no_pending_authenticator")
-    allowed, _ = device.verify_is_allowed()
+    allowed, _wait = device.verify_is_allowed()
     if not allowed:
-        raise InvalidOtp("Too many wrong codes in a row: wait a few seconds, then type the "
-                         "code the app shows then.", code="otp_throttled")
+        raise InvalidOtp(_("Too many wrong codes in a row: wait a few seconds, then type the "
+                         "code the app shows then."), code="otp_throttled")
     # Outside the transaction: a wrong code's throttle count must survive the refusal.
     if not device.verify_token(token.strip()):
-        raise InvalidOtp("That code is not the one the authenticator shows now.")
+        raise InvalidOtp(_("That code is not the one the authenticator shows now."))
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
         device.confirmed = True
@@ -54,7 +55,7 @@ def totp_enrolment_confirm(*, user: Any, device_id: int, token: str) -> list[str
 @transaction.atomic
 def backup_codes_regenerate(*, user: Any) -> list[str]:
     if not two_factor_enabled(user):
-        raise DomainError("Set up an authenticator first.", code="two_factor_not_enabled")
+        raise DomainError(_("Set up an authenticator first."), code="two_factor_not_enabled")
     return _issue_backup_codes(user)
 
 
@@ -62,9 +63,9 @@ def two_factor_disable(*, user: Any, token: str) -> None:
     """Remove every second factor, proved by a current code; refused for those who must
     keep one."""
     if two_factor_required(user):
-        raise DomainError("Your role requires two-factor sign-in.", code="two_factor_required")
+        raise DomainError(_("Your role requires two-factor sign-in."), code="two_factor_required")
     if otp_match(user=user, token=token) is None:
-        raise InvalidOtp("That code is not valid.")
+        raise InvalidOtp(_("That code is not valid."))
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy
 
 from config.api.throttling import throttle_page
 from governance.errors import DomainError
@@ -12,10 +13,12 @@ from governance.services.accounts import SIGNUP_ANSWER, citizen_signup
 
 class SignupForm(forms.Form):
     username = forms.RegexField(r"^[\w.@+-]{3,150}$", max_length=150,
-                                help_text="3–150 letters, digits and @/./+/-/_ only.")
-    display_name = forms.CharField(max_length=150, required=False, label="Your name")
-    email = forms.EmailField(required=False)
-    password = forms.CharField(widget=forms.PasswordInput, strip=False)
+                                label=gettext_lazy("Username"),
+                                help_text=gettext_lazy("3–150 letters, digits and @/./+/-/_ only."))
+    display_name = forms.CharField(max_length=150, required=False, label=gettext_lazy("Your name"))
+    email = forms.EmailField(required=False, label=gettext_lazy("Email"))
+    password = forms.CharField(widget=forms.PasswordInput, strip=False,
+                               label=gettext_lazy("Password"))
 
 
 @throttle_page("signup")

@@ -131,7 +131,7 @@ def citizen_consent_renew(request: HttpRequest, receipt_id: str) -> HttpResponse
     consent = _consent_for_page(request, receipt_id)
     run_service(request, lambda: consent_renew(consent=consent, actor=request.user,
                                                evidence=click_record(request)),
-                "Consent renewed under the current notice.")
+                _("Consent renewed under the current notice."))
     return redirect("citizen-consents")
 
 
@@ -164,7 +164,7 @@ def citizen_link_contact(request: HttpRequest) -> HttpResponse:
             holder["proof"] = contact_proof_start(citizen=request.user,
                                                   contact=request.POST["contact"])
 
-        if run_service(request, start, "We sent a code. Enter it below."):
+        if run_service(request, start, _("We sent a code. Enter it below.")):
             request.session["contact_proof_id"] = holder["proof"].id
         return redirect("citizen-link")
     if request.method == "POST" and proof_id:

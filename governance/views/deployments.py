@@ -77,7 +77,8 @@ def deployment_describe(request: HttpRequest, deployment_id: int | None = None) 
                     request.user, kind=OrganisationKind.ENTERPRISE, roles=DEPLOYMENT_MANAGERS
                 ).first()
                 if organisation is None:
-                    raise DomainError("You may not register deployments.", code="permission_denied")
+                    raise DomainError(_("You may not register deployments."),
+                                      code="permission_denied")
                 kwargs.pop("threshold_reason")
                 kwargs.pop("reason")
                 deployment = deployment_create(organisation=organisation, actor=request.user,
@@ -140,7 +141,7 @@ def deployment_assessment(request: HttpRequest, deployment_id: int) -> HttpRespo
         else:
             if latest.is_complete:
                 return redirect("deployment-submit", deployment_id=deployment.id)
-            messages.error(request, "The assessment is saved but not complete yet.")
+            messages.error(request, _("The assessment is saved but not complete yet."))
     return _wizard(request, "assessment.html", deployment, "assessment", form=form,
                    assessment=latest, missing=impact_assessment_missing(latest))
 
@@ -155,7 +156,7 @@ def deployment_review(request: HttpRequest, deployment_id: int) -> HttpResponse:
         except DomainError as exc:
             violations = report(request, exc)
         else:
-            messages.success(request, "Submitted.")
+            messages.success(request, _("Submitted."))
             return redirect("deployment-status", deployment_id=deployment.id)
     return _wizard(request, "submit.html", deployment, "submit", violations=violations,
                    compliance=compliance_page(deployment),
@@ -219,7 +220,7 @@ def filing_page(request: HttpRequest, filing_id: int) -> HttpResponse:
         except DomainError as exc:
             report(request, exc)
         else:
-            messages.success(request, "Filing submitted to the regulator.")
+            messages.success(request, _("Filing submitted to the regulator."))
             return redirect("deployment-status", deployment_id=filing.deployment_id)
     return render(request, "governance/deployments/filing.html",
                   {"filing": filing, "form": form, "materials": FILING_MATERIALS})

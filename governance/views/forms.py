@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.core.validators import MaxValueValidator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from governance.compliance.questionnaire import QUESTIONS, SECTIONS
@@ -34,24 +35,25 @@ class DescribeForm(forms.Form):
     location = forms.CharField(max_length=250, required=False)
     scenario = forms.ChoiceField(choices=Scenario.choices)
     mode = forms.ChoiceField(choices=Mode.choices)
-    place_type = forms.ChoiceField(choices=PlaceType.choices, label="Place")
-    is_public_place = forms.BooleanField(required=False, label="It is a public place")
-    has_signage = forms.BooleanField(required=False, label="Signs announce face recognition")
+    place_type = forms.ChoiceField(choices=PlaceType.choices, label=_("Place"))
+    is_public_place = forms.BooleanField(required=False, label=_("It is a public place"))
+    has_signage = forms.BooleanField(required=False, label=_("Signs announce face recognition"))
     interest = forms.ChoiceField(choices=Interest.choices)
     purposes = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple, choices=())
-    legal_basis = forms.ChoiceField(choices=LegalBasis.choices, label="Legal basis")
+    legal_basis = forms.ChoiceField(choices=LegalBasis.choices, label=_("Legal basis"))
     storage = forms.ChoiceField(choices=Storage.choices)
     central_storage_separate_consent = forms.BooleanField(
-        required=False, label="Separate consent is collected for central storage")
+        required=False, label=_("Separate consent is collected for central storage"))
     expected_subjects = forms.IntegerField(min_value=0, initial=0,
-                                           label="Expected number of people")
+                                           label=_("Expected number of people"))
     non_face_alternative = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), required=False,
-        label="Non-face alternative", help_text="How someone who refuses gets the same service.")
-    keeps_images = forms.BooleanField(required=False, label="Raw face images are kept")
+        label=_("Non-face alternative"),
+        help_text=_("How someone who refuses gets the same service."))
+    keeps_images = forms.BooleanField(required=False, label=_("Raw face images are kept"))
     keeps_images_justification = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), required=False,
-        label="Why images are kept")
+        label=_("Why images are kept"))
     threshold = forms.FloatField(min_value=0.01, initial=0.6,
                                  label=_("Decision threshold (distance)"))
     threshold_change_reason = forms.CharField(required=False,
@@ -61,16 +63,17 @@ class DescribeForm(forms.Form):
         label=_("Why this change (once submitted)"),
         help_text=_("Published with the change. A change that makes an approved public-interest "
                     "deployment less safe waits for the regulator, who reads this."))
-    requires_liveness = forms.BooleanField(required=False, label="Liveness check required")
+    requires_liveness = forms.BooleanField(required=False, label=_("Liveness check required"))
     two_person_confirmation = forms.BooleanField(
-        required=False, label="Matches are confirmed by two people")
+        required=False, label=_("Matches are confirmed by two people"))
     notice = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False,
-                             label="Public notice",
-                             help_text="What people read before they consent.")
+                             label=_("Public notice"),
+                             help_text=_("What people read before they consent."))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["purposes"].choices = [(p.code, p.name) for p in Purpose.objects.all()]
+        self.fields["purposes"].choices = [(p.code, gettext(p.name))
+                                           for p in Purpose.objects.all()]
         # The ceiling is the engine's calibrated range, not a number fixed in this form.
         ceiling = threshold_range().maximum
         self.fields["threshold"].max_value = ceiling
@@ -118,7 +121,7 @@ class RetentionForm(forms.Form):
         for category in DataCategory.values:
             if (data.get(f"{category}_days") is None) != (not data.get(f"{category}_trigger")):
                 self.add_error(f"{category}_days",
-                               "Give both the days and the trigger, or neither.")
+                               _("Give both the days and the trigger, or neither."))
         return data
 
     def rules(self) -> list[dict]:
@@ -147,8 +150,8 @@ class AssessmentForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
-                             label="Reasons")
-    legal_basis = forms.CharField(required=False, label="Legal basis (approval)")
+                             label=_("Reasons"))
+    legal_basis = forms.CharField(required=False, label=_("Legal basis (approval)"))
 
 
 class DecommissionForm(forms.Form):
@@ -163,8 +166,18 @@ class DecommissionForm(forms.Form):
 
 class FilingForm(forms.Form):
     handler_information = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}),
-                                          label="Basic information about your organisation")
+                                          label=_("Basic information about your organisation"))
     purpose_and_method = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}),
-                                         label="Purpose and method of processing")
+                                         label=_("Purpose and method of processing"))
     security_measures = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}),
-                                        label="Security measures")
+                                        label=_("Security measures"))
+
+
+# Labels in the reader's language for the fields that had only their (English) names.
+_DESCRIBE_LABELS = {"name": _("Name"), "description": _("Description"),
+                    "location": _("Location"), "scenario": _("Scenario"), "mode": _("Mode"),
+                    "interest": _("Interest"), "purposes": _("Purposes"),
+                    "storage": _("Storage")}
+for _field_name, _label in _DESCRIBE_LABELS.items():
+    if _field_name in DescribeForm.base_fields and not DescribeForm.base_fields[_field_name].label:
+        DescribeForm.base_fields[_field_name].label = _label

@@ -6,10 +6,12 @@ from typing import Any
 
 import segno
 from django import forms
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from governance.compliance.packs import pack_for
@@ -53,9 +55,11 @@ def register_signage(request: HttpRequest, deployment_id: int) -> HttpResponse:
     """A sign to print and post on site; its QR code opens the register entry."""
     entry = _entry(deployment_id)
     url = request.build_absolute_uri(reverse("register-detail", args=[deployment_id]))
-    qr = segno.make(url, error="m").svg_inline(scale=6, title="Register entry")
+    qr = segno.make(url, error="m").svg_inline(scale=6, title=gettext("Register entry"))
+    # Bilingual on the sign itself, whatever the language of the person printing it.
     return render(request, "governance/register/signage.html",
-                  {"entry": entry, "url": url, "qr": mark_safe(qr)})  # noqa: S308 — segno's own SVG
+                  {"entry": entry, "url": url, "qr": mark_safe(qr),  # noqa: S308
+                   "sign_languages": [code for code, _name in reversed(settings.LANGUAGES)]})  # noqa: S308 — segno's own SVG
 
 
 def threshold_chart(history: list[dict], current: float) -> str:
@@ -80,7 +84,7 @@ def threshold_chart(history: list[dict], current: float) -> str:
                    for p in points[::2])
     return mark_safe(  # noqa: S308 — built from numbers only
         f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="Threshold history">'
+        f'aria-label=_("Threshold history")>'
         f'<polyline fill="none" stroke="currentColor" stroke-width="2" '
         f'points="{" ".join(points)}"/><g fill="currentColor">{dots}</g></svg>')
 

@@ -111,5 +111,5 @@ def regulator_filing_acknowledge(request: HttpRequest, filing_id: int) -> HttpRe
     except DomainError as exc:
         report(request, exc)
     else:
-        messages.success(request, "Filing acknowledged.")
+        messages.success(request, _("Filing acknowledged."))
     return redirect("regulator-filings")

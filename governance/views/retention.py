@@ -10,6 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from governance.errors import DomainError, NotFound
@@ -42,13 +44,16 @@ def retention_panel(user: Any) -> dict[str, Any]:
 
 
 class LegalHoldForm(forms.Form):
-    deployment = forms.TypedChoiceField(coerce=int)
-    subject_ref = forms.CharField(max_length=128, required=False, label="Subject (optional)",
-                                  help_text="Leave empty to hold every subject.")
-    category = forms.ChoiceField(choices=[("", "Every category"), *DataCategory.choices],
-                                 required=False)
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
-    expires_at = forms.DateTimeField(label="Hold until",
+    deployment = forms.TypedChoiceField(coerce=int, label=gettext_lazy("Deployment"))
+    subject_ref = forms.CharField(max_length=128, required=False,
+                                  label=gettext_lazy("Subject (optional)"),
+                                  help_text=gettext_lazy("Leave empty to hold every subject."))
+    category = forms.ChoiceField(choices=[("", gettext_lazy("every category")),
+                                          *DataCategory.choices],
+                                 required=False, label=gettext_lazy("Category"))
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+                             label=gettext_lazy("Reason"))
+    expires_at = forms.DateTimeField(label=gettext_lazy("Hold until"),
                                      widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -75,8 +80,11 @@ def legal_hold_new(request: HttpRequest) -> HttpResponse:
     require(request.user, "legal_hold.list")
     form = LegalHoldForm(request.POST, user=request.user)
     if not form.is_valid():
-        messages.error(request, "The hold was not placed: " + "; ".join(
-            f"{field}: {' '.join(errors)}" for field, errors in form.errors.items()))
+        # Each problem under the field's label ("Hold until: This field is required."),
+        # never its name (`expires_at`).
+        messages.error(request, _("The hold was not placed: ") + "; ".join(
+            f"{form.fields[field].label if field in form.fields else ''}: {' '.join(errors)}"
+            .lstrip(": ") for field, errors in form.errors.items()))
         return redirect("retention-dashboard")
     fields = dict(form.cleaned_data)
     deployment = deployment_get_for_hold(user=request.user,
@@ -84,9 +92,9 @@ def legal_hold_new(request: HttpRequest) -> HttpResponse:
     try:
         legal_hold_place(actor=request.user, deployment=deployment, **fields)
     except DomainError as exc:
-        messages.error(request, f"The hold was not placed: {exc.detail}")
+        messages.error(request, _("The hold was not placed: ") + str(exc.detail))
     else:
-        messages.success(request, f"Hold placed on {deployment.name}.")
+        messages.success(request, _("Hold placed on %(name)s.") % {"name": deployment.name})
     return redirect("retention-dashboard")
 
 
@@ -95,13 +103,13 @@ def legal_hold_new(request: HttpRequest) -> HttpResponse:
 def legal_hold_release_page(request: HttpRequest, hold_id: int) -> HttpResponse:
     hold = legal_hold_list_for_user(user=request.user).filter(id=hold_id).first()
     if hold is None:
-        raise NotFound("No such legal hold.")
+        raise NotFound(_("No such legal hold."))
     try:
         legal_hold_release(hold=hold, actor=request.user)
     except DomainError as exc:
         messages.error(request, exc.detail)
     else:
-        messages.success(request, "Hold released; the next sweep destroys what is overdue.")
+        messages.success(request, _("Hold released; the next sweep destroys what is overdue."))
     return redirect("retention-dashboard")
 
 

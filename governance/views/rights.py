@@ -5,6 +5,8 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from governance.errors import DomainError
@@ -45,7 +47,7 @@ def citizen_requests(request: HttpRequest) -> HttpResponse:
         deployment = deployment_for_page(request, int(request.POST.get("deployment") or 0))
         run_service(request, lambda: rights_request_file(
             citizen=request.user, deployment=deployment, type=request.POST.get("type", ""),
-            details=request.POST.get("details", "")), "Your request was received.")
+            details=request.POST.get("details", "")), _("Your request was received."))
         return redirect("citizen-requests")
     context = {"requests": _with_countdown(rights_request_list_for_user(user=request.user)
                                            .filter(citizen=request.user)),
@@ -102,7 +104,7 @@ _ACTIONS = {
                "Rejected; the citizen has your reasons and the route to court."),
     "lift_restriction": (lambda r, u, p: rights_restriction_lift(request=r, actor=u,
                                                                  reason=p.get("reason", "")),
-                         "Restriction lifted; the citizen is told why."),
+                         gettext_lazy("Restriction lifted; the citizen is told why.")),
 }
 
 

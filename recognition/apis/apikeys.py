@@ -1,5 +1,6 @@
 """Deployment API keys, managed by the enterprise's admins (user auth, not device keys)."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -25,7 +26,7 @@ class ApiKeyListCreateApi(APIView):
         name = serializers.CharField(max_length=100)
 
     class CreatedSerializer(ApiKeyOutputSerializer):
-        key = serializers.CharField(help_text="Shown once; only its hash is stored.")
+        key = serializers.CharField(help_text=_("Shown once; only its hash is stored."))
 
     @extend_schema(responses={200: ApiKeyOutputSerializer(many=True)})
     def get(self, request: Request, deployment_id: int) -> Response:

@@ -1,6 +1,7 @@
 """Accuracy and fairness evaluations (fixed paths, DESIGN.md): request, read, DET curve."""
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -79,7 +80,7 @@ class EvaluationCreateApi(APIView):
     def post(self, request: Request, deployment_id: int) -> Response:
         deployment = deployment_get_for_user(user=request.user, deployment_id=deployment_id)
         if not can(request.user, "evaluation.view", deployment):
-            raise NotFound("No such deployment.")
+            raise NotFound(_("No such deployment."))
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         evaluation = evaluation_request(deployment=deployment, actor=request.user,

@@ -3,6 +3,8 @@
 Thin views: validate, call one service, serialise. Every refusal is the service's DomainError.
 """
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -122,7 +124,7 @@ class IdentifyApi(DeviceApi):
         threshold = serializers.FloatField()
         event_id = serializers.IntegerField()
         confirmation_required = serializers.BooleanField(
-            help_text="Matches must be confirmed by two people before any action.")
+            help_text=gettext_lazy("Matches must be confirmed by two people before any action."))
         confirmations = serializers.ListField(child=serializers.DictField())
 
     @extend_schema(request={"multipart/form-data": InputSerializer},
@@ -162,5 +164,5 @@ class SubjectDeleteApi(DeviceApi):
         result = recognition_subject_delete(caller=self.caller(request),
                                             subject_ref=subject_ref, reason="operator_request")
         if not result.deleted:
-            raise SubjectNotEnrolled("This subject has no template in this deployment.")
+            raise SubjectNotEnrolled(_("This subject has no template in this deployment."))
         return Response(self.OutputSerializer(result).data)

@@ -2,6 +2,7 @@
 per deployment. No biometric data: no vectors, no images, no face boxes of bystanders."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from governance.models import Deployment
 from governance.platform.ledger import ChainedEntry
@@ -9,20 +10,20 @@ from recognition.models.apikeys import ApiKey
 
 
 class Operation(models.TextChoices):
-    ENROLL = "enroll", "Enrolment"
-    VERIFY = "verify", "Verification"
-    IDENTIFY = "identify", "Identification"
-    DELETE = "delete", "Deletion"
-    LIVENESS = "liveness", "Liveness challenge"
+    ENROLL = "enroll", _("Enrolment")
+    VERIFY = "verify", _("Verification")
+    IDENTIFY = "identify", _("Identification")
+    DELETE = "delete", _("Deletion")
+    LIVENESS = "liveness", _("Liveness challenge")
 
 
 class Outcome(models.TextChoices):
-    ENROLLED = "enrolled", "Enrolled"
-    MATCH = "match", "Match"
-    NO_MATCH = "no_match", "No match"
-    DELETED = "deleted", "Deleted"
-    REFUSED = "refused", "Refused"
-    ISSUED = "issued", "Issued"
+    ENROLLED = "enrolled", _("Enrolled")
+    MATCH = "match", _("Match")
+    NO_MATCH = "no_match", _("No match")
+    DELETED = "deleted", _("Deleted")
+    REFUSED = "refused", _("Refused")
+    ISSUED = "issued", _("Issued")
 
 
 class RecognitionEvent(ChainedEntry):
@@ -86,9 +87,9 @@ class RecognitionMatch(models.Model):
 
 
 class ConfirmationStatus(models.TextChoices):
-    PENDING = "pending", "Awaiting a second person"
-    CONFIRMED = "confirmed", "Confirmed by two people"
-    REJECTED = "rejected", "Rejected"
+    PENDING = "pending", _("Awaiting a second person")
+    CONFIRMED = "confirmed", _("Confirmed by two people")
+    REJECTED = "rejected", _("Rejected")
 
 
 class MatchConfirmation(models.Model):

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from governance.errors import NotFound
 from governance.models import Deployment
@@ -27,7 +28,7 @@ def api_key_list_for_deployment(*, user: Any, deployment: Deployment) -> QuerySe
 def api_key_get_for_user(*, user: Any, api_key_id: int) -> ApiKey:
     api_key = ApiKey.objects.select_related("deployment").filter(id=api_key_id).first()
     if api_key is None or not can(user, "deployment.manage_api_keys", api_key.deployment):
-        raise NotFound("No such API key.")
+        raise NotFound(_("No such API key."))
     return api_key
 
 
@@ -88,5 +89,5 @@ def confirmation_list_for_user(*, user: Any) -> QuerySet[MatchConfirmation]:
 def confirmation_get_for_user(*, user: Any, confirmation_id: int) -> MatchConfirmation:
     confirmation = confirmation_list_for_user(user=user).filter(id=confirmation_id).first()
     if confirmation is None:
-        raise NotFound("No such match to confirm.")
+        raise NotFound(_("No such match to confirm."))
     return confirmation

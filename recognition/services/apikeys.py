@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from governance.audit import acting_as
 from governance.errors import DomainError, PolicyRefusal
@@ -35,7 +36,8 @@ def api_key_create(*, deployment: Deployment, name: str, actor: Any) -> tuple[Ap
         pk=deployment.pk)
     if status in NO_KEYS_STATUSES:
         label = DeploymentStatus(status).label.lower()
-        raise PolicyRefusal(f"The deployment is {label}: no new API key is issued.",
+        raise PolicyRefusal(_("The deployment is %(status)s: no new API key is issued.")
+                            % {"status": label},
                             code="deployment_not_active")
     raw = KEY_PREFIX + secrets.token_urlsafe(32)
     with acting_as(actor):
@@ -48,7 +50,7 @@ def api_key_create(*, deployment: Deployment, name: str, actor: Any) -> tuple[Ap
 def api_key_revoke(*, api_key: ApiKey, actor: Any) -> ApiKey:
     require(actor, "deployment.manage_api_keys", api_key.deployment)
     if api_key.revoked_at is not None:
-        raise DomainError("This key is already revoked.", code="already_revoked")
+        raise DomainError(_("This key is already revoked."), code="already_revoked")
     with acting_as(actor):
         api_key.revoked_at = timezone.now()
         api_key.revoked_by = actor

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from governance.errors import DomainError, InvalidTransition
 from governance.models import Deployment
@@ -33,7 +34,7 @@ def match_confirm(*, confirmation: MatchConfirmation, actor: Any,
                     .select_related("deployment__organisation").get(pk=confirmation.pk))
     require(actor, "recognition.confirm_match", confirmation.deployment)
     if confirmation.status != ConfirmationStatus.PENDING:
-        raise InvalidTransition("This match was already decided.", code="already_decided")
+        raise InvalidTransition(_("This match was already decided."), code="already_decided")
     now = timezone.now()
     if not agree:
         confirmation.status = ConfirmationStatus.REJECTED
@@ -45,7 +46,7 @@ def match_confirm(*, confirmation: MatchConfirmation, actor: Any,
     elif confirmation.first_by is None:
         confirmation.first_by, confirmation.first_at = actor, now
     elif confirmation.first_by_id == actor.id:
-        raise DomainError("The second confirmation must come from another person.",
+        raise DomainError(_("The second confirmation must come from another person."),
                           code="same_reviewer")
     else:
         confirmation.second_by, confirmation.decided_at = actor, now

@@ -22,6 +22,7 @@ import numpy as np
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from governance.errors import DomainError, PolicyRefusal
 from governance.models import Deployment, DeploymentStatus
@@ -49,7 +50,9 @@ def _require_active(deployment: Deployment) -> None:
     """Liveness is part of recognition: only an active deployment (read fresh) serves it."""
     status = Deployment.objects.filter(id=deployment.id).values_list("status", flat=True).first()
     if status != DeploymentStatus.ACTIVE:
-        raise PolicyRefusal(f"This deployment is not active (status: {status}).",
+        raise PolicyRefusal(_("This deployment is not active (status: %(status)s).")
+                            % {"status": DeploymentStatus(status).label.lower() if status
+                               else _("unknown")},
                             code="deployment_not_active")
 
 
@@ -82,12 +85,12 @@ def _require_within_limits(deployment: Deployment, api_key: ApiKey | None,
     recent = LivenessChallenge.objects.filter(deployment=deployment, created_at__gte=since)
     if api_key is not None and (recent.filter(api_key=api_key).count()
                                 >= settings.FACEGOV_LIVENESS_CHALLENGES_PER_KEY):
-        raise LivenessRateLimited("This key asked for too many liveness challenges; "
-                                  "try again later.", scope="key")
+        raise LivenessRateLimited(_("This key asked for too many liveness challenges; "
+                                  "try again later."), scope="key")
     if device_id and (recent.filter(device_id=device_id).count()
                       >= settings.FACEGOV_LIVENESS_CHALLENGES_PER_DEVICE):
-        raise LivenessRateLimited("This device asked for too many liveness challenges; "
-                                  "try again later.", scope="device")
+        raise LivenessRateLimited(_("This device asked for too many liveness challenges; "
+                                  "try again later."), scope="device")
 
 
 def _identity_aad(challenge: LivenessChallenge) -> bytes:
@@ -165,12 +168,12 @@ def _open_challenge(*, deployment: Deployment, challenge_id: str) -> LivenessCha
         challenge = (LivenessChallenge.objects.select_for_update()
                      .filter(id=challenge_id, deployment=deployment).first())
         if challenge is None:
-            raise DomainError("No such liveness challenge.", code="liveness_challenge_unknown")
+            raise DomainError(_("No such liveness challenge."), code="liveness_challenge_unknown")
         if challenge.answered_at is not None:
-            raise DomainError("This challenge was already answered.",
+            raise DomainError(_("This challenge was already answered."),
                               code="liveness_challenge_used")
         if challenge.expires_at <= timezone.now():
-            raise DomainError("This challenge has expired; ask for a new one.",
+            raise DomainError(_("This challenge has expired; ask for a new one."),
                               code="liveness_challenge_expired")
         # Claim it now: a second concurrent answer sees it answered.
         challenge.answered_at = timezone.now()
@@ -204,20 +207,20 @@ def liveness_consume(*, deployment: Deployment, challenge_id: str,
     """Spend a passed challenge on one recognition call."""
     if not challenge_id:
         if deployment.requires_liveness:
-            raise PolicyRefusal("This deployment requires a passed liveness challenge.",
+            raise PolicyRefusal(_("This deployment requires a passed liveness challenge."),
                                 code="liveness_required")
         return LivenessAdmission()
     with transaction.atomic():
         challenge = (LivenessChallenge.objects.select_for_update()
                      .filter(id=challenge_id, deployment=deployment).first())
         if challenge is None or not challenge.passed:
-            raise PolicyRefusal("The liveness challenge was not passed.",
+            raise PolicyRefusal(_("The liveness challenge was not passed."),
                                 code="liveness_failed")
         if challenge.consumed_at is not None:
-            raise PolicyRefusal("This liveness challenge was already used.",
+            raise PolicyRefusal(_("This liveness challenge was already used."),
                                 code="liveness_challenge_used")
         if challenge.expires_at <= timezone.now():
-            raise PolicyRefusal("The liveness challenge has expired.",
+            raise PolicyRefusal(_("The liveness challenge has expired."),
                                 code="liveness_challenge_expired")
         if probe is not None:
             _require_same_face(challenge, deployment, probe, threshold)
@@ -234,5 +237,5 @@ def _require_same_face(challenge: LivenessChallenge, deployment: Deployment,
                                              sealed=bytes(challenge.sealed_identity),
                                              aad=_identity_aad(challenge)))
     if compare(identity, probe) > (threshold or deployment.threshold):
-        raise PolicyRefusal("The face in the image is not the face that passed liveness.",
+        raise PolicyRefusal(_("The face in the image is not the face that passed liveness."),
                             code="liveness_identity_mismatch")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from governance.errors import DomainError
 from governance.models import DataCategory, DeletionTrigger, Deployment
@@ -138,8 +139,8 @@ def _require_same_identity(deployment: Deployment, subject_ref: str,
     stored = subject_vectors(subject=subject, secrets=secrets)
     if len(stored) and float(distances(stored, secrets.transform.apply(vector)).max()) > (
             deployment.threshold):
-        raise IdentityMismatch("This photo does not match the person already enrolled under "
-                               "this reference; nothing was stored.")
+        raise IdentityMismatch(_("This photo does not match the person already enrolled under "
+                               "this reference; nothing was stored."))
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,7 @@ def recognition_verify(*, caller: Caller, subject_ref: str, purpose: str, image:
         subject = VaultSubject.objects.filter(deployment=deployment,
                                               subject_ref=subject_ref).first()
         if subject is None:
-            raise SubjectNotEnrolled("This subject has no template in this deployment.")
+            raise SubjectNotEnrolled(_("This subject has no template in this deployment."))
         probe = encode_probe(load_image(image))
         liveness = liveness_consume(deployment=deployment, challenge_id=liveness_challenge,
                                     probe=probe.vector)
@@ -265,8 +266,8 @@ def _destroy_subject(deployment: Deployment, subject_ref: str, reason: str,
                                    categories=BIOMETRIC_CATEGORIES)
     if not report.destroyed:
         if VaultSubject.objects.filter(deployment=deployment, subject_ref=subject_ref).exists():
-            raise DataUnderLegalHold("A legal hold keeps this person's data for now; it is "
-                                     "deleted when the hold ends.")
+            raise DataUnderLegalHold(_("A legal hold keeps this person's data for now; it is "
+                                     "deleted when the hold ends."))
         return DeleteResult(deleted=False, templates=0, event=None)
     event = event_record(deployment=deployment, operation=Operation.DELETE,
                          outcome=Outcome.DELETED, purpose=reason, subject_ref=subject_ref,

@@ -9,6 +9,7 @@ from django.db.models.functions import TruncDate
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from config.middleware import permissions_policy
 from governance.errors import DomainError
@@ -83,9 +84,9 @@ def deployment_keys(request: HttpRequest, deployment_id: int) -> HttpResponse:
 
 class TryItForm(forms.Form):
     deployment = forms.TypedChoiceField(coerce=int)
-    subject_ref = forms.CharField(max_length=128, label="Subject reference")
+    subject_ref = forms.CharField(max_length=128, label=gettext_lazy("Subject reference"))
     purpose = forms.SlugField(max_length=60)
-    image = forms.ImageField(label="Photo to verify")
+    image = forms.ImageField(label=gettext_lazy("Photo to verify"))
 
     def __init__(self, *args, deployments, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)

@@ -79,7 +79,8 @@ def test_only_active_deployments_recognise(gate, give, status):
     Deployment.objects.filter(pk=gate.pk).update(status=status)
     decision = check(gate)
     assert decision.code == "deployment_not_active"
-    assert status in decision.detail
+    # The person reads the status's name ("pending approval"), never its value.
+    assert DeploymentStatus(status).label.lower() in decision.detail
 
 
 def test_an_expired_consent_is_refused_even_before_the_sweep_marks_it(gate, give, now):

@@ -147,6 +147,6 @@ PACK = Pack(
                   "(PIPL)",
                   "Measures for the Security Management of the Application of Face "
                   "Recognition Technology (CAC and MPS, 2025)"),
-    notice_footer="PIPL Art. 17 and 26; CAC Measures 2025 Art. 5 and 13",
+    notice_footer=_("PIPL Art. 17 and 26; CAC Measures 2025 Art. 5 and 13"),
 )
 

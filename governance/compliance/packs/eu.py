@@ -138,5 +138,5 @@ PACK = Pack(
     two_person_citation=AI_14_5,
     receipt_laws=("Regulation (EU) 2016/679 (GDPR)",
                   "Regulation (EU) 2024/1689 (Artificial Intelligence Act)"),
-    notice_footer="GDPR Art. 13; EU AI Act Art. 26",
+    notice_footer=_("GDPR Art. 13; EU AI Act Art. 26"),
 )

@@ -77,5 +77,5 @@ PACK = Pack(
     retention_default_reference="platform default (BIPA sets no term for this category)",
     erasure_reference="BIPA Sec. 15(a) (initial purpose satisfied); FaceGov promise 4",
     receipt_laws=("Illinois Biometric Information Privacy Act (740 ILCS 14)",),
-    notice_footer="BIPA Sec. 15(a)–(b)",
+    notice_footer=_("BIPA Sec. 15(a)–(b)"),
 )

@@ -1,0 +1,13 @@
+"""Simplified Chinese dates: "2026年12月1日", "2026年12月1日 14:05"."""
+
+DATE_FORMAT = "Y年n月j日"
+DATETIME_FORMAT = "Y年n月j日 H:i"
+SHORT_DATE_FORMAT = "Y年n月j日"
+SHORT_DATETIME_FORMAT = "Y年n月j日 H:i"
+MONTH_DAY_FORMAT = "n月j日"
+YEAR_MONTH_FORMAT = "Y年n月"
+TIME_FORMAT = "H:i"
+FIRST_DAY_OF_WEEK = 1  # 星期一
+DECIMAL_SEPARATOR = "."
+THOUSAND_SEPARATOR = ","
+NUMBER_GROUPING = 3
