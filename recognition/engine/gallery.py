@@ -107,7 +107,8 @@ class GalleryIndex:
         # Exact distances on k rows only: no cancellation error in what we report.
         diff = self._matrix[top] - p
         exact = np.sqrt(np.einsum("ij,ij->i", diff, diff))
-        order = np.argsort(exact, kind="stable")
+        # Ties by subject id: the order shard workers merge in (recognition/shards.py).
+        order = np.lexsort((self._ids[top], exact))
         return [
             Candidate(subject_ref=int(self._ids[top[j]]), distance=float(exact[j]))
             for j in order

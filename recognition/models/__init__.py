@@ -14,6 +14,7 @@ from recognition.models.events import (
     RecognitionMatch,
 )
 from recognition.models.liveness import LivenessChallenge, SeenFrame
+from recognition.models.shards import GalleryShardHolding
 from recognition.models.vault import DeploymentKey, FaceImage, Template, VaultSubject
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "EvaluationSource",
     "EvaluationStatus",
     "FaceImage",
+    "GalleryShardHolding",
     "LivenessChallenge",
     "Operation",
     "Outcome",
