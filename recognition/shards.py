@@ -21,6 +21,9 @@ blocks a search). A person deleted since the old index was built is still never 
 caller keeps only candidates whose subject still has a template (one query, after the
 deletion's transaction committed), and the policy gate is asked again for each match.
 
+Updates are incremental: a reload keeps the rows whose template still exists, drops the
+others (tombstone and compaction in one step) and decrypts only the templates enrolled since.
+
 Memory: each worker keeps its parts in LRU order and evicts the least recently searched ones
 while they hold more than FACEGOV_SHARD_MEMORY_MB (the part just loaded always stays).
 """
@@ -78,6 +81,7 @@ class LoadedPart:
     transform_version: int
     index: GalleryIndex
     loaded_at: float
+    template_ids: np.ndarray  # the template of each index row, for incremental updates
 
 
 def worker_name() -> str:
@@ -139,25 +143,23 @@ class ShardHolder:
 
     def _load(self, key: tuple[int, int, int]) -> LoadedPart:
         from recognition.models import DeploymentKey
-        from recognition.services.vault import deployment_secrets, gallery_rows, gallery_templates
+        from recognition.services.vault import deployment_secrets
 
         deployment_id, part, parts = key
         # The version is read before the rows: what we load is at least this fresh.
         row = DeploymentKey.objects.filter(deployment_id=deployment_id).first()
         if row is None:
-            loaded = LoadedPart(0, 0, GalleryBuilder(0).build(), time.time())
+            loaded = LoadedPart(0, 0, GalleryBuilder(0).build(), time.time(),
+                                np.empty(0, dtype=np.int64))
         else:
             secrets = deployment_secrets(row)
-            capacity = gallery_templates(deployment_id=deployment_id,
-                                         part=(part, parts)).count()
-            builder = GalleryBuilder(capacity)
-            for subject_id, vector in gallery_rows(deployment_id=deployment_id,
-                                                   secrets=secrets, part=(part, parts)):
-                if len(builder) == capacity:
-                    break
-                builder.add(subject_id, vector)
-            loaded = LoadedPart(row.gallery_version, row.transform_version, builder.build(),
-                                time.time())
+            previous = self._parts.get(key)
+            if previous is not None and previous.transform_version == row.transform_version:
+                index, template_ids = _updated(previous, deployment_id, (part, parts), secrets)
+            else:
+                index, template_ids = _full(deployment_id, (part, parts), secrets)
+            loaded = LoadedPart(row.gallery_version, row.transform_version, index,
+                                time.time(), template_ids)
         with self._lock:
             self._parts[key] = loaded
             self._parts.move_to_end(key)
@@ -174,6 +176,47 @@ class ShardHolder:
             self._parts.pop(oldest)
             evicted.append(oldest)
         return evicted
+
+
+def _full(deployment_id: int, part: tuple[int, int],
+          secrets) -> tuple[GalleryIndex, np.ndarray]:  # type: ignore[no-untyped-def]
+    from recognition.services.vault import gallery_rows_with_ids, gallery_templates
+
+    capacity = gallery_templates(deployment_id=deployment_id, part=part).count()
+    builder = GalleryBuilder(capacity)
+    template_ids = np.empty(capacity, dtype=np.int64)
+    for template_id, subject_id, vector in gallery_rows_with_ids(
+            deployment_id=deployment_id, secrets=secrets, part=part):
+        if len(builder) == capacity:
+            break
+        template_ids[len(builder)] = template_id
+        builder.add(subject_id, vector)
+    count = len(builder)
+    return builder.build(), template_ids[:count]
+
+
+def _updated(previous: LoadedPart, deployment_id: int, part: tuple[int, int],
+             secrets) -> tuple[GalleryIndex, np.ndarray]:  # type: ignore[no-untyped-def]
+    """The part as stored now, from the one held: rows whose template is gone are dropped
+    (tombstoned and compacted at once), only templates enrolled since are decrypted and
+    appended. One query for the part's template ids, one for the new rows."""
+    from recognition.services.vault import gallery_rows_with_ids, gallery_templates
+
+    current = np.fromiter(
+        gallery_templates(deployment_id=deployment_id, part=part)
+        .values_list("id", flat=True).iterator(chunk_size=20_000), dtype=np.int64)
+    keep = np.isin(previous.template_ids, current)
+    new_ids = np.setdiff1d(current, previous.template_ids)
+    appended = list(gallery_rows_with_ids(deployment_id=deployment_id, secrets=secrets,
+                                          part=part, template_ids=new_ids.tolist()))
+    builder = GalleryBuilder(int(keep.sum()) + len(appended))
+    if keep.any():
+        builder.add_many(previous.index.ids[keep], previous.index.matrix[keep])
+    for _, subject_id, vector in appended:
+        builder.add(subject_id, vector)
+    template_ids = np.concatenate([previous.template_ids[keep],
+                                   np.array([t for t, _, _ in appended], dtype=np.int64)])
+    return builder.build(), template_ids
 
 
 def _holdings_record(*, loaded: list[tuple[tuple[int, int, int], LoadedPart]],

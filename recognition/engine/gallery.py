@@ -77,6 +77,19 @@ class GalleryIndex:
         return self._matrix.shape[0]
 
     @property
+    def matrix(self) -> np.ndarray:
+        """The (N, 128) rows, read-only (an updated index is built from a copy)."""
+        view = self._matrix.view()
+        view.flags.writeable = False
+        return view
+
+    @property
+    def ids(self) -> np.ndarray:
+        view = self._ids.view()
+        view.flags.writeable = False
+        return view
+
+    @property
     def nbytes(self) -> int:
         """Bytes held by the index's arrays (matrix + squared norms + ids)."""
         return self._matrix.nbytes + self._sq_norms.nbytes + self._ids.nbytes

@@ -207,11 +207,13 @@ def recognition_identify(*, caller: Caller, purpose: str, image: bytes,
     index, secrets = gallery_for(deployment_id=deployment.id)
     results: list[FaceResult] = []
     matched: list[str] = []
-    for face in faces:
-        candidates = _candidates(deployment, index, secrets, face.vector, purpose,
-                                 top_k=min(max(top_k, 1), MAX_TOP_K))
-        matched.extend(ref for ref, _ in candidates[:1])
-        results.append(FaceResult(box=tuple(face.box), candidates=candidates))
+    # With shard workers the search may be refused (gallery_unavailable): logged like any refusal.
+    with _refusals_logged(caller, op, purpose=purpose):
+        for face in faces:
+            candidates = _candidates(deployment, index, secrets, face.vector, purpose,
+                                     top_k=min(max(top_k, 1), MAX_TOP_K))
+            matched.extend(ref for ref, _ in candidates[:1])
+            results.append(FaceResult(box=tuple(face.box), candidates=candidates))
     if matched:  # a match is an interaction: the retention clock of those people restarts
         subjects_touch(deployment, VaultSubject.objects.filter(deployment=deployment,
                                                        subject_ref__in=matched))

@@ -230,12 +230,25 @@ def gallery_rows(*, deployment_id: int, secrets: DeploymentSecrets,
     Plain column tuples, not model instances: building two model objects per row (and parsing
     their unused timestamps) was 60% of a 100,000-template cold load (benchmarks/
     vault_gallery_load.py)."""
-    rows = (gallery_templates(deployment_id=deployment_id, part=part)
-            .order_by("subject_id", "id")
-            .values_list("subject_id", "subject__subject_ref", "subject__key_id",
-                         "subject__wrapped_data_key", "nonce_id", "sealed_vector"))
+    for _, subject_id, vector in gallery_rows_with_ids(
+            deployment_id=deployment_id, secrets=secrets, batch_size=batch_size, part=part):
+        yield subject_id, vector
+
+
+def gallery_rows_with_ids(*, deployment_id: int, secrets: DeploymentSecrets,
+                          batch_size: int = 2000, part: tuple[int, int] | None = None,
+                          template_ids: list[int] | None = None,
+                          ) -> Iterator[tuple[int, int, np.ndarray]]:
+    """`gallery_rows` with each row's template id; only `template_ids` when given (a shard
+    worker appending what was enrolled since it loaded)."""
+    rows = gallery_templates(deployment_id=deployment_id, part=part)
+    if template_ids is not None:
+        rows = rows.filter(id__in=template_ids)
+    rows = rows.order_by("subject_id", "id").values_list(
+        "id", "subject_id", "subject__subject_ref", "subject__key_id",
+        "subject__wrapped_data_key", "nonce_id", "sealed_vector")
     current_subject, data_key = None, b""
-    for subject_id, subject_ref, key_id, wrapped, nonce_id, sealed in rows.iterator(
+    for template_id, subject_id, subject_ref, key_id, wrapped, nonce_id, sealed in rows.iterator(
             chunk_size=batch_size):
         if subject_id != current_subject:  # rows arrive grouped by subject: one key at a time
             data_key = unwrap_key(kek=secrets.key, wrapped=bytes(wrapped),
@@ -243,8 +256,7 @@ def gallery_rows(*, deployment_id: int, secrets: DeploymentSecrets,
             current_subject = subject_id
         plain = open_sealed(key=data_key, sealed=bytes(sealed),
                             aad=_template_aad_of(deployment_id, subject_ref, nonce_id))
-        yield subject_id, vector_from_bytes(plain)
-
+        yield template_id, subject_id, vector_from_bytes(plain)
 
 
 @dataclass(frozen=True)

@@ -208,6 +208,8 @@ def test_a_part_nobody_answers_is_refused_with_a_clear_code_not_a_hang(
     assert response.status_code == 503
     assert response.json()["code"] == "gallery_unavailable"
     assert sent == ["gallery.shard." + str(gate.id % 2)] * 2  # sent, then sent again
+    refused = RecognitionEvent.objects.filter(operation="identify").get()
+    assert (refused.outcome, refused.refusal_code) == ("refused", "gallery_unavailable")
 
 
 def test_the_shard_map_shows_who_holds_what_to_staff_and_at_metrics(gate, client, settings):
@@ -235,3 +237,38 @@ def test_the_shard_map_shows_who_holds_what_to_staff_and_at_metrics(gate, client
 
     client.force_login(UserFactory())  # not staff: not shown
     assert client.get("/recognition/shards/").status_code in (302, 403)
+
+
+def test_a_reload_appends_new_templates_and_drops_deleted_ones_without_reloading_the_rest(
+        gate, monkeypatch):
+    from recognition.services import vault
+    from recognition.services.recognition import Caller, recognition_subject_delete
+
+    vectors = {f"s-{n}": store(gate, f"s-{n}", n) for n in range(5)}
+    holder = ShardHolder(max_bytes=10**9)
+    holder_search(holder, gate, vectors["s-0"])
+    recognition_subject_delete(caller=Caller(deployment=gate, api_key=None), subject_ref="s-1",
+                               reason="operator_request")
+    vectors["s-5"] = store(gate, "s-5", 5)
+    decrypted = []
+    real = vault.gallery_rows_with_ids
+
+    def counting(**kwargs):
+        for row in real(**kwargs):
+            decrypted.append(row[0])
+            yield row
+
+    monkeypatch.setattr(vault, "gallery_rows_with_ids", counting)
+    holder._load((gate.id, 0, 1))  # what the background reload runs
+    from recognition.models import Template, VaultSubject
+
+    assert decrypted == [Template.objects.get(subject__subject_ref="s-5").id]  # only the new one
+    part = holder.held()[(gate.id, 0, 1)]
+    subjects = set(VaultSubject.objects.values_list("id", flat=True))
+    assert set(part.index.ids.tolist()) == subjects  # s-1 gone, s-5 there
+    assert sorted(part.template_ids.tolist()) == sorted(Template.objects.values_list("id",
+                                                                                    flat=True))
+    # Same answers as a part loaded from scratch.
+    fresh = ShardHolder(max_bytes=10**9)
+    for vector in vectors.values():
+        assert holder_search(holder, gate, vector)[0] == holder_search(fresh, gate, vector)[0]
