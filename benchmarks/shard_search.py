@@ -40,6 +40,16 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def trim() -> None:
+    """Hand the generator's freed blocks back to the OS, so RSS shows what the shard keeps."""
+    import ctypes
+
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except OSError:
+        pass
+
+
 def make_part(templates: int, part: int, parts: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """The part's rows of the same synthetic gallery every process regenerates in blocks."""
     ids, blocks = [], []
@@ -61,11 +71,13 @@ def shard_main(conn, templates: int, part: int, parts: int, seed: int) -> None:
     ids, matrix = make_part(templates, part, parts, seed)
     index = GalleryIndex(ids, matrix)
     del ids, matrix
+    trim()
     conn.send(("ready", rss_mb()))
     while True:
         message = conn.recv()
         if message is None:
-            conn.send(("rss", rss_mb()))
+            trim()
+            conn.send(("rss", rss_mb(), index.nbytes / 2**20))
             return
         found = index.search(message, top_k=TOP_K, threshold=1e9)
         conn.send([(c.subject_ref, c.distance) for c in found])
@@ -93,10 +105,12 @@ def run_shards(templates: int, parts: int, probes: np.ndarray, seed: int,
         assert [s for s, _ in merged] == expected[n], (n, merged, expected[n])
     for pipe in pipes:
         pipe.send(None)
-    final = [pipe.recv()[1] for pipe in pipes]
+    final_messages = [pipe.recv() for pipe in pipes]
+    final = [m[1] for m in final_messages]
+    index_mb = [m[2] for m in final_messages]
     for process in processes:
         process.join()
-    return {"latencies": latencies, "rss": final or loaded,
+    return {"latencies": latencies, "rss": final or loaded, "index_mb": index_mb,
             "parent_growth": rss_mb() - parent_before}
 
 
@@ -135,7 +149,8 @@ def main() -> None:
         result = run_shards(args.templates, parts, probes, seed, expected)
         lat = result["latencies"]
         ratio = statistics.median(lat) / statistics.median(single)
-        rss = ", ".join(f"{r:,.0f}" for r in result["rss"])
+        rss = ", ".join(f"{r:,.0f} ({i:,.0f} index)"
+                        for r, i in zip(result["rss"], result["index_mb"], strict=True))
         print(f"  {parts} shard processes       : median {statistics.median(lat) * ms:7.2f} ms, "
               f"p99 {p99(lat) * ms:7.2f} ms (ratio {ratio:.2f}x median); RSS per shard "
               f"{rss} MB; caller growth {result['parent_growth']:+.1f} MB; merged top-{TOP_K} "
