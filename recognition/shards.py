@@ -41,7 +41,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from recognition.engine import GalleryBuilder, GalleryIndex
@@ -164,7 +164,7 @@ class ShardHolder:
             self._parts[key] = loaded
             self._parts.move_to_end(key)
             evicted = self._evict(keep=key)
-        _holdings_record(loaded=[(key, loaded)], evicted=evicted)
+        _holdings_record(loaded=[(key, loaded)] if row is not None else [], evicted=evicted)
         return loaded
 
     def _evict(self, *, keep: tuple[int, int, int]) -> list[tuple[int, int, int]]:
@@ -226,15 +226,19 @@ def _holdings_record(*, loaded: list[tuple[tuple[int, int, int], LoadedPart]],
 
     worker = worker_name()
     now = timezone.now()
-    for (deployment_id, part, parts), item in loaded:
-        GalleryShardHolding.objects.update_or_create(
-            worker=worker, deployment_id=deployment_id, part=part, parts=parts,
-            defaults={"queue": shard_queue(deployment_id, part),
-                      "gallery_version": item.version, "templates": len(item.index),
-                      "bytes": item.index.nbytes, "loaded_at": now})
-    for deployment_id, part, parts in evicted:
-        GalleryShardHolding.objects.filter(worker=worker, deployment_id=deployment_id,
-                                           part=part, parts=parts).delete()
+    try:
+        with transaction.atomic():
+            for (deployment_id, part, parts), item in loaded:
+                GalleryShardHolding.objects.update_or_create(
+                    worker=worker, deployment_id=deployment_id, part=part, parts=parts,
+                    defaults={"queue": shard_queue(deployment_id, part),
+                              "gallery_version": item.version, "templates": len(item.index),
+                              "bytes": item.index.nbytes, "loaded_at": now})
+            for deployment_id, part, parts in evicted:
+                GalleryShardHolding.objects.filter(worker=worker, deployment_id=deployment_id,
+                                                   part=part, parts=parts).delete()
+    except DatabaseError as exc:  # e.g. the deployment was removed meanwhile: the map only
+        logger.warning("Shard map not updated for %s: %s", worker, exc)
 
 
 _holder: ShardHolder | None = None
