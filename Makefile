@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 CHROMIUM := /usr/bin/chromium
 PORT ?= 8000
 
-.PHONY: run test install install-dev browser gettext messages migrate seed lint bench clean
+.PHONY: run run-scaled test install install-dev browser gettext messages migrate seed lint bench clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ seed: migrate
 ## The platform with demo data, on SQLite and the embedded (filesystem) broker.
 run: seed
 	PORT=$(PORT) bin/run-local
+
+## The production shape on this machine: PostgreSQL, Redis, gunicorn web workers, shard workers
+## holding the galleries, a worker for the other queues, one beat (see README, "At scale").
+run-scaled: install
+	PORT=$(PORT) bin/run-scaled
 
 ## The whole test suite (PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set).
 test: install-dev browser gettext

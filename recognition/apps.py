@@ -12,6 +12,7 @@ class RecognitionConfig(AppConfig):
     def ready(self) -> None:
         from governance.compliance.accuracy import register_accuracy_evidence_provider
         from governance.demo import register_seeder
+        from governance.metrics import register_metrics
         from governance.navigation import nav_add
         from governance.permissions import Persona
         from governance.platform.ledger import register_ledger
@@ -34,6 +35,7 @@ class RecognitionConfig(AppConfig):
         from recognition.retention import SOURCES
         from recognition.selectors import event_rows_for_subject, templates_held_for_subject
         from recognition.selectors.evaluations import accuracy_evidence, register_accuracy_panel
+        from recognition.selectors.shards import shard_metrics_text
         from recognition.services.events import RECOGNITION_LEDGER
         from recognition.services.leaks import DISCLOSURE_LEDGER
         from recognition.services.recognition import purge_handler
@@ -63,3 +65,5 @@ class RecognitionConfig(AppConfig):
         from recognition.industry_probes import register as register_industry_probes
 
         register_industry_probes()
+        nav_add(Persona.PLATFORM_STAFF, _("Gallery shards"), "recognition-shards", 80)
+        register_metrics(shard_metrics_text)

@@ -74,3 +74,11 @@ class IdentityMismatch(DomainError):
 
     status_code = 409
     default_code = "identity_mismatch"
+
+
+class GalleryUnavailable(DomainError):
+    """No shard worker answered for a part of the gallery within the timeout, even after the
+    request was sent again (to another holder of the part's queue)."""
+
+    status_code = 503
+    default_code = "gallery_unavailable"

@@ -3,14 +3,21 @@
 Loaded lazily from the vault and rebuilt when the deployment's `gallery_version` (bumped in
 the database by every enrolment and deletion, so every process sees it) differs from the one
 this process loaded. Each lookup costs one indexed query for the version number.
+
+With shard workers (FACEGOV_GALLERY_SHARDS > 0) this process loads nothing: `gallery_for`
+returns a `ShardedGallery` whose search runs on the workers holding the deployment's parts.
 """
 
 import threading
 from dataclasses import dataclass
 
+import numpy as np
+
 from recognition.engine import GalleryBuilder, GalleryIndex
+from recognition.engine.gallery import Candidate
 from recognition.models import DeploymentKey, Template
 from recognition.services.vault import DeploymentSecrets, deployment_secrets, gallery_rows
+from recognition.shards import sharded_search, sharding_enabled
 
 
 @dataclass(frozen=True)
@@ -24,12 +31,35 @@ _galleries: dict[int, LoadedGallery] = {}
 _lock = threading.Lock()
 
 
-def gallery_for(*, deployment_id: int) -> tuple[GalleryIndex, DeploymentSecrets | None]:
-    """The current index of the deployment (empty if nothing is enrolled) and its secrets."""
+class ShardedGallery:
+    """The deployment's gallery as its shard workers hold it (recognition/shards.py): the same
+    `search` as a GalleryIndex, answered over Celery; this process holds no template."""
+
+    def __init__(self, row: DeploymentKey) -> None:
+        self.deployment_id = row.deployment_id
+        self.version, self.transform_version = row.gallery_version, row.transform_version
+        self.parts = max(1, row.gallery_parts)
+
+    def __len__(self) -> int:
+        return self.parts  # never empty: the workers know how many templates there are
+
+    def search(self, probe: np.ndarray, *, top_k: int, threshold: float) -> list[Candidate]:
+        found = sharded_search(deployment_id=self.deployment_id, probe=probe, top_k=top_k,
+                               threshold=threshold, version=self.version,
+                               transform_version=self.transform_version, parts=self.parts)
+        return [Candidate(subject_ref=subject, distance=distance) for subject, distance in found]
+
+
+def gallery_for(*, deployment_id: int) -> tuple[GalleryIndex | ShardedGallery,
+                                                DeploymentSecrets | None]:
+    """The current index of the deployment (empty if nothing is enrolled) and its secrets;
+    with shard workers, a handle that searches them."""
     row = DeploymentKey.objects.filter(deployment_id=deployment_id).first()
     if row is None:
         return _empty(), None
     secrets = deployment_secrets(row)
+    if sharding_enabled():
+        return ShardedGallery(row), secrets
     loaded = _galleries.get(deployment_id)
     if loaded and loaded.version == row.gallery_version \
             and loaded.transform_version == row.transform_version:

@@ -15,13 +15,18 @@ import uuid
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import Max, Min, Q, QuerySet
+from django.db.models import Max, Min, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from governance.models import DataCategory, DeletionTrigger, Deployment, RetentionTrigger
 from governance.platform.ledger import chain_prune
 from governance.retention.registry import Destroyed, DueItem, RetentionSource
-from governance.retention.rules import due, effective_retention
+from governance.retention.rules import (
+    ERASURE_EVENTS,
+    candidate_rules,
+    due,
+    effective_retention,
+)
 from recognition.models import FaceImage, RecognitionEvent, Template, VaultSubject
 
 # Triggers that come from an event rather than a period: a recomputed rule never moves them.
@@ -61,13 +66,105 @@ def _refresh_rows(model: type[Template] | type[FaceImage], category: str,
     return len(changed)
 
 
+def _terms(deployment: Deployment, category: str) -> list[tuple[str, str, object]]:
+    """The terms `due()` compares, in its order, as (trigger, moment column, offset): the
+    moment is a row's creation, its subject's last interaction or a constant."""
+    terms: list[tuple[str, str, object]] = []
+    for rule in candidate_rules(deployment=deployment, category=category):
+        if rule.trigger == RetentionTrigger.COLLECTION:
+            terms.append((rule.trigger, "r.created_at + %s", rule.period))
+        elif rule.trigger == RetentionTrigger.LAST_INTERACTION:
+            terms.append((rule.trigger, "s.last_interaction_at + %s", rule.period))
+        elif rule.trigger == RetentionTrigger.DEPLOYMENT_END and deployment.decommissioned_at:
+            terms.append((rule.trigger, "%s::timestamptz",
+                          deployment.decommissioned_at + rule.period))
+    if deployment.decommissioned_at and RetentionTrigger.DEPLOYMENT_END in ERASURE_EVENTS.get(
+            category, ()):
+        terms.append((RetentionTrigger.DEPLOYMENT_END, "%s::timestamptz",
+                      deployment.decommissioned_at))
+    return terms
+
+
+def _refresh_update(model: type[Template] | type[FaceImage], category: str,
+                    deployment: Deployment, source: str) -> tuple[str, list]:
+    """`_refresh_rows` as one UPDATE on PostgreSQL over the subjects in `source` (a relation
+    of id and last_interaction_at): delete_after is the earliest term (LEAST skips a term
+    whose moment is NULL), the trigger the first term giving it — the same answer as `due()`,
+    which takes the first of equal dates. Rows an erasure made due are left as they are."""
+    terms = _terms(deployment, category)
+    if terms:
+        at_sql = "LEAST(" + ", ".join(sql for _, sql, _ in terms) + ")"
+        at_params = [value for _, _, value in terms]
+        trigger_sql = ("COALESCE(CASE " + " ".join(
+            f"WHEN {sql} = {at_sql} THEN %s" for _, sql, _ in terms) + " END, '')")
+        trigger_params = [p for trigger, _, value in terms for p in (value, *at_params, trigger)]
+    else:
+        at_sql, at_params, trigger_sql, trigger_params = "NULL", [], "''", []
+    sql = (f"UPDATE {model._meta.db_table} r SET delete_after = {at_sql}, "  # noqa: S608
+           f"delete_trigger = {trigger_sql} FROM {source} s "
+           "WHERE s.id = r.subject_id AND NOT (r.delete_trigger = ANY(%s)) "
+           f"AND (r.delete_after IS DISTINCT FROM {at_sql} "
+           f"OR r.delete_trigger IS DISTINCT FROM {trigger_sql}) RETURNING 1")
+    return sql, [*at_params, *trigger_params, sorted(ERASURE_TRIGGERS), *at_params,
+                 *trigger_params]
+
+
+def _with_rules(deployment: Deployment, work):  # type: ignore[no-untyped-def]  # noqa: ANN202
+    """Run `work()` with the deployment's rules read once (one query); rules change between
+    calls, so the copy is not left on the caller's object."""
+    cached = "retention_rules" in getattr(deployment, "_prefetched_objects_cache", {})
+    prefetch_related_objects([deployment], "retention_rules")
+    try:
+        return work()
+    finally:
+        if not cached:
+            deployment._prefetched_objects_cache.pop("retention_rules", None)
+
+
+def _refresh_statement(deployment: Deployment, head: str, head_params: list) -> int:
+    """One statement: `head` (a WITH clause defining `subjects(id, last_interaction_at)`),
+    then the templates' and the images' refresh over those subjects; rows changed."""
+    templates, t_params = _refresh_update(Template, DataCategory.FACE_TEMPLATE, deployment,
+                                          "subjects")
+    images, i_params = _refresh_update(FaceImage, DataCategory.FACE_IMAGE, deployment,
+                                       "subjects")
+    with connection.cursor() as cursor:
+        cursor.execute(f"{head}, t AS ({templates}), i AS ({images}) "
+                       "SELECT (SELECT count(*) FROM t) + (SELECT count(*) FROM i)",
+                       [*head_params, *t_params, *i_params])
+        return cursor.fetchone()[0]
+
+
 def subject_retention_refresh(*, deployment: Deployment,
                               subjects: QuerySet[VaultSubject]) -> int:
     """After a new interaction or enrolment: the subjects' templates and images are due
-    again from now (the last-interaction clock restarted)."""
-    deployment = Deployment.objects.prefetch_related("retention_rules").get(pk=deployment.pk)
-    return (_refresh_rows(Template, DataCategory.FACE_TEMPLATE, subjects, deployment)
-            + _refresh_rows(FaceImage, DataCategory.FACE_IMAGE, subjects, deployment))
+    again from their last interaction. On PostgreSQL one statement (and one query for the
+    deployment's rules)."""
+    if connection.vendor != "postgresql":
+        deployment = Deployment.objects.prefetch_related("retention_rules").get(
+            pk=deployment.pk)
+        return (_refresh_rows(Template, DataCategory.FACE_TEMPLATE, subjects, deployment)
+                + _refresh_rows(FaceImage, DataCategory.FACE_IMAGE, subjects, deployment))
+    inner, params = subjects.values("id").query.sql_with_params()
+    head = ("WITH subjects AS (SELECT id, last_interaction_at "  # noqa: S608
+            f"FROM {VaultSubject._meta.db_table} WHERE id IN ({inner}))")
+    return _with_rules(deployment, lambda: _refresh_statement(deployment, head, list(params)))
+
+
+def subjects_interaction_record(*, deployment: Deployment, subjects: QuerySet[VaultSubject],
+                                at: dt.datetime) -> int:
+    """An interaction at `at`: the subjects' last-interaction clock restarts and their items'
+    delete_after moves with it. On PostgreSQL the subjects' UPDATE and both refreshes are one
+    statement (the refresh reads the new clock from the subjects' RETURNING)."""
+    if connection.vendor != "postgresql":
+        subjects.update(last_interaction_at=at)
+        return subject_retention_refresh(deployment=deployment, subjects=subjects)
+    inner, params = subjects.values("id").query.sql_with_params()
+    table = VaultSubject._meta.db_table
+    head = (f"WITH subjects AS (UPDATE {table} SET last_interaction_at = %s "  # noqa: S608
+            f"WHERE id IN ({inner}) RETURNING id, last_interaction_at)")
+    return _with_rules(deployment,
+                       lambda: _refresh_statement(deployment, head, [at, *params]))
 
 
 def _reschedule(model: type[Template] | type[FaceImage], category: str):  # noqa: ANN202
@@ -106,6 +203,10 @@ def _delete_returning(table: str, ids: list[int]) -> list[tuple[int, str, int]]:
         return []
     clause, params = _ids_clause("id", ids)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # the canonical text form, made by the server
+            cursor.execute(f"DELETE FROM {table} WHERE {clause} "  # noqa: S608
+                           "RETURNING id, nonce_id::text, subject_id", params)
+            return cursor.fetchall()
         cursor.execute(f"DELETE FROM {table} WHERE {clause} "  # noqa: S608
                        "RETURNING id, nonce_id, subject_id", params)
         return [(row[0], str(uuid.UUID(str(row[1]))), row[2]) for row in cursor.fetchall()]
@@ -125,11 +226,14 @@ def _shred_empty_subjects(subject_ids: Iterable[int]) -> list[str]:
             f"UPDATE {subjects} SET wrapped_data_key = %s WHERE {clause} "  # noqa: S608
             f"AND NOT EXISTS (SELECT 1 FROM {templates} t WHERE t.subject_id = {subjects}.id) "
             f"AND NOT EXISTS (SELECT 1 FROM {images} i WHERE i.subject_id = {subjects}.id) "
-            "RETURNING id, key_id", [b"", *params])
+            f"RETURNING id, key_id{'::text' if connection.vendor == 'postgresql' else ''}",
+            [b"", *params])
         shredded = cursor.fetchall()
         if shredded:
             clause, params = _ids_clause("id", [row[0] for row in shredded])
             cursor.execute(f"DELETE FROM {subjects} WHERE {clause}", params)  # noqa: S608
+    if connection.vendor == "postgresql":
+        return [key_id for _, key_id in shredded]
     return [str(uuid.UUID(str(key_id))) for _, key_id in shredded]
 
 

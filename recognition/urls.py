@@ -11,5 +11,6 @@ urlpatterns = [
     path("recognition/evaluations/", evaluations.evaluation_list, name="evaluation-list"),
     path("recognition/evaluations/<int:evaluation_id>/", evaluations.evaluation_detail,
          name="evaluation-detail"),
+    path("recognition/shards/", pages.gallery_shards, name="recognition-shards"),
     path("me/recognition/", pages.my_events, name="recognition-my-events"),
 ]

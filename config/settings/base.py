@@ -323,6 +323,16 @@ FACEGOV_REQUEST_EXTENSION_DAYS = env_int("FACEGOV_REQUEST_EXTENSION_DAYS", 30)
 # but not below 13): below it a guardian consents on EU deployments.
 FACEGOV_EU_GUARDIAN_AGE = env_int("FACEGOV_EU_GUARDIAN_AGE", 16)
 
+# --- Shard workers (recognition/shards.py) --------------------------------------------------
+# 0: each process searches its own in-memory gallery (make run). N > 0: galleries are held by
+# shard workers consuming the queues gallery.shard.0 … gallery.shard.N-1 (make run-scaled);
+# web processes hold none.
+FACEGOV_GALLERY_SHARDS = env_int("FACEGOV_GALLERY_SHARDS", 0)
+# A part that does not answer within this many seconds is sent once more, then refused (503).
+FACEGOV_SHARD_TIMEOUT = float(env_str("FACEGOV_SHARD_TIMEOUT", "10"))
+# Memory one shard worker may hold in gallery parts; least recently searched parts go first.
+FACEGOV_SHARD_MEMORY_MB = env_int("FACEGOV_SHARD_MEMORY_MB", 2048)
+
 # --- Retention (governance/services/retention.py) --------------------------------------------
 # Items destroyed and certified per transaction (one deletion certificate per batch).
 FACEGOV_RETENTION_BATCH_SIZE = env_int("FACEGOV_RETENTION_BATCH_SIZE", 5000)

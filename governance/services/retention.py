@@ -160,12 +160,13 @@ def deletion_certificate_issue(*, deployment: Deployment, source: RetentionSourc
 def _index_subjects(certificate: DeletionCertificate, hashes: list[str]) -> None:
     if not hashes:
         return
-    if connection.vendor == "postgresql":  # one array parameter, not thousands of rows' worth
+    if connection.vendor == "postgresql":  # from the stored certificate: nothing re-sent
         with connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {DeletionCertificateSubject._meta.db_table} "  # noqa: S608
-                "(certificate_id, subject_hash) SELECT %s, unnest(%s::varchar[])",
-                [certificate.id, hashes])
+                "(certificate_id, subject_hash) SELECT id, jsonb_array_elements_text("
+                f"subject_hashes) FROM {DeletionCertificate._meta.db_table} WHERE id = %s",
+                [certificate.id])
         return
     DeletionCertificateSubject.objects.bulk_create(
         DeletionCertificateSubject(certificate=certificate, subject_hash=h) for h in hashes)

@@ -77,6 +77,19 @@ class GalleryIndex:
         return self._matrix.shape[0]
 
     @property
+    def matrix(self) -> np.ndarray:
+        """The (N, 128) rows, read-only (an updated index is built from a copy)."""
+        view = self._matrix.view()
+        view.flags.writeable = False
+        return view
+
+    @property
+    def ids(self) -> np.ndarray:
+        view = self._ids.view()
+        view.flags.writeable = False
+        return view
+
+    @property
     def nbytes(self) -> int:
         """Bytes held by the index's arrays (matrix + squared norms + ids)."""
         return self._matrix.nbytes + self._sq_norms.nbytes + self._ids.nbytes
@@ -107,7 +120,8 @@ class GalleryIndex:
         # Exact distances on k rows only: no cancellation error in what we report.
         diff = self._matrix[top] - p
         exact = np.sqrt(np.einsum("ij,ij->i", diff, diff))
-        order = np.argsort(exact, kind="stable")
+        # Ties by subject id: the order shard workers merge in (recognition/shards.py).
+        order = np.lexsort((self._ids[top], exact))
         return [
             Candidate(subject_ref=int(self._ids[top[j]]), distance=float(exact[j]))
             for j in order

@@ -15,6 +15,7 @@ from recognition.models.events import (
 )
 from recognition.models.leaks import Canary, CopyKind, DisclosureEntry, TransformArchive
 from recognition.models.liveness import LivenessChallenge, SeenFrame
+from recognition.models.shards import GalleryShardHolding
 from recognition.models.vault import DeploymentKey, FaceImage, Template, VaultSubject
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "EvaluationSource",
     "EvaluationStatus",
     "FaceImage",
+    "GalleryShardHolding",
     "LivenessChallenge",
     "Operation",
     "Outcome",

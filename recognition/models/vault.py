@@ -25,6 +25,9 @@ class DeploymentKey(models.Model):
     # Bumped on every enrolment and deletion: every process rebuilds its 1:N gallery when the
     # number it cached differs from this one.
     gallery_version = models.PositiveBigIntegerField(default=0)
+    # With shard workers (FACEGOV_GALLERY_SHARDS > 0): the gallery is split into this many
+    # parts (by subject), each held by the workers of its own queue and searched in parallel.
+    gallery_parts = models.PositiveSmallIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     rotated_at = models.DateTimeField(null=True, blank=True)
 

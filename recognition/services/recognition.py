@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,9 +43,10 @@ from recognition.models import (
     Operation,
     Outcome,
     RecognitionEvent,
+    Template,
     VaultSubject,
 )
-from recognition.retention import subject_retention_refresh
+from recognition.retention import subjects_interaction_record
 from recognition.services import policy_gate
 from recognition.services.confirmations import confirmations_open
 from recognition.services.events import event_record
@@ -52,6 +54,7 @@ from recognition.services.liveness import liveness_consume
 from recognition.services.vault import (
     deployment_key_ensure,
     deployment_secrets,
+    subject_enrolled_load,
     subject_vectors,
     template_store,
 )
@@ -87,8 +90,7 @@ def _refusals_logged(caller: Caller, operation: str, *, purpose: str,
 def subjects_touch(deployment: Deployment, subjects) -> None:  # type: ignore[no-untyped-def]
     """An interaction restarts the people's retention clock: their delete_after moves."""
     with transaction.atomic():
-        subjects.update(last_interaction_at=timezone.now())
-        subject_retention_refresh(deployment=deployment, subjects=subjects)
+        subjects_interaction_record(deployment=deployment, subjects=subjects, at=timezone.now())
 
 
 @dataclass(frozen=True)
@@ -158,23 +160,25 @@ def recognition_verify(*, caller: Caller, subject_ref: str, purpose: str, image:
     with _refusals_logged(caller, op, purpose=purpose, subject_ref=subject_ref):
         policy_gate.require_subject(deployment=deployment, subject_ref=subject_ref,
                                     purpose=purpose, operation=op)
-        subject = VaultSubject.objects.filter(deployment=deployment,
-                                              subject_ref=subject_ref).first()
-        if subject is None:
-            raise SubjectNotEnrolled(_("This subject has no template in this deployment."))
         probe = encode_probe(load_image(image))
+        # Read after the engine ran, so a deletion committed meanwhile is not matched. One
+        # query: the templates, their subject's wrapped key and the deployment's key row.
+        enrolled = subject_enrolled_load(deployment=deployment, subject_ref=subject_ref)
+        if enrolled is None:
+            raise SubjectNotEnrolled(_("This subject has no template in this deployment."))
         liveness = liveness_consume(deployment=deployment, challenge_id=liveness_challenge,
                                     probe=probe.vector)
-    secrets = deployment_secrets(deployment_key_ensure(deployment=deployment))
-    stored = subject_vectors(subject=subject, secrets=secrets)
-    distance = float(min(compare(row, secrets.transform.apply(probe.vector)) for row in stored))
+    transformed = enrolled.secrets.transform.apply(probe.vector)
+    distance = float(min(compare(row, transformed) for row in enrolled.vectors))
     match = distance <= deployment.threshold
-    subjects_touch(deployment, VaultSubject.objects.filter(id=subject.id))
-    event = event_record(deployment=deployment, operation=op,
-                         outcome=Outcome.MATCH if match else Outcome.NO_MATCH, purpose=purpose,
-                         subject_ref=subject_ref, faces=1, distance=distance,
-                         threshold=deployment.threshold, api_key=caller.api_key,
-                         liveness=liveness.note, liveness_cues=liveness.cues)
+    with transaction.atomic():  # the interaction and its event: one transaction
+        subjects_touch(deployment, VaultSubject.objects.filter(id=enrolled.subject_id))
+        event = event_record(deployment=deployment, operation=op,
+                             outcome=Outcome.MATCH if match else Outcome.NO_MATCH,
+                             purpose=purpose, subject_ref=subject_ref, faces=1,
+                             distance=distance, threshold=deployment.threshold,
+                             api_key=caller.api_key, liveness=liveness.note,
+                             liveness_cues=liveness.cues)
     return VerifyResult(match=match, distance=distance, threshold=deployment.threshold,
                         event=event)
 
@@ -204,11 +208,13 @@ def recognition_identify(*, caller: Caller, purpose: str, image: bytes,
     index, secrets = gallery_for(deployment_id=deployment.id)
     results: list[FaceResult] = []
     matched: list[str] = []
-    for face in faces:
-        candidates = _candidates(deployment, index, secrets, face.vector, purpose,
-                                 top_k=min(max(top_k, 1), MAX_TOP_K))
-        matched.extend(ref for ref, _ in candidates[:1])
-        results.append(FaceResult(box=tuple(face.box), candidates=candidates))
+    # With shard workers the search may be refused (gallery_unavailable): logged like any refusal.
+    with _refusals_logged(caller, op, purpose=purpose):
+        for face in faces:
+            candidates = _candidates(deployment, index, secrets, face.vector, purpose,
+                                     top_k=min(max(top_k, 1), MAX_TOP_K))
+            matched.extend(ref for ref, _ in candidates[:1])
+            results.append(FaceResult(box=tuple(face.box), candidates=candidates))
     if matched:  # a match is an interaction: the retention clock of those people restarts
         subjects_touch(deployment, VaultSubject.objects.filter(deployment=deployment,
                                                        subject_ref__in=matched))
@@ -233,7 +239,10 @@ def _candidates(deployment: Deployment, index, secrets, vector: np.ndarray, purp
     # A subject may hold several templates: ask for more rows, keep each subject's nearest.
     found = index.search(secrets.transform.apply(vector), top_k=top_k * 4,
                          threshold=deployment.threshold)
+    # Only people who still have a template now: an index built before a deletion committed
+    # (a shard worker's, reloading) never reports the deleted person.
     refs = dict(VaultSubject.objects.filter(id__in=[c.subject_ref for c in found])
+                .filter(Exists(Template.objects.filter(subject_id=OuterRef("id"))))
                 .values_list("id", "subject_ref"))
     best: dict[str, float] = {}
     for candidate in found:

@@ -11,6 +11,7 @@ from functools import lru_cache
 import numpy as np
 from django.db import transaction
 from django.db.models import F
+from django.db.models.functions import Mod
 from django.utils import timezone
 
 from governance.models import Deployment
@@ -75,14 +76,22 @@ def deployment_key_ensure(*, deployment: Deployment) -> DeploymentKey:
 
 
 def deployment_secrets(row: DeploymentKey) -> DeploymentSecrets:
-    key = unwrap_key(kek=vault_kek(), wrapped=bytes(row.wrapped_key),
-                     aad=_aad("deployment-key", deployment=row.deployment_id,
-                              version=row.key_version))
-    secret = open_sealed(key=key, sealed=bytes(row.sealed_transform_secret),
-                         aad=_aad("transform", deployment=row.deployment_id,
-                                  version=row.transform_version))
+    return _secrets(vault_kek(), row.deployment_id, row.key_version, bytes(row.wrapped_key),
+                    row.transform_version, bytes(row.sealed_transform_secret))
+
+
+@lru_cache(maxsize=256)
+def _secrets(kek: bytes, deployment_id: int, key_version: int, wrapped_key: bytes,
+             transform_version: int, sealed_transform_secret: bytes) -> DeploymentSecrets:
+    """Unwrapped once per process for the exact stored bytes: a rotation writes new bytes
+    (a new cache entry), so a cached key is never used for a row it does not belong to."""
+    key = unwrap_key(kek=kek, wrapped=wrapped_key,
+                     aad=_aad("deployment-key", deployment=deployment_id, version=key_version))
+    secret = open_sealed(key=key, sealed=sealed_transform_secret,
+                         aad=_aad("transform", deployment=deployment_id,
+                                  version=transform_version))
     return DeploymentSecrets(key=key, transform=_transform(secret),
-                             transform_version=row.transform_version)
+                             transform_version=transform_version)
 
 
 def _subject_aad(subject: VaultSubject) -> bytes:
@@ -171,20 +180,75 @@ def subject_vectors(*, subject: VaultSubject, secrets: DeploymentSecrets) -> np.
     return np.stack(rows) if rows else np.empty((0, 128), dtype=np.float32)
 
 
+@dataclass(frozen=True)
+class EnrolledSubject:
+    subject_id: int
+    secrets: DeploymentSecrets
+    vectors: np.ndarray  # (n, 128) float32, transformed as stored
+
+
+def subject_enrolled_load(*, deployment: Deployment, subject_ref: str) -> EnrolledSubject | None:
+    """The subject's stored templates, decrypted, with the deployment's secrets — one query
+    (templates joined to their subject and the deployment's key row). None when the subject
+    has no template here."""
+    key = "subject__deployment__vault_key__"
+    rows = list(Template.objects.filter(subject__deployment=deployment,
+                                        subject__subject_ref=subject_ref)
+                .order_by("id")
+                .values_list("subject_id", "subject__key_id", "subject__wrapped_data_key",
+                             "nonce_id", "sealed_vector", f"{key}key_version",
+                             f"{key}wrapped_key", f"{key}transform_version",
+                             f"{key}sealed_transform_secret"))
+    if not rows:
+        return None
+    subject_id, key_id, wrapped, _, _, key_version, wrapped_key, transform_version, sealed = rows[0]
+    secrets = _secrets(vault_kek(), deployment.id, key_version, bytes(wrapped_key),
+                       transform_version, bytes(sealed))
+    data_key = unwrap_key(kek=secrets.key, wrapped=bytes(wrapped),
+                          aad=_subject_aad_of(deployment.id, subject_ref, key_id))
+    vectors = [vector_from_bytes(open_sealed(
+        key=data_key, sealed=bytes(row[4]),
+        aad=_template_aad_of(deployment.id, subject_ref, row[3]))) for row in rows]
+    return EnrolledSubject(subject_id=subject_id, secrets=secrets, vectors=np.stack(vectors))
+
+
+def gallery_templates(*, deployment_id: int, part: tuple[int, int] | None = None):  # noqa: ANN201
+    """The deployment's templates, or those of one part `(part, parts)` of its gallery (the
+    subjects whose id is `part` modulo `parts`: a person's templates stay in one part)."""
+    rows = Template.objects.filter(subject__deployment_id=deployment_id)
+    if part is not None and part[1] > 1:
+        rows = rows.alias(part=Mod("subject_id", part[1])).filter(part=part[0])
+    return rows
+
+
 def gallery_rows(*, deployment_id: int, secrets: DeploymentSecrets,
-                 batch_size: int = 2000) -> Iterator[tuple[int, np.ndarray]]:
+                 batch_size: int = 2000,
+                 part: tuple[int, int] | None = None) -> Iterator[tuple[int, np.ndarray]]:
     """(subject id, stored vector) for every template of the deployment, decrypted in batches
     so a large gallery streams into a preallocated matrix without a second copy.
 
     Plain column tuples, not model instances: building two model objects per row (and parsing
     their unused timestamps) was 60% of a 100,000-template cold load (benchmarks/
     vault_gallery_load.py)."""
-    rows = (Template.objects.filter(subject__deployment_id=deployment_id)
-            .order_by("subject_id", "id")
-            .values_list("subject_id", "subject__subject_ref", "subject__key_id",
-                         "subject__wrapped_data_key", "nonce_id", "sealed_vector"))
+    for _, subject_id, vector in gallery_rows_with_ids(
+            deployment_id=deployment_id, secrets=secrets, batch_size=batch_size, part=part):
+        yield subject_id, vector
+
+
+def gallery_rows_with_ids(*, deployment_id: int, secrets: DeploymentSecrets,
+                          batch_size: int = 2000, part: tuple[int, int] | None = None,
+                          template_ids: list[int] | None = None,
+                          ) -> Iterator[tuple[int, int, np.ndarray]]:
+    """`gallery_rows` with each row's template id; only `template_ids` when given (a shard
+    worker appending what was enrolled since it loaded)."""
+    rows = gallery_templates(deployment_id=deployment_id, part=part)
+    if template_ids is not None:
+        rows = rows.filter(id__in=template_ids)
+    rows = rows.order_by("subject_id", "id").values_list(
+        "id", "subject_id", "subject__subject_ref", "subject__key_id",
+        "subject__wrapped_data_key", "nonce_id", "sealed_vector")
     current_subject, data_key = None, b""
-    for subject_id, subject_ref, key_id, wrapped, nonce_id, sealed in rows.iterator(
+    for template_id, subject_id, subject_ref, key_id, wrapped, nonce_id, sealed in rows.iterator(
             chunk_size=batch_size):
         if subject_id != current_subject:  # rows arrive grouped by subject: one key at a time
             data_key = unwrap_key(kek=secrets.key, wrapped=bytes(wrapped),
@@ -192,8 +256,7 @@ def gallery_rows(*, deployment_id: int, secrets: DeploymentSecrets,
             current_subject = subject_id
         plain = open_sealed(key=data_key, sealed=bytes(sealed),
                             aad=_template_aad_of(deployment_id, subject_ref, nonce_id))
-        yield subject_id, vector_from_bytes(plain)
-
+        yield template_id, subject_id, vector_from_bytes(plain)
 
 
 @dataclass(frozen=True)

@@ -135,3 +135,17 @@ def confirmations(request: HttpRequest) -> HttpResponse:
         return redirect("recognition-confirmations")
     rows = confirmation_list_for_user(user=request.user)[:200]
     return render(request, "recognition/confirmations.html", {"confirmations": rows})
+
+
+@persona_required(Persona.PLATFORM_STAFF)
+def gallery_shards(request: HttpRequest) -> HttpResponse:
+    """The shard map: which shard worker holds which part of which gallery, how fresh and how
+    big, against the plan (each deployment's parts and their queues)."""
+    from django.conf import settings
+
+    from recognition.selectors.shards import shard_map
+
+    return render(request, "recognition/gallery_shards.html", {
+        "map": shard_map(), "shards": settings.FACEGOV_GALLERY_SHARDS,
+        "memory_mb": settings.FACEGOV_SHARD_MEMORY_MB,
+        "timeout": settings.FACEGOV_SHARD_TIMEOUT})

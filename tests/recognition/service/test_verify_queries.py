@@ -1,0 +1,47 @@
+"""The platform work around a verify is pinned: what it reads and writes per call, so a change
+that adds a query shows here (benchmarks/api_overhead.py times it)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from recognition.models import RecognitionEvent, Template, VaultSubject
+from tests.recognition.service.conftest import OBAMA, OBAMA_2
+from tests.recognition.service.test_retention_sql import python_changes
+
+# API key (with its deployment) · the gate: deployment fresh, purpose, restriction, consent,
+# consent ledger · the subject's templates with its key and the deployment key (one join) ·
+# the interaction: retention rules, then one statement for the subject's clock and its rows'
+# delete_after · the event: chain lock, chain head, insert, signed head. (Was 19 statements
+# in two transactions, two of them server-side cursors.)
+VERIFY_QUERIES = 13
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's one-statement refresh")
+def test_a_verify_costs_a_fixed_small_number_of_queries(gate, consent, device, enroll, upload):
+    client = device()
+    consent(gate, "resident-1")
+    assert enroll(client, "resident-1", photo=OBAMA).status_code == 201
+    template = Template.objects.get()
+    body = {"subject_ref": "resident-1", "purpose": "access_control"}
+    client.post("/api/v1/recognition/verify/", {**body, "image": upload(OBAMA_2)},
+                format="multipart")  # warm: the key's last use, the process's caches
+
+    seen_before = VaultSubject.objects.get().last_interaction_at
+    due_before = Template.objects.get().delete_after
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post("/api/v1/recognition/verify/",
+                               {**body, "image": upload(OBAMA_2)}, format="multipart")
+    assert response.status_code == 200 and response.json()["match"] is True
+    statements = [q["sql"] for q in queries.captured_queries
+                  if q["sql"] not in ("BEGIN", "COMMIT") and not q["sql"].startswith(
+                      ("SAVEPOINT", "RELEASE SAVEPOINT"))]
+    assert len(statements) == VERIFY_QUERIES, "\n".join(s[:120] for s in statements)
+    # The effects are all there: the event, the clock restarted, the row's due date moved.
+    event = RecognitionEvent.objects.get(id=response.json()["event_id"])
+    assert (event.operation, event.outcome) == ("verify", "match")
+    subject = VaultSubject.objects.get()
+    assert subject.last_interaction_at > seen_before
+    template.refresh_from_db()
+    assert template.delete_after > due_before
+    assert python_changes(gate) == 0  # what the per-row computation would write
