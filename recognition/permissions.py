@@ -54,3 +54,11 @@ def _evaluation_view(user: Any, deployment: Deployment) -> bool:
 @rule("evaluation.view_closest_pairs")
 def _evaluation_view_closest(user: Any, deployment: Deployment) -> bool:
     return has_role(user, deployment.organisation, {Role.ADMIN, Role.PRIVACY_OFFICER})
+
+
+# --- edge devices ------------------------------------------------------------------------------
+
+
+@rule("deployment.manage_devices")
+def _manage_devices(user: Any, deployment: Deployment) -> bool:
+    return has_role(user, deployment.organisation, {Role.ADMIN})

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from governance.errors import DomainError
-from governance.models import DataCategory, DeletionTrigger, Deployment
+from governance.models import DataCategory, DeletionTrigger, Deployment, Storage
 from governance.services.retention import (
     retention_destroy_due,
     retention_subject_erase_schedule,
@@ -29,6 +30,7 @@ from recognition.engine import (
     load_image,
 )
 from recognition.errors import (
+    CentralEnrolmentRefused,
     DataUnderLegalHold,
     IdentityMismatch,
     ImageRefused,
@@ -102,6 +104,10 @@ def recognition_enroll(*, caller: Caller, subject_ref: str, purpose: str, image:
     op = Operation.ENROLL
     deployment = caller.deployment
     with _refusals_logged(caller, op, purpose=purpose, subject_ref=subject_ref):
+        if deployment.storage == Storage.ON_DEVICE:
+            raise CentralEnrolmentRefused(
+                _("This deployment keeps templates on its devices: enrol through a "
+                  "registered device, not the central vault. Nothing was stored."))
         policy_gate.require_subject(deployment=deployment, subject_ref=subject_ref,
                                     purpose=purpose, operation=op)
         template = encode_for_enrolment(load_image(image))
@@ -295,7 +301,13 @@ def purge_handler(*, deployment_id: int, subject_ref: str, reason: str) -> None:
     """Governance's purge hook: consent withdrawn or deletion granted. The items were made
     due in the caller's transaction; destroy them now (a hold defers them, recorded by the
     sweep, and the sweep destroys them when it ends)."""
+    from governance.purge import ERASURE_TRIGGER
+    from recognition.services.devices import device_subject_erase
+
     deployment = Deployment.objects.get(id=deployment_id)
+    # On devices: a deletion order to each device holding the person (acknowledged later).
+    device_subject_erase(deployment_id=deployment_id, subject_ref=subject_ref,
+                         trigger=ERASURE_TRIGGER.get(reason, DeletionTrigger.DELETION_REQUEST))
     try:
         _destroy_subject(deployment, subject_ref, reason, None)
     except DataUnderLegalHold:

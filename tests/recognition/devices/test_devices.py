@@ -1,0 +1,387 @@
+"""Edge devices in-process: registration, signed requests, permits, orders and their
+certificates, pushed logs, per-device template spaces, and the refusal of central enrolment."""
+
+import datetime as dt
+import time
+
+import numpy as np
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from governance.models import DeletionCertificate, DeploymentStatus
+from governance.services.retention import overdue_by_category
+from recognition import edge_protocol as proto
+from recognition.models import (
+    Device,
+    DeviceNonce,
+    DeviceOrder,
+    DeviceRefusal,
+    DeviceStatus,
+    DeviceSubject,
+    Outcome,
+    RecognitionEvent,
+    VaultSubject,
+)
+from recognition.services.devices import (
+    device_orders_sweep,
+    device_transform,
+    platform_key,
+)
+from recognition.services.recognition import purge_handler
+from tests.effects import snapshot
+from tests.recognition.devices.conftest import log_events
+
+pytestmark = pytest.mark.django_db
+
+
+def _keys():
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+    return (proto.public_key_b64(Ed25519PrivateKey.generate()),
+            proto.public_key_b64(X25519PrivateKey.generate()))
+
+
+# --- registration ------------------------------------------------------------------------------
+
+
+def test_an_admin_registers_a_device_by_its_public_keys_only(world, gate):
+    public, encryption = _keys()
+    client = APIClient()
+    client.force_authenticate(world.acme_admin)
+    response = client.post(f"/api/v1/deployments/{gate.id}/devices/",
+                           {"name": "Gate A", "place": "Block A, north door",
+                            "public_key": public, "encryption_key": encryption}, format="json")
+    assert response.status_code == 201, response.content
+    device = Device.objects.get()
+    assert (device.public_key, device.status, device.key_id) == (
+        public, DeviceStatus.ACTIVE, proto.key_id(public))
+    listed = client.get(f"/api/v1/deployments/{gate.id}/devices/").json()
+    assert [d["name"] for d in listed] == ["Gate A"]
+    assert listed[0]["pending_orders"] == 0
+
+
+@pytest.mark.parametrize("persona", ["acme_operator", "other_admin", "inspector"])
+def test_only_the_deployments_admin_registers_devices(world, gate, persona):
+    public, encryption = _keys()
+    client = APIClient()
+    client.force_authenticate(world.user(persona))
+    response = client.post(f"/api/v1/deployments/{gate.id}/devices/",
+                           {"name": "Gate A", "public_key": public,
+                            "encryption_key": encryption}, format="json")
+    assert response.status_code in (403, 404)
+    assert not Device.objects.exists()
+
+
+def test_a_malformed_or_reused_key_is_refused_and_nothing_stored(world, gate, signed_device):
+    existing = signed_device()
+    client = APIClient()
+    client.force_authenticate(world.acme_admin)
+    _, encryption = _keys()
+    bad = client.post(f"/api/v1/deployments/{gate.id}/devices/",
+                      {"name": "X", "public_key": "not-a-key", "encryption_key": encryption},
+                      format="json")
+    assert (bad.status_code, bad.json()["code"]) == (400, "invalid_key")
+    reused = client.post(f"/api/v1/deployments/{gate.id}/devices/",
+                         {"name": "X", "public_key": existing.device.public_key,
+                          "encryption_key": encryption}, format="json")
+    assert (reused.status_code, reused.json()["code"]) == (409, "key_taken")
+    assert Device.objects.count() == 1
+
+
+# --- signed requests ---------------------------------------------------------------------------
+
+
+def test_a_signed_poll_gives_a_permit_the_device_can_check_offline(signed_device, gate):
+    device = signed_device()
+    response = device.poll()
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["operating"] is True and body["platform_key"] == platform_key()
+    permit = body["permit"]
+    assert proto.verify(body["platform_key"],
+                        proto.signed_message(proto.DOMAIN_PERMIT, permit["payload"]),
+                        permit["signature"])
+    expires = dt.datetime.fromisoformat(permit["payload"]["expires_at"])
+    assert dt.timedelta(seconds=800) < expires - timezone.now() <= dt.timedelta(seconds=900)
+    # The template-space secret opens only with the device's own X25519 key.
+    secret = proto.open_secret(private=device.encryption, sealed=body["sealed_secret"],
+                               device_id=device.device.id, version=1)
+    vector = np.random.default_rng(1).standard_normal(128).astype(np.float32)
+    assert np.allclose(device_transform(device=device.device).apply(vector),
+                       __import__("recognition.vault.crypto", fromlist=["x"])
+                       .TemplateTransform(secret).apply(vector))
+    assert Device.objects.get().last_contact_at is not None
+
+
+@pytest.mark.parametrize("attack", ["forged", "stale", "replayed", "unknown_device"])
+def test_forged_stale_replayed_requests_are_refused_recorded_and_store_nothing(
+        signed_device, consent, gate, attack):
+    device = signed_device()
+    consent(gate, "alice")
+    path, payload = "/api/v1/edge/permits/", {"subject_ref": "alice",
+                                              "purpose": "access_control"}
+    if attack == "replayed":
+        first = device.post(path, payload, nonce="a1b2c3d4e5f6")
+        assert first.status_code == 201
+    before = snapshot([DeviceSubject, RecognitionEvent, DeviceOrder])
+    if attack == "forged":
+        response = device.post(path, payload, key=Ed25519PrivateKey.generate())
+    elif attack == "stale":
+        response = device.post(path, payload, timestamp=int(time.time()) - 3600)
+    elif attack == "replayed":
+        response = device.post(path, payload, nonce="a1b2c3d4e5f6")
+    else:
+        device.device.id = 99999
+        response = device.post(path, payload)
+    codes = {"forged": "device_signature_invalid", "stale": "device_timestamp_stale",
+             "replayed": "device_nonce_replayed", "unknown_device": "device_unknown"}
+    assert (response.status_code, response.json()["code"]) == (401, codes[attack])
+    assert DeviceRefusal.objects.filter(code=codes[attack]).count() == 1
+    assert snapshot([DeviceSubject, RecognitionEvent, DeviceOrder]) == before
+
+
+def test_a_retired_device_is_refused_and_recorded(world, signed_device):
+    device = signed_device()
+    client = APIClient()
+    client.force_authenticate(world.acme_admin)
+    assert client.post(f"/api/v1/devices/{device.device.id}/retire/").status_code == 200
+    response = device.poll()
+    assert (response.status_code, response.json()["code"]) == (403, "device_retired")
+    assert DeviceRefusal.objects.filter(code="device_retired").exists()
+    assert not DeviceNonce.objects.exists()
+
+
+def test_a_suspended_device_stops_at_its_next_contact_but_still_gets_orders(world,
+                                                                             signed_device):
+    device = signed_device()
+    client = APIClient()
+    client.force_authenticate(world.acme_admin)
+    response = client.post(f"/api/v1/devices/{device.device.id}/suspend/")
+    assert response.json()["status"] == "suspended"
+    body = device.poll().json()
+    assert (body["operating"], body["reason"], body["permit"]) == (False, "device_suspended",
+                                                                   None)
+    assert [o["kind"] for o in body["orders"]] == ["stop"]
+    assert device.ack(body["orders"][0], result="stopped", templates=0).status_code == 200
+    assert device.post("/api/v1/edge/permits/", {"subject_ref": "a",
+                                                 "purpose": "access_control"}
+                       ).json()["code"] == "device_suspended"
+
+
+def test_a_suspended_deployment_stops_its_devices(signed_device, gate):
+    device = signed_device()
+    gate.status = DeploymentStatus.SUSPENDED
+    gate.save(update_fields=["status"])
+    body = device.poll().json()
+    assert (body["operating"], body["reason"]) == (False, "deployment_not_active")
+
+
+# --- permits -----------------------------------------------------------------------------------
+
+
+def test_the_policy_gate_refuses_a_permit_without_consent_and_the_refusal_names_the_device(
+        signed_device):
+    device = signed_device()
+    response = device.post("/api/v1/edge/permits/", {"subject_ref": "bob",
+                                                     "purpose": "access_control"})
+    assert response.status_code == 403
+    event = RecognitionEvent.objects.get()
+    assert (event.outcome, event.device_id, event.subject_ref) == (
+        Outcome.REFUSED, device.device.id, "bob")
+    assert event.refusal_code == response.json()["code"]
+    assert not DeviceSubject.objects.exists()
+
+
+def test_a_permit_is_signed_short_lived_and_counts_the_person_on_the_device(
+        signed_device, consent, gate):
+    device = signed_device()
+    consent(gate, "alice")
+    response = device.post("/api/v1/edge/permits/", {"subject_ref": "alice",
+                                                     "purpose": "access_control"})
+    assert response.status_code == 201
+    permit = response.json()
+    assert proto.verify(platform_key(), proto.signed_message(proto.DOMAIN_PERMIT,
+                                                             permit["payload"]),
+                        permit["signature"])
+    row = DeviceSubject.objects.get()
+    assert (row.device_id, row.subject_ref) == (device.device.id, "alice")
+    assert row.delete_after is not None
+
+
+# --- orders, acknowledgements, certificates ----------------------------------------------------
+
+
+def _enrolled(device, consent, gate, ref="alice"):
+    consent(gate, ref)
+    assert device.post("/api/v1/edge/permits/", {"subject_ref": ref,
+                                                 "purpose": "access_control"}
+                       ).status_code == 201
+
+
+def test_withdrawal_orders_deletion_and_the_signed_ack_becomes_a_certificate_once(
+        signed_device, consent, gate):
+    device = signed_device()
+    _enrolled(device, consent, gate)
+    purge_handler(deployment_id=gate.id, subject_ref="alice", reason="consent_withdrawn")
+    purge_handler(deployment_id=gate.id, subject_ref="alice", reason="consent_withdrawn")
+    orders = device.poll().json()["orders"]
+    assert [(o["kind"], o["subject_ref"]) for o in orders] == [("delete_subject", "alice")]
+    assert proto.verify(platform_key(), proto.signed_message(proto.DOMAIN_ORDER, {
+        k: v for k, v in orders[0].items() if k != "signature"}), orders[0]["signature"])
+    first = device.ack(orders[0])
+    assert first.status_code == 200, first.content
+    certificate = DeletionCertificate.objects.get()
+    assert first.json()["certificate"] == certificate.reference
+    assert "Gate A" in certificate.description and certificate.trigger == "consent_withdrawal"
+    assert certificate.count == 1 and len(certificate.subject_hashes) == 1
+    # A repeated acknowledgement (the device restarted before seeing the answer) is no-op.
+    again = device.ack(orders[0], executed_at="2026-12-01T10:05:00+00:00")
+    assert again.json()["certificate"] == certificate.reference
+    assert DeletionCertificate.objects.count() == 1
+    assert not DeviceSubject.objects.exists()
+    assert device.poll().json()["orders"] == []
+
+
+def test_an_ack_for_an_order_never_sent_or_badly_signed_is_refused_and_recorded(
+        signed_device, consent, gate):
+    device, other = signed_device(), signed_device(name="Gate B")
+    _enrolled(device, consent, gate)
+    purge_handler(deployment_id=gate.id, subject_ref="alice", reason="deletion_request")
+    order = device.poll().json()["orders"][0]
+    stolen = other.ack(order)  # another device acknowledging this device's order
+    assert (stolen.status_code, stolen.json()["code"]) == (404, "order_unknown")
+    never = device.ack({**order, "order_id": 424242})
+    assert (never.status_code, never.json()["code"]) == (404, "order_unknown")
+    forged = device.ack(order, result="kept")
+    assert (forged.status_code, forged.json()["code"]) == (400, "ack_invalid")
+    assert DeviceRefusal.objects.filter(code__in=["order_unknown", "ack_invalid"]).count() == 3
+    assert not DeletionCertificate.objects.exists()
+    assert DeviceOrder.objects.get().acknowledged_at is None
+
+
+def test_unacknowledged_orders_past_deadline_are_overdue_retention_and_an_alert(
+        world, signed_device, consent, gate, client):
+    device = signed_device()
+    _enrolled(device, consent, gate)
+    purge_handler(deployment_id=gate.id, subject_ref="alice", reason="consent_withdrawn")
+    assert overdue_by_category()["device_deletion_order"] == 0
+    DeviceOrder.objects.update(deadline_at=timezone.now() - dt.timedelta(minutes=1))
+    assert overdue_by_category()["device_deletion_order"] == 1
+    report = device_orders_sweep()
+    assert (report.overdue, report.alerted) == (1, 1)
+    for user in (world.acme_admin, world.inspector):
+        client.force_login(user)
+        page = client.get("/enterprise/" if user == world.acme_admin else "/regulator/")
+        assert "Device orders overdue" in page.content.decode()
+    client.force_login(world.acme_admin)
+    page = client.get(f"/recognition/deployments/{gate.id}/devices/").content.decode()
+    assert "Gate A" in page and "waiting" in page
+
+
+def test_the_sweep_orders_deletion_of_people_past_their_retention(signed_device, consent,
+                                                                    gate):
+    device = signed_device()
+    _enrolled(device, consent, gate)
+    assert device_orders_sweep().issued == 0
+    DeviceSubject.objects.update(delete_after=timezone.now() - dt.timedelta(seconds=1))
+    assert device_orders_sweep().issued == 1
+    assert device_orders_sweep().issued == 0  # the open order stands
+    assert DeviceOrder.objects.get().subject_ref == "alice"
+
+
+# --- the pushed event log ----------------------------------------------------------------------
+
+
+def test_a_pushed_log_is_verified_and_stored_as_the_deployments_events(signed_device, consent,
+                                                                         gate):
+    device = signed_device()
+    _enrolled(device, consent, gate)
+    push = log_events(device.device.id, device.key, [
+        {"operation": "enroll", "outcome": "enrolled", "subject_ref": "alice"},
+        {"operation": "verify", "outcome": "match", "subject_ref": "alice", "distance": 0.3,
+         "threshold": 0.6},
+    ])
+    response = device.post("/api/v1/edge/events/", push)
+    assert response.status_code == 201, response.content
+    events = list(RecognitionEvent.objects.filter(device=device.device).order_by("sequence"))
+    assert [(e.operation, e.outcome) for e in events] == [("enroll", "enrolled"),
+                                                          ("verify", "match")]
+    assert DeviceSubject.objects.get().enrolled_at is not None
+    # The next push continues the chain.
+    more = log_events(device.device.id, device.key,
+                      [{"operation": "identify", "outcome": "match", "matched_refs": ["alice"]}],
+                      start=2, head=push["events"][-1]["hash"])
+    assert device.post("/api/v1/edge/events/", more).status_code == 201
+    assert RecognitionEvent.objects.filter(device=device.device).count() == 3
+
+
+@pytest.mark.parametrize("fault", ["gap", "broken_link", "altered", "unsigned"])
+def test_a_log_with_a_gap_or_broken_link_is_refused_recorded_and_nothing_stored(
+        signed_device, fault):
+    device = signed_device()
+    push = log_events(device.device.id, device.key, [
+        {"operation": "verify", "outcome": "no_match", "subject_ref": "a"},
+        {"operation": "verify", "outcome": "match", "subject_ref": "a"},
+    ])
+    if fault == "gap":
+        push = log_events(device.device.id, device.key,
+                          [{"operation": "verify", "outcome": "match"}], start=3)
+    elif fault == "broken_link":
+        push["events"][1]["previous_hash"] = "f" * 64
+    elif fault == "altered":
+        push["events"][0]["outcome"] = "match"
+    else:
+        push["head_signature"] = proto.sign(Ed25519PrivateKey.generate(), b"x")
+    response = device.post("/api/v1/edge/events/", push)
+    assert response.status_code == 409
+    assert response.json()["code"] in {"event_log_gap", "event_log_broken",
+                                       "event_log_signature"}
+    assert DeviceRefusal.objects.filter(code=response.json()["code"]).count() == 1
+    assert not RecognitionEvent.objects.exists()
+    assert Device.objects.get().event_sequence == 0
+
+
+# --- template spaces and central enrolment -----------------------------------------------------
+
+
+def test_each_device_and_version_has_its_own_template_space(signed_device):
+    a, b = signed_device().device, signed_device(name="Gate B").device
+    vector = np.random.default_rng(7).standard_normal(128).astype(np.float32)
+    spaces = [device_transform(device=a).apply(vector), device_transform(device=b).apply(vector),
+              device_transform(device=a, version=2).apply(vector)]
+    for i in range(3):
+        for j in range(i + 1, 3):
+            assert np.linalg.norm(spaces[i] - spaces[j]) > 0.5
+    assert np.allclose(device_transform(device=a).apply(vector), spaces[0])  # deterministic
+
+
+def test_an_on_device_deployment_refuses_central_enrolment_and_stores_nothing(
+        world, gate, consent, read_face):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from recognition.services.apikeys import api_key_create
+
+    consent(gate, "alice")
+    _, raw = api_key_create(deployment=gate, name="camera", actor=world.acme_admin)
+    client = APIClient()
+    client.credentials(HTTP_X_API_KEY=raw)
+    photo = SimpleUploadedFile("a.jpg", read_face("people/obama/obama_1.jpg"),
+                               content_type="image/jpeg")
+    response = client.post("/api/v1/recognition/enroll/", {
+        "subject_ref": "alice", "purpose": "access_control", "image": photo},
+        format="multipart")
+    assert (response.status_code, response.json()["code"]) == (409, "storage_on_device")
+    assert not VaultSubject.objects.exists()
+    assert RecognitionEvent.objects.get().refusal_code == "storage_on_device"
+
+
+def test_the_register_says_templates_stay_on_the_devices(signed_device, gate, client):
+    signed_device()
+    page = client.get(f"/register/{gate.id}/")
+    assert page.status_code == 200
+    from governance.selectors.register import register_entry
+
+    assert register_entry(gate)["devices"] == {"devices": 1, "operating": 1,
+                                               "templates_stay_on_devices": True}
