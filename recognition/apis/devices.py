@@ -210,14 +210,6 @@ class EdgeAckApi(EdgeApi):
 
 
 class EdgeEventsApi(EdgeApi):
-    class EventSerializer(serializers.Serializer):
-        sequence = serializers.IntegerField()
-        at = serializers.CharField()
-        operation = serializers.CharField()
-        outcome = serializers.CharField()
-        previous_hash = serializers.CharField()
-        hash = serializers.CharField()
-
     class InputSerializer(serializers.Serializer):
         events = serializers.ListField(child=serializers.DictField(), max_length=10_000)
         head_signature = serializers.CharField(max_length=100)

@@ -38,7 +38,6 @@ from governance.models import (
 from governance.permissions import require
 from governance.platform import signing
 from governance.platform.crypto import KeyPurpose, derive_key
-from governance.platform.ledger import chain_append
 from governance.retention.registry import Destroyed, RetentionSource
 from governance.retention.rules import due
 from recognition import edge_protocol as proto
@@ -64,7 +63,7 @@ from recognition.models import (
     RecognitionMatch,
 )
 from recognition.services import policy_gate
-from recognition.services.events import event_record
+from recognition.services.events import RECOGNITION_LEDGER, event_record
 from recognition.vault.crypto import TemplateTransform
 
 SIGNING_PURPOSE = KeyPurpose.EDGE_SIGNING
@@ -583,10 +582,10 @@ def device_events_push(*, device: Device, events: list[dict[str, Any]], head_sig
                 _("The log has a gap: an event is missing before this one."),
                 code="event_log_gap", expected_sequence=locked.event_sequence + 1))
         touched: dict[str, tuple[bool, bool]] = {}
-        matches = []
+        rows = []
         for raw in events:
             refs = [_text(r, 128) for r in (raw.get("matched_refs") or [])][:20]
-            event = chain_append(RecognitionEvent(
+            rows.append(RecognitionEvent(
                 deployment_id=device.deployment_id, device=device,
                 operation=raw["operation"], outcome=raw["outcome"],
                 purpose=_text(raw.get("purpose"), 60),
@@ -594,17 +593,41 @@ def device_events_push(*, device: Device, events: list[dict[str, Any]], head_sig
                 subject_ref=_text(raw.get("subject_ref"), 128), matched_refs=refs,
                 faces=min(int(raw.get("faces") or 0), 1000),
                 distance=raw.get("distance"), threshold=raw.get("threshold")))
-            matches += [RecognitionMatch(event=event, subject_ref=ref) for ref in set(refs)]
-            for ref in [event.subject_ref, *refs]:
-                if ref and event.outcome in (Outcome.ENROLLED, Outcome.MATCH):
+            for ref in [rows[-1].subject_ref, *refs]:
+                if ref and rows[-1].outcome in (Outcome.ENROLLED, Outcome.MATCH):
                     enrolled, _seen = touched.get(ref, (False, True))
-                    touched[ref] = (enrolled or event.outcome == Outcome.ENROLLED, True)
+                    touched[ref] = (enrolled or rows[-1].outcome == Outcome.ENROLLED, True)
+        stored = _chain_append_many(rows)
+        matches = [RecognitionMatch(event=event, subject_ref=ref)
+                   for event in stored for ref in set(event.matched_refs)]
         RecognitionMatch.objects.bulk_create(matches, ignore_conflicts=True)
         locked.event_sequence = events[-1]["sequence"]
         locked.event_head = events[-1]["hash"]
         locked.save(update_fields=["event_sequence", "event_head"])
         _subjects_touch(locked, touched)
     return len(events)
+
+
+def _chain_append_many(entries: list[RecognitionEvent]) -> list[RecognitionEvent]:
+    """`chain_append` for a batch (the caller holds the deployment's lock): hashes are
+    computed in order in memory, the rows inserted in one statement, and the chain's new head
+    signed once (a signed head vouches for every entry before it)."""
+    from governance.platform.ledger import GENESIS_HASH, compute_hash
+    from governance.platform.ledger_heads import head_record
+
+    if not entries:
+        return []
+    last = (RecognitionEvent.objects.filter(deployment_id=entries[0].deployment_id)
+            .order_by("-sequence").only("sequence", "entry_hash").first())
+    sequence, previous = (last.sequence, last.entry_hash) if last else (0, GENESIS_HASH)
+    now = timezone.now()
+    for entry in entries:
+        sequence += 1
+        entry.sequence, entry.previous_hash, entry.recorded_at = sequence, previous, now
+        entry.entry_hash = previous = compute_hash(entry.chain_fields(), previous)
+    stored = RecognitionEvent.objects.bulk_create(entries, batch_size=1000)
+    head_record(ledger=RECOGNITION_LEDGER, entry=stored[-1])
+    return stored
 
 
 def _subjects_touch(device: Device, touched: dict[str, tuple[bool, bool]]) -> None:

@@ -104,12 +104,12 @@ def recognition_enroll(*, caller: Caller, subject_ref: str, purpose: str, image:
     op = Operation.ENROLL
     deployment = caller.deployment
     with _refusals_logged(caller, op, purpose=purpose, subject_ref=subject_ref):
+        policy_gate.require_subject(deployment=deployment, subject_ref=subject_ref,
+                                    purpose=purpose, operation=op)
         if deployment.storage == Storage.ON_DEVICE:
             raise CentralEnrolmentRefused(
                 _("This deployment keeps templates on its devices: enrol through a "
                   "registered device, not the central vault. Nothing was stored."))
-        policy_gate.require_subject(deployment=deployment, subject_ref=subject_ref,
-                                    purpose=purpose, operation=op)
         template = encode_for_enrolment(load_image(image))
         liveness = liveness_consume(deployment=deployment, challenge_id=liveness_challenge,
                                     probe=template.vector)

@@ -378,10 +378,41 @@ def test_an_on_device_deployment_refuses_central_enrolment_and_stores_nothing(
 
 
 def test_the_register_says_templates_stay_on_the_devices(signed_device, gate, client):
-    signed_device()
-    page = client.get(f"/register/{gate.id}/")
-    assert page.status_code == 200
     from governance.selectors.register import register_entry
 
+    signed_device()
+    page = client.get(f"/register/{gate.id}/").content.decode()
+    assert "runs on 1 device, and people" in page and "FaceGov holds none of them" in page
     assert register_entry(gate)["devices"] == {"devices": 1, "operating": 1,
                                                "templates_stay_on_devices": True}
+    api = client.get(f"/api/v1/register/{gate.id}/").json()
+    assert api["devices"]["templates_stay_on_devices"] is True
+
+
+@pytest.mark.parametrize(("persona", "sees"), [("acme_admin", True), ("acme_operator", True),
+                                               ("inspector", True), ("other_admin", False),
+                                               ("citizen", False)])
+def test_the_devices_page_shows_status_contact_and_orders_to_whom_it_may(
+        world, signed_device, consent, gate, client, persona, sees):
+    device = signed_device()
+    _enrolled(device, consent, gate)
+    device.poll()
+    purge_handler(deployment_id=gate.id, subject_ref="alice", reason="consent_withdrawn")
+    client.force_login(world.user(persona))
+    response = client.get(f"/recognition/deployments/{gate.id}/devices/")
+    if not sees:
+        assert response.status_code in (403, 404)
+        return
+    page = response.content.decode()
+    assert "Gate A" in page and "Active" in page
+    assert "Delete a person&#x27;s templates" in page and "waiting" in page
+    assert ("Suspend" in page) == (persona == "acme_admin")
+
+
+def test_the_admin_suspends_a_device_from_its_page(world, signed_device, gate, client):
+    device = signed_device()
+    client.force_login(world.acme_admin)
+    client.post(f"/recognition/deployments/{gate.id}/devices/",
+                {"device": device.device.id, "action": "suspend"})
+    assert Device.objects.get().status == DeviceStatus.SUSPENDED
+    assert DeviceOrder.objects.get().kind == "stop"
