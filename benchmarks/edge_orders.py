@@ -9,7 +9,8 @@ local API on ``--port``+1) run beside this process. Three figures:
 1. Order round trip: the deletion order a withdrawal issues (``device_subject_erase``, what
    the purge hook runs in the worker) → the agent's next poll → deletion in its sealed
    gallery → the signed acknowledgement → the certificate on the deployment's chain, timed
-   here until the order reads acknowledged. Median and p95 over ``--orders`` rounds; the
+   here until the order reads acknowledged, each issued at a random moment of the poll
+   cycle. Median and p95 over ``--orders`` rounds; the
    baseline is the default poll interval (a poll-driven round trip cannot beat half of it on
    average). The worker's pick-up of the purge task is not included (tests/workers.py
    measures it elsewhere).
@@ -203,7 +204,11 @@ def main() -> None:
                 device=device, subject_ref=ref, permitted_at=timezone.now(),
                 enrolled_at=timezone.now(), last_interaction_at=timezone.now()) for ref in refs)
             trips = []
+            jitter = np.random.default_rng(1)
             for ref in refs:
+                # Withdrawals arrive at any moment of the agent's poll cycle, not just after
+                # the previous acknowledgement (which would phase-lock every round).
+                time.sleep(float(jitter.uniform(0, DEFAULT_POLL_SECONDS)))
                 start = time.perf_counter()
                 (order,) = device_subject_erase(deployment_id=gate.id, subject_ref=ref,
                                                 trigger="consent_withdrawal")
