@@ -464,9 +464,10 @@ ACK_RESULTS = {OrderKind.DELETE_SUBJECT: {"deleted", "absent"}, OrderKind.STOP: 
                OrderKind.ROTATE: {"rotated"}}
 
 
-def _device_source(device: Device) -> RetentionSource:
+def _device_source(device: Device, proof: str) -> RetentionSource:
     description = (f"Face templates on device \u201c{device.name}\u201d (#{device.id}, key "
-                   f"{device.key_id}), deleted there; certified by its signed acknowledgement")
+                   f"{device.key_id}), deleted there; its signed acknowledgement has SHA-256 "
+                   f"{proof}")
     return RetentionSource(category=DataCategory.FACE_TEMPLATE, description=description[:300],
                            due=lambda **_: DeviceSubject.objects.none(),
                            destroy=lambda **_: Destroyed(identifiers=[]), reschedule=None,
@@ -516,9 +517,9 @@ def _certify(deployment: Deployment, device: Device, order: DeviceOrder, ack: di
                            + signature.encode()).hexdigest()
     identifiers = [f"device={device.id}|order={order.id}|template={i}|ack={proof}"
                    for i in range(max(int(ack.get("templates") or 0), 0))]
-    destroyed = Destroyed(identifiers=identifiers, subject_refs=[order.subject_ref],
-                          keys_shredded=[f"device-{device.key_id}-ack-{proof[:16]}"])
-    return deletion_certificate_issue(deployment=deployment, source=_device_source(device),
+    destroyed = Destroyed(identifiers=identifiers, subject_refs=[order.subject_ref])
+    return deletion_certificate_issue(deployment=deployment,
+                                      source=_device_source(device, proof),
                                       trigger=order.trigger or DeletionTrigger.DELETION_REQUEST,
                                       destroyed=destroyed, now=now)
 

@@ -2,6 +2,7 @@
 certificates, pushed logs, per-device template spaces, and the refusal of central enrolment."""
 
 import datetime as dt
+import hashlib
 import time
 
 import numpy as np
@@ -235,6 +236,12 @@ def test_withdrawal_orders_deletion_and_the_signed_ack_becomes_a_certificate_onc
     certificate = DeletionCertificate.objects.get()
     assert first.json()["certificate"] == certificate.reference
     assert "Gate A" in certificate.description and certificate.trigger == "consent_withdrawal"
+    order = DeviceOrder.objects.get()
+    proof = hashlib.sha256(proto.signed_message(proto.DOMAIN_ACK, order.ack)
+                           + order.ack_signature.encode()).hexdigest()
+    assert proof in certificate.description  # the chained certificate commits to the ack
+    assert proto.verify(device.device.public_key,
+                        proto.signed_message(proto.DOMAIN_ACK, order.ack), order.ack_signature)
     assert certificate.count == 1 and len(certificate.subject_hashes) == 1
     # A repeated acknowledgement (the device restarted before seeing the answer) is no-op.
     again = device.ack(orders[0], executed_at="2026-12-01T10:05:00+00:00")
