@@ -423,3 +423,40 @@ def test_the_admin_suspends_a_device_from_its_page(world, signed_device, gate, c
                 {"device": device.device.id, "action": "suspend"})
     assert Device.objects.get().status == DeviceStatus.SUSPENDED
     assert DeviceOrder.objects.get().kind == "stop"
+
+
+def test_the_agent_rotates_its_gallery_into_the_next_space_and_the_ack_records_it(
+        world, signed_device, tmp_path):
+    """The agent's rotation, in-process (no platform call): every template moves from the
+    device's space v1 to v2, which the platform derives the same way."""
+    import base64
+
+    from edge_agent.agent import Agent, _decode, _empty_state, _encode, init_keys
+    from recognition.services.devices import _sealed_secret, device_rotate
+
+    keys = init_keys(tmp_path / "edge")
+    device = signed_device().device
+    device.public_key, device.encryption_key = keys["public_key"], keys["encryption_key"]
+    device.save(update_fields=["public_key", "encryption_key"])
+    agent = Agent(data_dir=tmp_path / "edge", platform="http://127.0.0.1:9", device_id=device.id)
+    vector = np.random.default_rng(3).standard_normal(128).astype(np.float32)
+    state = _empty_state(device.id)
+    state["secret"] = base64.b64encode(proto.open_secret(
+        private=agent.encryption, sealed=_sealed_secret(device, 1), device_id=device.id,
+        version=1)).decode()
+    state["transform_version"] = 1
+    state["gallery"]["alice"] = [_encode(device_transform(device=device).apply(vector))]
+    order = device_rotate(device=device, actor=world.acme_admin)
+    entry = {"kind": "rotate", "transform_version": 2,
+             "sealed_secret": _sealed_secret(device, 2)}
+    assert agent._carry_out(state, entry) == ("rotated", 1)
+    assert np.allclose(_decode(state["gallery"]["alice"][0]),
+                       device_transform(device=device, version=2).apply(vector), atol=1e-5)
+    ack = {"order_id": order.id, "device_id": device.id, "kind": "rotate", "subject_ref": "",
+           "result": "rotated", "templates": 1, "executed_at": "2026-12-01T10:00:00+00:00"}
+    from recognition.services.devices import device_order_ack
+
+    device_order_ack(device=device, order_id=order.id, ack=ack,
+                     signature=proto.sign(agent.signing,
+                                          proto.signed_message(proto.DOMAIN_ACK, ack)))
+    assert Device.objects.get(pk=device.pk).transform_version == 2
