@@ -40,6 +40,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
                                   "schedule": 300.0},
     "complaint-retention-sweep": {"task": "complaints.complaint_retention_sweep_task",
                                   "schedule": crontab(minute=41)},
+    # Edge devices (recognition): deletion orders for people past retention on a device,
+    # orders past their deadline flagged (the dashboards' alert), replay nonces pruned.
+    "device-orders-sweep": {"task": "recognition.device_orders_sweep_task", "schedule": 60.0},
     # Ledger heads: publish the signed heads a crash left unpublished (normally none).
     "ledger-heads-publish-missed": {"task": "governance.ledger_heads_publish_missed_task",
                                     "schedule": 30.0},

@@ -460,3 +460,16 @@ def test_the_agent_rotates_its_gallery_into_the_next_space_and_the_ack_records_i
                      signature=proto.sign(agent.signing,
                                           proto.signed_message(proto.DOMAIN_ACK, ack)))
     assert Device.objects.get(pk=device.pk).transform_version == 2
+
+
+def test_the_device_sweep_runs_on_the_beat_schedule(signed_device, consent, gate):
+    from django.conf import settings
+
+    from recognition.tasks import device_orders_sweep_task
+
+    entry = settings.CELERY_BEAT_SCHEDULE["device-orders-sweep"]
+    assert entry["task"] == device_orders_sweep_task.name
+    device = signed_device()
+    _enrolled(device, consent, gate)
+    DeviceSubject.objects.update(delete_after=timezone.now() - dt.timedelta(seconds=1))
+    assert device_orders_sweep_task.run()["issued"] == 1
