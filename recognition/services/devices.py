@@ -383,14 +383,20 @@ def device_subjects_of(*, deployment_id: int, subject_ref: str) -> QuerySet[Devi
 def device_subject_erase(*, deployment_id: int, subject_ref: str,
                          trigger: str) -> list[DeviceOrder]:
     """Withdrawal, expiry of consent or a deletion request: the person is due on every device
-    now, and each device holding them gets a deletion order (idempotent)."""
+    now, and each device holding them gets a deletion order (idempotent). A legal hold keeps
+    them there, due: the sweep orders the deletion once the hold ends."""
+    from governance.services.retention import active_holds
+
     orders = []
     now = timezone.now()
+    holds = active_holds(now=now, deployment_id=deployment_id)
     with transaction.atomic():
         for row in device_subjects_of(deployment_id=deployment_id, subject_ref=subject_ref):
             if row.delete_after is None or row.delete_after > now:
                 row.delete_after, row.delete_trigger = now, trigger
                 row.save(update_fields=["delete_after", "delete_trigger"])
+            if _held(row, holds):
+                continue
             orders.append(_order_create(row.device, OrderKind.DELETE_SUBJECT,
                                         subject_ref=subject_ref,
                                         trigger=row.delete_trigger or trigger))

@@ -473,3 +473,19 @@ def test_the_device_sweep_runs_on_the_beat_schedule(signed_device, consent, gate
     _enrolled(device, consent, gate)
     DeviceSubject.objects.update(delete_after=timezone.now() - dt.timedelta(seconds=1))
     assert device_orders_sweep_task.run()["issued"] == 1
+
+
+def test_a_legal_hold_keeps_the_person_on_the_device_until_it_ends(world, signed_device,
+                                                                     consent, gate):
+    from governance.services.retention import legal_hold_place, legal_hold_release
+
+    device = signed_device()
+    _enrolled(device, consent, gate)
+    hold = legal_hold_place(actor=world.inspector, deployment=gate, reason="Investigation",
+                            subject_ref="alice",
+                            expires_at=timezone.now() + dt.timedelta(days=30))
+    purge_handler(deployment_id=gate.id, subject_ref="alice", reason="consent_withdrawn")
+    assert device_orders_sweep().issued == 0 and not DeviceOrder.objects.exists()
+    legal_hold_release(hold=hold, actor=world.inspector)
+    assert device_orders_sweep().issued == 1
+    assert DeviceOrder.objects.get().trigger == "consent_withdrawal"
