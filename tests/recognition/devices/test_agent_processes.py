@@ -17,6 +17,7 @@ from governance.models import DeletionCertificate, DeploymentStatus, Role
 from governance.services.consent import consent_give, consent_withdraw
 from recognition.models import DeviceOrder, DeviceSubject, RecognitionEvent
 from recognition.services.devices import device_register
+from recognition.services.recognition import purge_handler
 from tests.conftest import REPO_ROOT
 from tests.factories import (
     CLICK,
@@ -141,7 +142,7 @@ def test_withdrawal_reaches_the_device_once_even_when_the_agent_dies_before_ackn
 
 
 @pytest.mark.worker
-def test_offline_past_its_permit_the_device_refuses_and_a_suspension_stops_it(
+def test_offline_past_its_permit_the_device_refuses_applies_orders_first_and_stops(
         edge_gate, agent_device, live_server, faces_dir, settings):
     settings.FACEGOV_EDGE_PERMIT_SECONDS = 15
     gate, _, _ = edge_gate
@@ -164,11 +165,21 @@ def test_offline_past_its_permit_the_device_refuses_and_a_suspension_stops_it(
                           str(faces_dir / PROBE))
     assert (code, refused["code"]) == (2, "permit_expired")
 
+    # A deletion ordered while it was away is applied before it recognises anyone again.
+    purge_handler(deployment_id=gate.id, subject_ref="alice", reason="deletion_request")
+    code, refused = _call(data_dir, "verify", "--subject", "alice", "--image",
+                          str(faces_dir / PROBE), platform=live_server.url)
+    assert (code, refused["code"]) == (2, "subject_not_enrolled")
+    order = DeviceOrder.objects.get()
+    assert order.acknowledged_at is not None and order.certificate.trigger == "deletion_request"
+
     # Back online, the deployment suspended: at the next contact the device stops.
     gate.status = DeploymentStatus.SUSPENDED
     gate.save(update_fields=["status"])
+    code, contact = _call(data_dir, "sync")  # its next poll
+    assert (code, contact["reached"], contact["operating"]) == (0, True, False)
     code, refused = _call(data_dir, "verify", "--subject", "alice", "--image",
-                          str(faces_dir / PROBE), platform=live_server.url)
+                          str(faces_dir / PROBE))
     assert (code, refused["code"]) == (2, "deployment_not_active")
     _, status = _call(data_dir, "status")
     assert (status["operating"], status["reason"]) == (False, "deployment_not_active")
