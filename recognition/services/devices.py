@@ -579,40 +579,45 @@ def device_events_push(*, device: Device, events: list[dict[str, Any]], head_sig
     wrong refuses the whole push (recorded), nothing stored; the device sends it again."""
     try:
         _check_log(device, events, head_signature)
-    except EventLogRefused as error:
+        _store_log(device, events)
+    except EventLogRefused as error:  # recorded after the store's transaction rolled back
         raise _refuse(device, path, error) from None
-    with transaction.atomic():
-        Deployment.objects.select_for_update().filter(pk=device.deployment_id).first()
-        locked = Device.objects.select_for_update().get(pk=device.pk)
-        if locked.event_sequence != device.event_sequence:  # another push got there first
-            raise _refuse(device, path, EventLogRefused(
-                _("The log has a gap: an event is missing before this one."),
-                code="event_log_gap", expected_sequence=locked.event_sequence + 1))
-        touched: dict[str, tuple[bool, bool]] = {}
-        rows = []
-        for raw in events:
-            refs = [_text(r, 128) for r in (raw.get("matched_refs") or [])][:20]
-            rows.append(RecognitionEvent(
-                deployment_id=device.deployment_id, device=device,
-                operation=raw["operation"], outcome=raw["outcome"],
-                purpose=_text(raw.get("purpose"), 60),
-                refusal_code=_text(raw.get("refusal_code"), 60),
-                subject_ref=_text(raw.get("subject_ref"), 128), matched_refs=refs,
-                faces=min(int(raw.get("faces") or 0), 1000),
-                distance=raw.get("distance"), threshold=raw.get("threshold")))
-            for ref in [rows[-1].subject_ref, *refs]:
-                if ref and rows[-1].outcome in (Outcome.ENROLLED, Outcome.MATCH):
-                    enrolled, _seen = touched.get(ref, (False, True))
-                    touched[ref] = (enrolled or rows[-1].outcome == Outcome.ENROLLED, True)
-        stored = _chain_append_many(rows)
-        matches = [RecognitionMatch(event=event, subject_ref=ref)
-                   for event in stored for ref in set(event.matched_refs)]
-        RecognitionMatch.objects.bulk_create(matches, ignore_conflicts=True)
-        locked.event_sequence = events[-1]["sequence"]
-        locked.event_head = events[-1]["hash"]
-        locked.save(update_fields=["event_sequence", "event_head"])
-        _subjects_touch(locked, touched)
     return len(events)
+
+
+@transaction.atomic
+def _store_log(device: Device, events: list[dict[str, Any]]) -> None:
+    """One transaction: the device's log head is locked, so two pushes cannot both extend it."""
+    Deployment.objects.select_for_update().filter(pk=device.deployment_id).first()
+    locked = Device.objects.select_for_update().get(pk=device.pk)
+    if locked.event_sequence != device.event_sequence:  # another push got there first
+        raise EventLogRefused(_("The log has a gap: an event is missing before this one."),
+                              code="event_log_gap",
+                              expected_sequence=locked.event_sequence + 1)
+    touched: dict[str, tuple[bool, bool]] = {}
+    rows = []
+    for raw in events:
+        refs = [_text(r, 128) for r in (raw.get("matched_refs") or [])][:20]
+        rows.append(RecognitionEvent(
+            deployment_id=device.deployment_id, device=device,
+            operation=raw["operation"], outcome=raw["outcome"],
+            purpose=_text(raw.get("purpose"), 60),
+            refusal_code=_text(raw.get("refusal_code"), 60),
+            subject_ref=_text(raw.get("subject_ref"), 128), matched_refs=refs,
+            faces=min(int(raw.get("faces") or 0), 1000),
+            distance=raw.get("distance"), threshold=raw.get("threshold")))
+        for ref in [rows[-1].subject_ref, *refs]:
+            if ref and rows[-1].outcome in (Outcome.ENROLLED, Outcome.MATCH):
+                enrolled, _seen = touched.get(ref, (False, True))
+                touched[ref] = (enrolled or rows[-1].outcome == Outcome.ENROLLED, True)
+    stored = _chain_append_many(rows)
+    matches = [RecognitionMatch(event=event, subject_ref=ref)
+               for event in stored for ref in set(event.matched_refs)]
+    RecognitionMatch.objects.bulk_create(matches, ignore_conflicts=True)
+    locked.event_sequence = events[-1]["sequence"]
+    locked.event_head = events[-1]["hash"]
+    locked.save(update_fields=["event_sequence", "event_head"])
+    _subjects_touch(locked, touched)
 
 
 def _chain_append_many(entries: list[RecognitionEvent]) -> list[RecognitionEvent]:
