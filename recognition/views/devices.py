@@ -13,7 +13,7 @@ from governance.errors import DomainError
 from governance.permissions import can
 from governance.selectors.dashboards import Tile
 from governance.selectors.deployments import deployment_get_for_user
-from recognition.models import DeviceOrder
+from recognition.models import DeviceOrder, DeviceRefusal
 from recognition.selectors.devices import (
     device_get_for_user,
     device_list_for_deployment,
@@ -42,7 +42,10 @@ def deployment_devices(request: HttpRequest, deployment_id: int) -> HttpResponse
     orders = (DeviceOrder.objects.filter(device__in=devices).select_related("device",
                                                                            "certificate")
               .order_by("-issued_at", "-id")[:50])
+    refusals = (DeviceRefusal.objects.filter(device__in=devices).select_related("device")
+                .order_by("-created_at")[:20])
     context = {"deployment": deployment, "devices": devices, "orders": orders,
+               "refusals": refusals,
                "can_manage": can(request.user, "deployment.manage_devices", deployment)}
     return render(request, "recognition/devices.html", context)
 

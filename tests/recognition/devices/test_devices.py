@@ -404,6 +404,7 @@ def test_the_devices_page_shows_status_contact_and_orders_to_whom_it_may(
     device = signed_device()
     _enrolled(device, consent, gate)
     device.poll()
+    device.post("/api/v1/edge/poll/", key=Ed25519PrivateKey.generate())  # forged: recorded
     purge_handler(deployment_id=gate.id, subject_ref="alice", reason="consent_withdrawn")
     client.force_login(world.user(persona))
     response = client.get(f"/recognition/deployments/{gate.id}/devices/")
@@ -414,6 +415,7 @@ def test_the_devices_page_shows_status_contact_and_orders_to_whom_it_may(
     assert "Gate A" in page and "Active" in page
     assert "Delete a person&#x27;s templates" in page and "waiting" in page
     assert ("Suspend" in page) == (persona == "acme_admin")
+    assert "does not verify with this device" in page
 
 
 def test_the_admin_suspends_a_device_from_its_page(world, signed_device, gate, client):
