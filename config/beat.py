@@ -45,6 +45,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # recompute the grades the flag changes.
     "corrective-actions-overdue-sweep": {"task": "governance.corrective_actions_overdue_task",
                                          "schedule": crontab(minute=7)},
+    # Edge devices (recognition): deletion orders for people past retention on a device,
+    # orders past their deadline flagged (the dashboards' alert), replay nonces pruned.
+    "device-orders-sweep": {"task": "recognition.device_orders_sweep_task", "schedule": 60.0},
     # Ledger heads: publish the signed heads a crash left unpublished (normally none).
     "ledger-heads-publish-missed": {"task": "governance.ledger_heads_publish_missed_task",
                                     "schedule": 30.0},

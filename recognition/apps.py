@@ -18,7 +18,11 @@ class RecognitionConfig(AppConfig):
         from governance.platform.ledger import register_ledger
         from governance.purge import register_purge_handler
         from governance.records import register_holdings_provider, register_records_provider
-        from governance.retention.registry import register_retention_source
+        from governance.retention.registry import (
+            register_overdue_counter,
+            register_retention_source,
+        )
+        from governance.selectors.dashboards import register_tiles
         from governance.selectors.register import register_section_provider
         from governance.thresholds import register_threshold_range
         from recognition import permissions  # noqa: F401  (registers permission rules)
@@ -34,16 +38,23 @@ class RecognitionConfig(AppConfig):
         from recognition.models import DisclosureEntry, RecognitionEvent
         from recognition.retention import SOURCES
         from recognition.selectors import event_rows_for_subject, templates_held_for_subject
+        from recognition.selectors.devices import register_devices_section
         from recognition.selectors.evaluations import accuracy_evidence, register_accuracy_panel
         from recognition.selectors.shards import shard_metrics_text
+        from recognition.services.devices import overdue_device_deletions
         from recognition.services.events import RECOGNITION_LEDGER
         from recognition.services.leaks import DISCLOSURE_LEDGER
         from recognition.services.recognition import purge_handler
+        from recognition.views.devices import device_tiles
 
         for source in SOURCES:
             register_retention_source(source)
         register_retention_source(EVALUATION_SET_SOURCE)
         register_section_provider("accuracy", register_accuracy_panel)
+        register_section_provider("devices", register_devices_section)
+        register_overdue_counter("device_deletion_order", overdue_device_deletions)
+        register_tiles(Persona.ENTERPRISE, device_tiles)
+        register_tiles(Persona.REGULATOR, device_tiles)
         register_accuracy_evidence_provider(accuracy_evidence)
         register_purge_handler(purge_handler)
         register_ledger(RECOGNITION_LEDGER, RecognitionEvent)

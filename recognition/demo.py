@@ -20,28 +20,62 @@ LIVE_CLIP = "liveness/live_head_turn"
 ENROL_PHOTO = "people/lin_manuel_miranda/lin_manuel_miranda_1.png"
 
 
+EDGE_DEVICE = "Block A gate"
+
+
+def edge_demo_dir() -> Path:
+    """Where `make run`'s Block A device keeps its keys and sealed gallery."""
+    return Path(settings.VAR_DIR) / "edge" / "block-a"
+
+
 def seed_recognition_demo(*, password: str) -> list[str]:
+    """Block A keeps templates on its gate (`storage: on_device`): register the gate's device
+    with keys generated in its data directory under var/. `bin/run-local` starts the agent
+    there and enrols alice on it through the platform's permit (demo.json says who)."""
+    import json
+    import shutil
+
+    from edge_agent.agent import init_keys
+    from recognition.models import Device
+    from recognition.services.devices import device_register
+
     if not settings.FACEGOV_DEMO_ENROL_FACES:
         return ["  recognition demo skipped (FACEGOV_DEMO_ENROL_FACES is off)"]
     faces = Path(settings.FACEGOV_FACES_DIR)
     gate = Deployment.objects.filter(name=GATE).first()
     consent = Consent.objects.filter(deployment=gate, citizen__username="alice").first()
-    if gate is None or consent is None or not (faces / LIVE_CLIP).is_dir():
+    if gate is None or consent is None or not (faces / ENROL_PHOTO).is_file():
         return ["  recognition demo skipped (no demo gate, consent or face photos)"]
-    if VaultSubject.objects.filter(deployment=gate, subject_ref=consent.subject_ref).exists():
-        return [f"  alice ({consent.subject_ref}) is enrolled at {GATE}"]
-    admin = User.objects.get(username="acme_admin")
-    api_key, _ = api_key_create(deployment=gate, name="Block A gate camera", actor=admin)
-    challenge = liveness_challenge_create(deployment=gate, api_key=api_key)
-    frames = clip_answer(faces / LIVE_CLIP, list(challenge.actions))
-    answer = liveness_answer(deployment=gate, challenge_id=str(challenge.id), frames=frames)
-    if not answer.passed:
-        return [f"  recognition demo: liveness did not pass ({answer.reason})"]
-    recognition_enroll(caller=Caller(deployment=gate, api_key=api_key),
-                       subject_ref=consent.subject_ref, purpose="access_control",
+    data_dir = edge_demo_dir()
+    device = Device.objects.filter(deployment=gate, name=EDGE_DEVICE).first()
+    if device is None:
+        shutil.rmtree(data_dir, ignore_errors=True)  # a device of an earlier database
+        admin = User.objects.get(username="acme_admin")
+        device = device_register(deployment=gate, name=EDGE_DEVICE, place="Block A main entrance",
+                                 actor=admin, **init_keys(data_dir))
+    (data_dir / "demo.json").write_text(json.dumps({
+        "device_id": device.id, "subject_ref": consent.subject_ref,
+        "image": str(faces / ENROL_PHOTO)}))
+    return [f"  {GATE} runs on device #{device.id} ({data_dir}); `make run` enrols alice "
+            f"({consent.subject_ref}) on it"]
+
+
+def _enrol_after_liveness(deployment: Deployment, admin: User, subject_ref: str,
+                          faces: Path) -> None:
+    """Enrol through a real random liveness challenge answered with the live clip (when the
+    clip is there; else a plain enrolment)."""
+    api_key, _ = api_key_create(deployment=deployment, name="Lobby camera", actor=admin)
+    challenge_id = ""
+    if (faces / LIVE_CLIP).is_dir():
+        challenge = liveness_challenge_create(deployment=deployment, api_key=api_key)
+        frames = clip_answer(faces / LIVE_CLIP, list(challenge.actions))
+        if liveness_answer(deployment=deployment, challenge_id=str(challenge.id),
+                           frames=frames).passed:
+            challenge_id = str(challenge.id)
+    recognition_enroll(caller=Caller(deployment=deployment, api_key=api_key),
+                       subject_ref=subject_ref, purpose="access_control",
                        image=(faces / ENROL_PHOTO).read_bytes(),
-                       liveness_challenge=str(challenge.id))
-    return [f"  alice ({consent.subject_ref}) enrolled at {GATE} after a live head-turn check"]
+                       liveness_challenge=challenge_id)
 
 
 def clip_answer(clip: Path, actions: list[str]) -> list[bytes]:
@@ -65,6 +99,8 @@ VISITOR = {
     "scenario": "access_control", "mode": "verification",
     "place_type": "residential_community", "interest": "private", "expected_subjects": 50,
     "non_face_alternative": "The concierge checks an ID card and issues a paper pass.",
+    # Central: the pass is checked at any lobby; people consent to that separately.
+    "storage": "central", "central_storage_separate_consent": True,
 }
 VISITOR_NOTICE = ("A one-day visitor pass by face. Your template is destroyed when the pass "
                   "ends; you receive a deletion certificate. The concierge can always check "
@@ -110,14 +146,12 @@ def seed_expiring_demo(*, password: str) -> list[str]:
     consent = Consent.objects.filter(deployment=visitor, citizen=alice, state="active").first()
     if consent is None:
         consent = consent_give(deployment=visitor, actor=alice, purposes=["access_control"],
-                               method="in_app_explicit",
+                               method="in_app_explicit", central_storage=True,
                                evidence={"time": "seed", "ip": "127.0.0.1",
                                          "user_agent": "seed_demo"})
     if not VaultSubject.objects.filter(deployment=visitor,
                                        subject_ref=consent.subject_ref).exists():
-        recognition_enroll(caller=Caller(deployment=visitor, api_key=None),
-                           subject_ref=consent.subject_ref, purpose="access_control",
-                           image=(faces / ENROL_PHOTO).read_bytes())
+        _enrol_after_liveness(visitor, admin, consent.subject_ref, faces)
     return [f"  alice holds a visitor pass at Block A: her template expires {minutes} min "
             "after this seed; see My data → Deletion certificates once the worker has swept"]
 
@@ -151,12 +185,17 @@ def seed_evaluation_demo(*, password: str) -> list[str]:
             f"at {done.threshold}"]
 
 def seed_canaries_demo(*, password: str) -> list[str]:
-    """Leak tracing (issue 15): canaries planted in the demo gate's own copy, once."""
+    """Leak tracing (issue 15): canaries planted once in the own copy of every demo deployment
+    whose templates the vault holds (Block A keeps its templates on its gate: its device's copy
+    is not the vault's)."""
     from recognition.models import CopyKind
     from recognition.services.leaks import copy_canaries_ensure
 
-    gate = Deployment.objects.filter(name=GATE).first()
-    if gate is None or not VaultSubject.objects.filter(deployment=gate).exists():
-        return ["  leak canaries skipped (no enrolled demo gate)"]
-    copy_canaries_ensure(deployment=gate, copy_kind=CopyKind.DEPLOYMENT, copy_id=None)
-    return [f"  leak canaries planted in {GATE}'s gallery copy (invisible to the enterprise)"]
+    held = Deployment.objects.filter(
+        id__in=VaultSubject.objects.values("deployment_id")).order_by("id")
+    if not held:
+        return ["  leak canaries skipped (no central gallery enrolled)"]
+    for deployment in held:
+        copy_canaries_ensure(deployment=deployment, copy_kind=CopyKind.DEPLOYMENT, copy_id=None)
+    return [f"  leak canaries planted in {deployment.name}'s gallery copy (invisible to the "
+            "enterprise)" for deployment in held]

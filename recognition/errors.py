@@ -82,3 +82,52 @@ class GalleryUnavailable(DomainError):
 
     status_code = 503
     default_code = "gallery_unavailable"
+
+
+class DeviceRequestRefused(DomainError):
+    """A device's signed request that does not authenticate: unknown device, forged
+    signature, stale timestamp, replayed nonce. Recorded; nothing else stored."""
+
+    status_code = 401
+    default_code = "device_signature_invalid"
+
+
+class DeviceRetired(DomainError):
+    status_code = 403
+    default_code = "device_retired"
+
+
+class DeviceNotOperating(DomainError):
+    """A suspended device, or a device of a deployment that is not active, asked for a
+    permit: it may still receive and acknowledge orders and push its log, nothing else."""
+
+    status_code = 403
+    default_code = "device_not_operating"
+
+
+class EventLogRefused(DomainError):
+    """A pushed event log with a gap, a broken link, a wrong hash or a bad head signature."""
+
+    status_code = 409
+    default_code = "event_log_broken"
+
+
+class OrderUnknown(DomainError):
+    """An acknowledgement for an order never sent to this device."""
+
+    status_code = 404
+    default_code = "order_unknown"
+
+
+class AckRefused(DomainError):
+    """An acknowledgement whose signature or content does not match the order."""
+
+    status_code = 400
+    default_code = "ack_invalid"
+
+
+class CentralEnrolmentRefused(DomainError):
+    """An `on_device` deployment's templates stay on its devices, never in the vault."""
+
+    status_code = 409
+    default_code = "storage_on_device"

@@ -71,3 +71,11 @@ def _leak_handle(user: Any, obj: Any) -> bool:
     if isinstance(obj, Deployment):
         return regulates(user, obj.organisation)
     return regulators.filter(id=getattr(obj, "regulator_id", None)).exists()
+
+
+# --- edge devices ------------------------------------------------------------------------------
+
+
+@rule("deployment.manage_devices")
+def _manage_devices(user: Any, deployment: Deployment) -> bool:
+    return has_role(user, deployment.organisation, {Role.ADMIN})

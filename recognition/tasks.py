@@ -48,3 +48,13 @@ def _connect_signals() -> None:
 
 
 _connect_signals()
+
+
+@shared_task(name="recognition.device_orders_sweep_task")
+def device_orders_sweep_task() -> dict[str, int]:
+    """Deletion orders for people past their retention on devices, overdue flags, old nonces."""
+    from dataclasses import asdict
+
+    from recognition.services.devices import device_orders_sweep
+
+    return asdict(device_orders_sweep())

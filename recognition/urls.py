@@ -1,11 +1,13 @@
 from django.urls import path
 
-from recognition.views import evaluations, pages
+from recognition.views import devices, evaluations, pages
 
 urlpatterns = [
     path("recognition/", pages.activity, name="recognition-activity"),
     path("recognition/deployments/<int:deployment_id>/", pages.deployment_keys,
          name="recognition-deployment"),
+    path("recognition/deployments/<int:deployment_id>/devices/", devices.deployment_devices,
+         name="recognition-devices"),
     path("recognition/try/", pages.try_it, name="recognition-try"),
     path("recognition/confirmations/", pages.confirmations, name="recognition-confirmations"),
     path("recognition/evaluations/", evaluations.evaluation_list, name="evaluation-list"),

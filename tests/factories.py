@@ -181,3 +181,11 @@ def active_gate(organisation, **kwargs) -> Deployment:
     deployment = ActiveDeploymentFactory(organisation=organisation, **kwargs)
     DeploymentNoticeFactory(deployment=deployment, version=1)
     return deployment
+
+
+def central_gate(organisation, **kwargs) -> Deployment:
+    """`active_gate` storing templates centrally (with the separate consent that needs): what
+    a test that enrols through the central API wants, since `on_device` deployments (the
+    default) refuse central enrolment."""
+    return active_gate(organisation, storage="central", central_storage_separate_consent=True,
+                       **kwargs)

@@ -336,6 +336,13 @@ FACEGOV_SHARD_MEMORY_MB = env_int("FACEGOV_SHARD_MEMORY_MB", 2048)
 # --- Retention (governance/services/retention.py) --------------------------------------------
 # Items destroyed and certified per transaction (one deletion certificate per batch).
 FACEGOV_RETENTION_BATCH_SIZE = env_int("FACEGOV_RETENTION_BATCH_SIZE", 5000)
+# Edge devices (recognition/services/devices.py): how long a device may keep recognising on its
+# last signed operating permit without reaching the platform; how far a signed request's clock
+# may be from ours (and how long its nonce is remembered); how long a device has to
+# acknowledge an order before it is overdue (an alert, and overdue retention).
+FACEGOV_EDGE_PERMIT_SECONDS = env_int("FACEGOV_EDGE_PERMIT_SECONDS", 900)
+FACEGOV_EDGE_CLOCK_SKEW_SECONDS = env_int("FACEGOV_EDGE_CLOCK_SKEW_SECONDS", 300)
+FACEGOV_EDGE_ORDER_DEADLINE_SECONDS = env_int("FACEGOV_EDGE_ORDER_DEADLINE_SECONDS", 3600)
 # /metrics (Prometheus) and /healthz?deep=1: scrapers send `Authorization: Bearer <token>`.
 # Without a token both refuse, unless FACEGOV_METRICS_OPEN (make run, tests) opens them.
 FACEGOV_METRICS_TOKEN = env_str("FACEGOV_METRICS_TOKEN")

@@ -37,6 +37,12 @@ class AccuracySerializer(serializers.Serializer):
     stale_reasons = serializers.ListField(child=serializers.CharField())
 
 
+class RegisterDevicesSerializer(serializers.Serializer):
+    devices = serializers.IntegerField()
+    operating = serializers.IntegerField()
+    templates_stay_on_devices = serializers.BooleanField()
+
+
 class RegisterEntrySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
@@ -67,6 +73,8 @@ class RegisterEntrySerializer(serializers.Serializer):
     change_history = RegisterChangeSerializer(many=True)
     # The latest accuracy evaluation (issue 13), or null before the first one.
     accuracy = AccuracySerializer(allow_null=True)
+    # An on-device deployment's devices (issue 14): how many, and that templates stay there.
+    devices = RegisterDevicesSerializer(allow_null=True)
 
 
 class RegisterOrderSerializer(serializers.Serializer):

@@ -38,6 +38,10 @@ class KeyPurpose(StrEnum):
     EVIDENCE_PACKAGE_SIGNING = "facegov/platform/evidence-package-signing/v1"
     # The Ed25519 seed that signs industry credit certificates (governance/services/industry.py).
     CREDIT_CERTIFICATE_SIGNING = "facegov/governance/credit-certificate-signing/v1"
+    # The Ed25519 seed that signs edge devices' permits and orders (recognition/services/devices).
+    EDGE_SIGNING = "facegov/recognition/edge-signing/v1"
+    # Per device and version (the label is extended with both): each device's template space.
+    EDGE_DEVICE_TRANSFORM = "facegov/recognition/edge-device-transform/v1"
 
 
 def _master_key() -> bytes:

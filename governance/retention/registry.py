@@ -83,3 +83,18 @@ def register_retention_source(source: RetentionSource) -> None:
 
 def retention_sources() -> list[RetentionSource]:
     return [_SOURCES[c] for c in sorted(_SOURCES)]
+
+
+# Items held outside the platform that are overdue even though no source here can destroy them
+# (e.g. deletions ordered to an edge device and not acknowledged by their deadline): apps
+# register func(*, now, deployment_ids) -> int under a category name; the overdue gauge adds
+# them to its counts.
+_OVERDUE_COUNTERS: dict[str, Callable[..., int]] = {}
+
+
+def register_overdue_counter(category: str, func: Callable[..., int]) -> None:
+    _OVERDUE_COUNTERS[category] = func
+
+
+def overdue_counters() -> dict[str, Callable[..., int]]:
+    return dict(_OVERDUE_COUNTERS)

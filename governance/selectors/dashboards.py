@@ -52,6 +52,8 @@ def _overdue_filings(user: Any) -> int:
 
 
 def enterprise_tiles(*, user: Any) -> list[Tile]:
+    from governance.permissions import Persona
+
     statuses = _status_counts(user)
     deployments = deployment_list_for_user(user=user)
     requests = rights_request_list_for_user(user=user).filter(state__in=OPEN_STATES)
@@ -72,6 +74,7 @@ def enterprise_tiles(*, user: Any) -> list[Tile]:
         Tile(_("Overdue requests"), overdue_requests, "enterprise-requests",
              alert=overdue_requests > 0),
         Tile(_("Overdue filings"), overdue_filings, "deployment-list", alert=overdue_filings > 0),
+        *extra_tiles(Persona.ENTERPRISE, user=user),
     ]
 
 

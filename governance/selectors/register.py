@@ -19,7 +19,7 @@ PUBLIC_STATUSES = (DeploymentStatus.ACTIVE, DeploymentStatus.SUSPENDED)
 # Sections other apps disclose on the register (governance never imports them): each provider
 # takes the deployment and returns a JSON-ready dict or None. Every section is always present.
 RegisterSection = Callable[[Deployment], dict[str, Any] | None]
-DEFAULT_REGISTER_SECTIONS = ("accuracy",)
+DEFAULT_REGISTER_SECTIONS = ("accuracy", "devices")
 _SECTIONS: dict[str, RegisterSection] = {}
 
 

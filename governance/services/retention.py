@@ -47,6 +47,7 @@ from governance.retention.registry import (
     Destroyed,
     DueItem,
     RetentionSource,
+    overdue_counters,
     retention_sources,
 )
 from governance.retention.rules import (
@@ -343,6 +344,8 @@ def overdue_by_category(*, now: dt.datetime | None = None,
         if deployment_ids is not None:
             due = due.filter(**{f"{source.deployment_field}__in": list(deployment_ids)})
         counts[source.category] = due.count()
+    for category, counter in overdue_counters().items():
+        counts[category] = counter(now=now, deployment_ids=deployment_ids)
     return counts
 
 

@@ -2,6 +2,16 @@ from django.urls import path
 
 from recognition.apis.apikeys import ApiKeyListCreateApi, ApiKeyRevokeApi
 from recognition.apis.confirmations import ConfirmationDecideApi, ConfirmationListApi
+from recognition.apis.devices import (
+    DeviceListCreateApi,
+    DeviceRetireApi,
+    DeviceSuspendApi,
+    EdgeAckApi,
+    EdgeEventsApi,
+    EdgePermitApi,
+    EdgePlatformKeyApi,
+    EdgePollApi,
+)
 from recognition.apis.evaluations import (
     EvaluationCreateApi,
     EvaluationDetailApi,
@@ -11,6 +21,16 @@ from recognition.apis.liveness import LivenessAnswerApi, LivenessChallengeApi
 from recognition.apis.recognition import EnrollApi, IdentifyApi, SubjectDeleteApi, VerifyApi
 
 urlpatterns = [
+    path("deployments/<int:deployment_id>/devices/", DeviceListCreateApi.as_view(),
+         name="api-deployment-devices"),
+    path("devices/<int:device_id>/suspend/", DeviceSuspendApi.as_view(),
+         name="api-device-suspend"),
+    path("devices/<int:device_id>/retire/", DeviceRetireApi.as_view(), name="api-device-retire"),
+    path("edge/platform-key/", EdgePlatformKeyApi.as_view(), name="api-edge-platform-key"),
+    path("edge/poll/", EdgePollApi.as_view(), name="api-edge-poll"),
+    path("edge/permits/", EdgePermitApi.as_view(), name="api-edge-permits"),
+    path("edge/orders/<int:order_id>/ack/", EdgeAckApi.as_view(), name="api-edge-order-ack"),
+    path("edge/events/", EdgeEventsApi.as_view(), name="api-edge-events"),
     path("deployments/<int:deployment_id>/evaluations/", EvaluationCreateApi.as_view(),
          name="api-deployment-evaluations"),
     path("evaluations/<int:evaluation_id>/", EvaluationDetailApi.as_view(),

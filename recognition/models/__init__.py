@@ -1,4 +1,13 @@
 from recognition.models.apikeys import ApiKey
+from recognition.models.devices import (
+    Device,
+    DeviceNonce,
+    DeviceOrder,
+    DeviceRefusal,
+    DeviceStatus,
+    DeviceSubject,
+    OrderKind,
+)
 from recognition.models.evaluations import (
     Evaluation,
     EvaluationSet,
@@ -27,6 +36,13 @@ __all__ = [
     "ConfirmationStatus",
     "MatchConfirmation",
     "DeploymentKey",
+    "Device",
+    "DeviceNonce",
+    "DeviceOrder",
+    "DeviceRefusal",
+    "DeviceStatus",
+    "DeviceSubject",
+    "OrderKind",
     "Evaluation",
     "EvaluationSet",
     "EvaluationSource",

@@ -49,6 +49,9 @@ class RecognitionEvent(ChainedEntry):
     liveness = models.CharField(max_length=64, blank=True)
     # How the person was admitted: each liveness cue with its score, threshold and verdict.
     liveness_cues = models.JSONField(default=dict, blank=True)
+    # The edge device that recognised (its pushed, verified log); empty for the central engine.
+    device = models.ForeignKey("recognition.Device", on_delete=models.PROTECT, null=True,
+                               blank=True, related_name="events")
 
     class Meta:
         ordering = ["deployment_id", "sequence"]
@@ -67,6 +70,8 @@ class RecognitionEvent(ChainedEntry):
         fields = super().chain_fields()
         if not fields.get("liveness_cues"):
             fields.pop("liveness_cues", None)
+        if fields.get("device_id") is None:  # likewise: central events keep their hashes
+            fields.pop("device_id", None)
         return fields
 
 

@@ -55,7 +55,7 @@ def events_for_citizen(*, user: Any) -> QuerySet[RecognitionEvent]:
         q |= Q(deployment_id=link.deployment_id, subject_ref=link.subject_ref)
         q |= Q(deployment_id=link.deployment_id, matches__subject_ref=link.subject_ref)
     return (RecognitionEvent.objects.filter(q).distinct()
-            .select_related("deployment__organisation").order_by("-recorded_at"))
+            .select_related("deployment__organisation", "device").order_by("-recorded_at"))
 
 
 def event_rows_for_subject(*, deployment_id: int, subject_ref: str) -> list[dict[str, Any]]:

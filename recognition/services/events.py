@@ -1,10 +1,12 @@
 """Writing recognition events onto their deployment's hash chain (governance.platform.ledger)."""
 
+import datetime as dt
+
 from django.db import transaction
 
 from governance.models import Deployment
 from governance.platform.ledger import chain_append
-from recognition.models import ApiKey, RecognitionEvent, RecognitionMatch
+from recognition.models import ApiKey, Device, RecognitionEvent, RecognitionMatch
 
 RECOGNITION_LEDGER = "recognition event"
 
@@ -15,7 +17,9 @@ def event_record(*, deployment: Deployment, operation: str, outcome: str, purpos
                  distance: float | None = None, threshold: float | None = None,
                  api_key: ApiKey | None = None, liveness: str = "",
                  liveness_cues: dict[str, dict[str, object]] | None = None,
-                 matched_refs: list[str] | tuple[str, ...] = ()) -> RecognitionEvent:
+                 matched_refs: list[str] | tuple[str, ...] = (),
+                 device: Device | None = None,
+                 recorded_at: dt.datetime | None = None) -> RecognitionEvent:
     """Append one event to the deployment's chain. `matched_refs` are the people an
     identification matched: each of them sees the event in their records."""
     # The chain's owner is locked so sequence numbers and hashes are assigned in order.
@@ -26,7 +30,8 @@ def event_record(*, deployment: Deployment, operation: str, outcome: str, purpos
         refusal_code=refusal_code, subject_ref=subject_ref, faces=faces,
         distance=None if distance is None else round(float(distance), 6),
         threshold=threshold, api_key=api_key, liveness=liveness,
-        liveness_cues=liveness_cues or {}, matched_refs=refs))
+        liveness_cues=liveness_cues or {}, matched_refs=refs, device=device,
+        recorded_at=recorded_at))
     RecognitionMatch.objects.bulk_create(RecognitionMatch(event=event, subject_ref=ref)
                                          for ref in refs)
     return event

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from governance.errors import DomainError
-from governance.models import DataCategory, DeletionTrigger, Deployment
+from governance.models import DataCategory, DeletionTrigger, Deployment, Storage
 from governance.services.retention import (
     retention_destroy_due,
     retention_subject_erase_schedule,
@@ -31,6 +31,7 @@ from recognition.engine import (
     load_image,
 )
 from recognition.errors import (
+    CentralEnrolmentRefused,
     DataUnderLegalHold,
     IdentityMismatch,
     ImageRefused,
@@ -107,6 +108,10 @@ def recognition_enroll(*, caller: Caller, subject_ref: str, purpose: str, image:
     with _refusals_logged(caller, op, purpose=purpose, subject_ref=subject_ref):
         policy_gate.require_subject(deployment=deployment, subject_ref=subject_ref,
                                     purpose=purpose, operation=op)
+        if deployment.storage == Storage.ON_DEVICE:
+            raise CentralEnrolmentRefused(
+                _("This deployment keeps templates on its devices: enrol through a "
+                  "registered device, not the central vault. Nothing was stored."))
         template = encode_for_enrolment(load_image(image))
         liveness = liveness_consume(deployment=deployment, challenge_id=liveness_challenge,
                                     probe=template.vector)
@@ -305,7 +310,13 @@ def purge_handler(*, deployment_id: int, subject_ref: str, reason: str) -> None:
     """Governance's purge hook: consent withdrawn or deletion granted. The items were made
     due in the caller's transaction; destroy them now (a hold defers them, recorded by the
     sweep, and the sweep destroys them when it ends)."""
+    from governance.purge import ERASURE_TRIGGER
+    from recognition.services.devices import device_subject_erase
+
     deployment = Deployment.objects.get(id=deployment_id)
+    # On devices: a deletion order to each device holding the person (acknowledged later).
+    device_subject_erase(deployment_id=deployment_id, subject_ref=subject_ref,
+                         trigger=ERASURE_TRIGGER.get(reason, DeletionTrigger.DELETION_REQUEST))
     try:
         _destroy_subject(deployment, subject_ref, reason, None)
     except DataUnderLegalHold:

@@ -15,11 +15,14 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def enrolled_gate(demo, faces_dir):
     # The demo gate asks devices for liveness, which an uploaded still cannot give.
-    Deployment.objects.filter(name="Residential gate — Block A").update(requires_liveness=False)
+    # Try-it verifies against the central vault: this test's gate stores centrally (the demo's
+    # Block A keeps templates on its device, which refuses central enrolment).
+    Deployment.objects.filter(name="Residential gate — Block A").update(
+        requires_liveness=False, storage="central", central_storage_separate_consent=True)
     gate = Deployment.objects.get(name="Residential gate — Block A")
     admin = User.objects.get(username="acme_admin")
     consent_give(deployment=gate, actor=admin, subject_ref="flat-12", purposes=["access_control"],
-                 method="in_app_explicit", evidence=dict(CLICK))
+                 central_storage=True, method="in_app_explicit", evidence=dict(CLICK))
     recognition_enroll(caller=Caller(deployment=gate, api_key=None), subject_ref="flat-12",
                        purpose="access_control",
                        image=(faces_dir / "people/obama/obama_1.jpg").read_bytes())

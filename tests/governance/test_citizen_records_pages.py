@@ -22,6 +22,7 @@ DAY = dt.timedelta(days=1)
 
 def consent_as(citizen, deployment):
     return consent_give(deployment=deployment, actor=citizen, purposes=["access_control"],
+                        central_storage=deployment.storage == "central",
                         method="in_app_explicit", evidence=dict(CLICK))
 
 
@@ -37,7 +38,9 @@ def expire_template(deployment, subject_ref, seed=7):
 
 @pytest.fixture
 def two_gates(world):
-    return (active_gate(world.acme, name="Block A gate"),
+    # Central: a test here enrols through the central vault (on_device deployments refuse).
+    return (active_gate(world.acme, name="Block A gate", storage="central",
+                        central_storage_separate_consent=True),
             active_gate(world.acme, name="Visitor pass"))
 
 

@@ -13,7 +13,7 @@ REGISTER_KEYS = {
     "location", "jurisdiction", "is_public_place", "interest", "purposes", "legal_basis", "storage",
     "keeps_images", "non_face_alternative", "requires_liveness", "two_person_confirmation",
     "threshold", "threshold_history", "retention", "notice", "approval", "filings",
-    "activated_at", "change_history", "accuracy",
+    "activated_at", "change_history", "accuracy", "devices",
 }
 
 

@@ -23,7 +23,10 @@ def _fresh_galleries():
 
 @pytest.fixture
 def gate(world):
-    return active_gate(world.acme, name="Block A gate", purposes=["access_control", "attendance"])
+    # Central storage: these tests enrol through the central API, which an `on_device`
+    # deployment refuses (its templates stay on its devices; tests/recognition/devices/).
+    return active_gate(world.acme, name="Block A gate", purposes=["access_control", "attendance"],
+                       storage="central", central_storage_separate_consent=True)
 
 
 @pytest.fixture
@@ -33,6 +36,7 @@ def consent(world):
     def give(deployment, subject_ref, purposes=("access_control",)):
         return consent_give(deployment=deployment, actor=world.acme_admin,
                             subject_ref=subject_ref, purposes=list(purposes),
+                            central_storage=deployment.storage == "central",
                             method="in_app_explicit", evidence=dict(CLICK))
 
     return give

@@ -9,7 +9,7 @@ from PIL import Image
 from governance.models import DeploymentStatus
 from recognition.models import FaceImage, RecognitionEvent, Template, VaultSubject
 from recognition.services.apikeys import api_key_revoke
-from tests.factories import active_gate
+from tests.factories import central_gate
 from tests.recognition.service.conftest import BIDEN, OBAMA
 
 
@@ -41,7 +41,7 @@ def test_enrolment_with_consent_stores_one_sealed_template_and_an_event(gate, co
 
 def test_an_image_is_kept_sealed_only_when_the_deployment_declares_it(world, consent, device,
                                                                       enroll, read_face):
-    keeper = active_gate(world.acme, name="Bank vault", keeps_images=True,
+    keeper = central_gate(world.acme, name="Bank vault", keeps_images=True,
                        keeps_images_justification="Dispute resolution needs the photo.")
     consent(keeper, "client-1")
     assert enroll(device(keeper), "client-1").status_code == 201
@@ -152,7 +152,7 @@ def test_a_second_photo_adds_a_template_to_the_same_subject(gate, consent, devic
 
 
 def test_a_key_reaches_only_its_own_deployment(world, gate, consent, device, enroll):
-    other = active_gate(world.other_enterprise, name="Globex door")
+    other = central_gate(world.other_enterprise, name="Globex door")
     consent(gate, "resident-1")
     response = enroll(device(other), "resident-1", photo=BIDEN)
     # The Globex key speaks for Globex's deployment, where nobody consented.

@@ -41,10 +41,10 @@ def test_a_second_photo_of_the_same_person_is_accepted(gate, consent, device, en
 
 def test_the_new_photo_must_match_every_stored_template_at_the_deployments_threshold(
         world, consent, device, enroll):
-    from tests.factories import active_gate
+    from tests.factories import central_gate
 
     # obama_1 and obama_2 are 0.37 apart: at a strict 0.25 the second is not "the same".
-    strict = active_gate(world.acme, name="Vault door", threshold=0.25)
+    strict = central_gate(world.acme, name="Vault door", threshold=0.25)
     consent(strict, "obama")
     client = device(strict)
     assert enroll(client, "obama", photo=OBAMA).status_code == 201

@@ -9,7 +9,7 @@ from governance.models import Deployment, SubjectLink
 from recognition.models import ApiKey, RecognitionEvent
 from recognition.services.confirmations import confirmations_open
 from recognition.services.events import event_record
-from tests.factories import active_gate
+from tests.factories import central_gate
 from tests.recognition.service.conftest import OBAMA
 
 PERSONAS = ["anonymous", "citizen", "acme_admin", "acme_operator", "other_admin", "inspector",
@@ -79,7 +79,7 @@ def two_sides(world):
     for side, organisation, gate_name, subject in (
             ("acme", world.acme, "Block A gate", "acme-resident-7"),
             ("globex", world.other_enterprise, "Globex depot gate", "globex-worker-3")):
-        gate = active_gate(organisation, name=gate_name, two_person_confirmation=True)
+        gate = central_gate(organisation, name=gate_name, two_person_confirmation=True)
         event = event_record(deployment=gate, operation="identify", outcome="match",
                              purpose="access_control", subject_ref=subject, faces=1,
                              matched_refs=[subject])

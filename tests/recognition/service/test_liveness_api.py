@@ -14,7 +14,7 @@ from PIL import Image
 from governance.models import DeploymentStatus
 from recognition.engine.liveness_attacks import photo_attack_sequence
 from recognition.models import LivenessChallenge, RecognitionEvent, SeenFrame, VaultSubject
-from tests.factories import active_gate
+from tests.factories import central_gate
 from tests.recognition.service.conftest import BIDEN, OBAMA
 
 LIVE = [f"liveness/live_head_turn/frame_{i:02d}.jpg" for i in range(30)]
@@ -29,7 +29,7 @@ def jpeg(frame, quality=92) -> bytes:
 
 @pytest.fixture
 def strict_gate(world):
-    return active_gate(world.acme, name="Bank door", requires_liveness=True)
+    return central_gate(world.acme, name="Bank door", requires_liveness=True)
 
 
 @pytest.fixture(scope="session")

@@ -4,13 +4,13 @@ import pytest
 from django.urls import reverse
 
 from recognition.models import MatchConfirmation
-from tests.factories import active_gate
+from tests.factories import central_gate
 from tests.recognition.service.conftest import BIDEN, OBAMA, OBAMA_2
 
 
 @pytest.fixture
 def watched(world, consent, device, enroll):
-    gate = active_gate(world.acme, name="Lobby watch", two_person_confirmation=True)
+    gate = central_gate(world.acme, name="Lobby watch", two_person_confirmation=True)
     consent(gate, "resident-1")
     consent(gate, "resident-2")
     client = device(gate)

@@ -10,7 +10,7 @@ from recognition.engine import encode_for_enrolment, load_image
 from recognition.models import RecognitionEvent, Template, VaultSubject
 from recognition.services.vault import deployment_key_ensure, deployment_secrets, subject_vectors
 from recognition.vault.crypto import vector_to_bytes
-from tests.factories import active_gate
+from tests.factories import central_gate
 from tests.recognition.service.conftest import BIDEN, OBAMA, OBAMA_2
 
 
@@ -133,7 +133,7 @@ def test_stored_bytes_contain_no_plaintext_vector(enrolled, read_face, gate):
 
 def test_one_face_enrolled_in_two_deployments_gives_unlinkable_stored_vectors(
         world, gate, consent, device, enroll):
-    other = active_gate(world.acme, name="Block B gate")
+    other = central_gate(world.acme, name="Block B gate")
     consent(gate, "resident-1")
     consent(other, "resident-1")
     enroll(device(gate), "resident-1", photo=OBAMA)
