@@ -34,6 +34,7 @@ from governance.models import (
 )
 from governance.permissions import DEPLOYMENT_MANAGERS, can, organisations_of
 from governance.selectors.deployments import deployment_get_for_user, deployment_list_for_user
+from governance.services.approvals import approval_propose
 from governance.services.deployments import deployment_create, deployment_update
 from governance.services.lifecycle import ACTIONS
 
@@ -228,3 +229,42 @@ class DeploymentComplianceApi(APIView):
     def get(self, request: Request, deployment_id: int) -> Response:
         deployment = deployment_get_for_user(user=request.user, deployment_id=deployment_id)
         return Response(ComplianceOutputSerializer(compliance_payload(deployment)).data)
+
+
+class ApprovalProposalOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    deployment_id = serializers.IntegerField()
+    regulator = serializers.CharField(source="regulator.name")
+    proposed_by = serializers.CharField(source="proposed_by.username")
+    reasons = serializers.CharField()
+    legal_basis = serializers.CharField()
+    proposed_at = serializers.DateTimeField()
+    decision = serializers.CharField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+
+
+class DeploymentProposeApprovalApi(APIView):
+    """Four eyes, first pair: an inspector proposes approving a pending public-interest
+    deployment; a supervisor (another person) then calls `approve/`."""
+
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.CharField(allow_blank=True)
+        legal_basis = serializers.CharField(
+            required=False, allow_blank=True, default="",
+            help_text="The legal basis a public-security deployment would enrol under.")
+
+    @extend_schema(
+        request=InputSerializer, responses={201: ApprovalProposalOutputSerializer},
+        description="201: the proposal waits for a supervisor. 409 `proposal_open` when one "
+                    "already waits, `invalid_transition` unless pending approval; 400 "
+                    "`reason_required` or `rule_violations`. `approve/` then needs a "
+                    "supervisor who is not the proposer (409 `proposal_required`, "
+                    "409 `four_eyes`).")
+    def post(self, request: Request, deployment_id: int) -> Response:
+        deployment = deployment_get_for_user(user=request.user, deployment_id=deployment_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        proposal = approval_propose(deployment=deployment, actor=request.user,
+                                    **data.validated_data)
+        return Response(ApprovalProposalOutputSerializer(proposal).data,
+                        status=status.HTTP_201_CREATED)

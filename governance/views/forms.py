@@ -147,8 +147,8 @@ class AssessmentForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
-                             label="Reasons")
-    legal_basis = forms.CharField(required=False, label="Legal basis (approval)")
+                             label=_("Reasons"))
+    legal_basis = forms.CharField(required=False, label=_("Legal basis (approval)"))
 
 
 class DecommissionForm(forms.Form):

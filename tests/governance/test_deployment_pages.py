@@ -72,6 +72,10 @@ def test_a_regulator_approves_from_the_queue_with_reasons(world, client, deploym
     client.force_login(world.inspector)
     queue = client.get(reverse("regulator-approvals")).content.decode()
     assert deployment.name in queue
+    response = client.post(reverse("regulator-decide", args=[deployment.id, "propose"]),
+                           {"reason": "Proportionate.", "legal_basis": "Law"})
+    assert response.status_code == 302
+    client.force_login(world.supervisor)
     response = client.post(reverse("regulator-decide", args=[deployment.id, "approve"]),
                            {"reason": "Necessary and proportionate.", "legal_basis": "Law"})
     assert response.status_code == 302
