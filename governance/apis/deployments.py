@@ -33,6 +33,7 @@ from governance.models import (
     Storage,
 )
 from governance.permissions import DEPLOYMENT_MANAGERS, can, organisations_of
+from governance.purposes import PURPOSE_TAXONOMY
 from governance.selectors.deployments import deployment_get_for_user, deployment_list_for_user
 from governance.services.approvals import approval_propose
 from governance.services.deployments import deployment_create, deployment_update
@@ -61,7 +62,9 @@ class DeploymentInputSerializer(serializers.Serializer):
     is_public_place = serializers.BooleanField(required=False)
     has_signage = serializers.BooleanField(required=False)
     interest = serializers.ChoiceField(Interest.choices)
-    purposes = serializers.ListField(child=serializers.SlugField(), allow_empty=False)
+    purposes = serializers.ListField(
+        child=serializers.ChoiceField([(code, name) for code, name, _ in PURPOSE_TAXONOMY]),
+        allow_empty=False, help_text="Codes from the purpose taxonomy.")
     legal_basis = serializers.ChoiceField(LegalBasis.choices, required=False)
     storage = serializers.ChoiceField(Storage.choices, required=False)
     central_storage_separate_consent = serializers.BooleanField(required=False)

@@ -18,7 +18,8 @@ def is_confirmed(request: HttpRequest) -> bool:
 
 
 def confirmation_needed(request: HttpRequest, *, title: str, consequence: str,
-                        confirm_label: str, back_url: str) -> HttpResponse | None:
+                        confirm_label: str, back_url: str,
+                        irreversible: bool = True) -> HttpResponse | None:
     """None when the POST is confirmed; else the confirmation page to answer with."""
     if is_confirmed(request):
         return None
@@ -26,4 +27,5 @@ def confirmation_needed(request: HttpRequest, *, title: str, consequence: str,
               for value in request.POST.getlist(name)]
     return render(request, "governance/confirm.html", {
         "title": title, "consequence": consequence, "confirm_label": confirm_label,
-        "back_url": back_url, "fields": fields, "action": request.get_full_path()})
+        "back_url": back_url, "irreversible": irreversible, "fields": fields,
+        "action": request.get_full_path()})

@@ -115,6 +115,7 @@ def _confirm(request: HttpRequest, deployment: Deployment, action: str
     return confirmation_needed(
         request, title=title % {"name": deployment.name},
         consequence=str(consequence), confirm_label=str(label),
+        irreversible=action != "suspend",
         back_url=reverse("regulator-deployment", args=[deployment.id]))
 
 
