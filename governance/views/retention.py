@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from governance.errors import DomainError, NotFound
@@ -37,7 +38,8 @@ def retention_panel(user: Any) -> dict[str, Any]:
     per_day = deletions_per_day(deployment_ids=overview["deployment_ids"], days=CHART_DAYS)
     overview["chart"] = bar_chart_svg(
         daily_bars(per_day, days=CHART_DAYS, today=timezone.localdate()),
-        title=f"Items destroyed per day, last {CHART_DAYS} days")
+        title=_("Items destroyed per day, last %(days)d days") % {"days": CHART_DAYS},
+        x_label=_("Day"), y_label=_("Items destroyed"), legend=_("Items destroyed"))
     return overview
 
 
