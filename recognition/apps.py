@@ -9,6 +9,8 @@ class RecognitionConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
         from governance.compliance.accuracy import register_accuracy_evidence_provider
         from governance.demo import register_seeder
         from governance.navigation import nav_add
@@ -44,6 +46,7 @@ class RecognitionConfig(AppConfig):
         register_seeder(65, seed_expiring_demo)
         nav_add(Persona.ENTERPRISE, "Recognition", "recognition-activity", 40)
         nav_add(Persona.ENTERPRISE, "Try it", "recognition-try", 45)
+        nav_add(Persona.ENTERPRISE, _("Desk enrolment"), "desk-enrol", 44)
         nav_add(Persona.ENTERPRISE, "Match reviews", "recognition-confirmations", 46)
         nav_add(Persona.ENTERPRISE, "Accuracy", "evaluation-list", 47)
         nav_add(Persona.REGULATOR, "Accuracy", "evaluation-list", 47)
