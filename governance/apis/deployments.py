@@ -62,9 +62,12 @@ class DeploymentInputSerializer(serializers.Serializer):
     is_public_place = serializers.BooleanField(required=False)
     has_signage = serializers.BooleanField(required=False)
     interest = serializers.ChoiceField(Interest.choices)
+    # Checked against the taxonomy by the service (400 `unknown_purpose`, naming the codes),
+    # never as a "slug".
     purposes = serializers.ListField(
-        child=serializers.ChoiceField([(code, name) for code, name, _ in PURPOSE_TAXONOMY]),
-        allow_empty=False, help_text="Codes from the purpose taxonomy.")
+        child=serializers.CharField(max_length=60), allow_empty=False,
+        help_text="Codes from the purpose taxonomy: "
+                  + ", ".join(code for code, _name, _description in PURPOSE_TAXONOMY) + ".")
     legal_basis = serializers.ChoiceField(LegalBasis.choices, required=False)
     storage = serializers.ChoiceField(Storage.choices, required=False)
     central_storage_separate_consent = serializers.BooleanField(required=False)

@@ -186,3 +186,13 @@ def test_approve_and_propose_are_disabled_with_reasons_while_rules_block(
     assert 'data-testid="blocked-reasons"' in page
     assert "Propose approval" in page
     assert "disabled>" in page.split("Propose approval")[0].rsplit("<button", 1)[1]
+
+
+def test_the_queue_says_who_acts_next(world, client, pending):
+    client.force_login(world.supervisor)
+    page = client.get(reverse("regulator-approvals")).content.decode()
+    assert "An inspector proposes" in page
+    approval_propose(deployment=pending, actor=world.inspector, reason="Fine.")
+    page = client.get(reverse("regulator-approvals")).content.decode()
+    assert "A supervisor decides" in page
+    assert f"proposed by {world.inspector.username}" in page

@@ -56,6 +56,7 @@ def test_purposes_are_chosen_from_the_taxonomy(world, client, api_as):
     response = api_as(world.acme_admin).post("/api/v1/deployments/", STEP_ONE | {
         "purposes": ["not a purpose"]}, format="json")
     assert response.status_code == 400
+    assert response.json()["code"] == "unknown_purpose"
     assert "slug" not in str(response.json()).lower()
     assert not Deployment.objects.exists()
 
