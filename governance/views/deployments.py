@@ -5,11 +5,17 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from governance.compliance.rules import declared_violations
 from governance.errors import DomainError
-from governance.models import FILING_MATERIALS, OrganisationKind
+from governance.models import (
+    FILING_MATERIALS,
+    DataCategory,
+    OrganisationKind,
+    RetentionTrigger,
+)
 from governance.permissions import DEPLOYMENT_MANAGERS, Persona, can, organisations_of
 from governance.selectors.changes import changes_for_page
 from governance.selectors.compliance import compliance_page, retention_payload
@@ -43,8 +49,8 @@ from governance.views.forms import (
 )
 from governance.views.pages import persona_required
 
-STEPS = (("describe", "Describe"), ("retention", "Retention"), ("assessment", "Assessment"),
-         ("submit", "Submit"))
+STEPS = (("describe", gettext_lazy("Describe")), ("retention", gettext_lazy("Retention")),
+         ("assessment", gettext_lazy("Assessment")), ("submit", gettext_lazy("Submit")))
 enterprise_page = persona_required(Persona.ENTERPRISE)
 
 
@@ -147,7 +153,10 @@ def deployment_retention(request: HttpRequest, deployment_id: int) -> HttpRespon
                 return redirect("deployment-status", deployment_id=deployment.id)
             return redirect("deployment-assessment", deployment_id=deployment.id)
     rows = [{**row, "days": form[f"{row['category']}_days"],
-             "trigger": form[f"{row['category']}_trigger"]}
+             "trigger": form[f"{row['category']}_trigger"],
+             "category_label": DataCategory(row["category"]).label,
+             "effective": {**row["effective"], "trigger_label": RetentionTrigger(
+                 row["effective"]["trigger"]).label}}
             for row in retention_payload(deployment)]
     return _wizard(request, "retention.html", deployment, "retention", form=form, rows=rows)
 
@@ -166,7 +175,7 @@ def deployment_assessment(request: HttpRequest, deployment_id: int) -> HttpRespo
         else:
             if latest.is_complete:
                 return redirect("deployment-submit", deployment_id=deployment.id)
-            messages.error(request, "The assessment is saved but not complete yet.")
+            messages.error(request, _("The assessment is saved but not complete yet."))
     return _wizard(request, "assessment.html", deployment, "assessment", form=form,
                    assessment=latest, missing=impact_assessment_missing(latest))
 
@@ -181,7 +190,7 @@ def deployment_review(request: HttpRequest, deployment_id: int) -> HttpResponse:
         except DomainError as exc:
             violations = report(request, exc)
         else:
-            messages.success(request, "Submitted.")
+            messages.success(request, _("Submitted."))
             return redirect("deployment-status", deployment_id=deployment.id)
     return _wizard(request, "submit.html", deployment, "submit", violations=violations,
                    compliance=compliance_page(deployment),
