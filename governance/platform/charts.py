@@ -5,6 +5,8 @@ import math
 from dataclasses import dataclass
 from html import escape
 
+from django.utils.formats import date_format
+
 
 @dataclass(frozen=True)
 class Bar:
@@ -20,8 +22,9 @@ def daily_bars(counts: dict[dt.date, int], *, days: int, today: dt.date) -> list
     for offset in range(days):
         day = first + dt.timedelta(days=offset)
         value = counts.get(day, 0)
-        bars.append(Bar(label=day.strftime("%d %b"), value=value,
-                        title=f"{day.isoformat()}: {value}"))
+        # The reader's locale names the day (month names, order), not a fixed English form.
+        bars.append(Bar(label=date_format(day, "SHORT_DATE_FORMAT"), value=value,
+                        title=f"{date_format(day, 'DATE_FORMAT')}: {value}"))
     return bars
 
 
