@@ -225,9 +225,23 @@ class DeploymentActionApi(APIView):
         return detail_response(request, deployment_id)
 
 
+ACTION_DOCS = {
+    DeploymentAction.APPROVE: (
+        "Four eyes: a supervisor of a regulator covering the operator approves what another "
+        "person proposed (POST propose-approval/ first). 403 `permission_denied` for anyone "
+        "else, 409 `proposal_required` without an open proposal, 409 `four_eyes` for the "
+        "proposer; the legal basis defaults to the proposal's."),
+    DeploymentAction.REJECT: (
+        "A regulator refuses the deployment with reasons; an open approval proposal is "
+        "closed by this decision (409 `four_eyes` if the caller proposed it)."),
+}
+
+
 def action_api(name: str) -> type[DeploymentActionApi]:
     title = name.capitalize()
-    return type(f"Deployment{title}Api", (DeploymentActionApi,), {"action": name})
+    doc = ACTION_DOCS.get(name, DeploymentActionApi.__doc__)
+    return type(f"Deployment{title}Api", (DeploymentActionApi,), {"action": name,
+                                                                  "__doc__": doc})
 
 
 class DeploymentComplianceApi(APIView):
