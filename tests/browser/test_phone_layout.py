@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
+from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
 
@@ -142,3 +143,14 @@ def test_no_citizen_page_is_wider_than_a_phone(phone, live_server, demo):
     checked, problems = check_pages(phone, live_server, citizen_pages)
     assert problems == {}
     assert {reverse(item.url_name) for item in nav_for(Persona.CITIZEN)} <= set(checked)
+
+
+def test_a_tip_status_page_with_its_messages_fits_a_phone(phone, live_server, demo):
+    from complaints.demo import _receipt_path
+
+    receipt = _receipt_path().read_text().strip()
+    phone.goto("/tips/status/")
+    phone.get_by_label("Your 16-digit receipt").fill(receipt)
+    phone.get_by_label("Your 16-digit receipt").press("Enter")
+    expect(phone.get_by_role("heading", name="Messages")).to_be_visible()  # the tip opened
+    assert phone.evaluate(OVERFLOW_JS) == []
