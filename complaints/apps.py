@@ -17,6 +17,7 @@ class ComplaintsConfig(AppConfig):
         from complaints.metrics import complaint_metrics_text, regulator_complaint_tiles
         from complaints.models import CaseLogEntry, CaseRetentionRecord, InvestigationLogEntry
         from complaints.retention import CASE_RETENTION_LEDGER
+        from complaints.selectors.cases import complaints_for_decision
         from complaints.selectors.enforcement import enforcement_published
         from complaints.selectors.guidance import guidance_for_deployment
         from complaints.services.caselog import CASE_LEDGER
@@ -29,6 +30,7 @@ class ComplaintsConfig(AppConfig):
         from governance.permissions import Persona
         from governance.platform.ledger import register_ledger
         from governance.selectors.dashboards import register_tiles
+        from governance.selectors.decision import decision_panel_provider
 
         register_ledger(CASE_LEDGER, CaseLogEntry)
         register_ledger(INVESTIGATION_LEDGER, InvestigationLogEntry)
@@ -39,6 +41,7 @@ class ComplaintsConfig(AppConfig):
 
         register_seeder(85, seed_guidance_demo)
         register_enforcement_provider(enforcement_published)
+        decision_panel_provider("complaints", complaints_for_decision)
         register_metrics(complaint_metrics_text)
         register_tiles(Persona.REGULATOR, regulator_complaint_tiles)
         nav_add(Persona.ANONYMOUS, _("Report a problem"), "report-problem", 50)

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
 from governance.models import (
+    ApprovalProposal,
     Audit,
     CitizenProfile,
     Consent,
@@ -129,6 +130,14 @@ class DeploymentEventAdmin(AppendOnlyAdmin):
 @admin.register(DeploymentDecision)
 class DeploymentDecisionAdmin(AppendOnlyAdmin):
     list_display = ["deployment", "decision", "regulator", "decided_by", "decided_at"]
+
+
+@admin.register(ApprovalProposal)
+class ApprovalProposalAdmin(AppendOnlyAdmin):
+    """Proposed and decided through the services only (four eyes, governance.services.approvals)."""
+
+    list_display = ["deployment", "proposed_by", "proposed_at", "decision", "decided_by",
+                    "decided_at"]
 
 
 @admin.register(DeploymentChange)

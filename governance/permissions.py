@@ -200,8 +200,20 @@ def _deployment_manage(user: Any, deployment: Any) -> bool:
 
 @rule("deployment.decide")
 def _deployment_decide(user: Any, deployment: Any) -> bool:
-    """Approve, reject, suspend and resume; acknowledge filings."""
+    """Reject, suspend and resume; acknowledge filings; propose an approval."""
     return regulates(user, deployment.organisation)
+
+
+REGULATOR_APPROVERS = {Role.SUPERVISOR}
+
+
+@rule("deployment.approve")
+def _deployment_approve(user: Any, deployment: Any) -> bool:
+    """The second pair of eyes on a public-interest approval: a supervisor of a regulator
+    whose mandate covers the operator (the proposer is someone else, see services.approvals)."""
+    regulators = organisations_of(user, kind=OrganisationKind.REGULATOR,
+                                  roles=REGULATOR_APPROVERS)
+    return any(regulator_covers(r, deployment.organisation) for r in regulators)
 # --- consent, refusals and citizens' rights requests -------------------------------------------
 # Enterprise staff act for their own organisation's deployments; a regulator sees (never
 # changes) what its mandate covers; a citizen sees what is linked to their own account.

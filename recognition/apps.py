@@ -69,6 +69,7 @@ class RecognitionConfig(AppConfig):
         register_seeder(66, seed_canaries_demo)
         nav_add(Persona.ENTERPRISE, _("Recognition"), "recognition-activity", 40)
         nav_add(Persona.ENTERPRISE, _("Try it"), "recognition-try", 45)
+        nav_add(Persona.ENTERPRISE, _("Desk enrolment"), "desk-enrol", 44)
         nav_add(Persona.ENTERPRISE, _("Match reviews"), "recognition-confirmations", 46)
         nav_add(Persona.ENTERPRISE, _("Accuracy"), "evaluation-list", 47)
         nav_add(Persona.REGULATOR, _("Accuracy"), "evaluation-list", 47)

@@ -42,6 +42,7 @@ class World:
     acme_operator: object
     other_admin: object
     inspector: object
+    supervisor: object
     distant_inspector: object
     auditor: object
     citizen: object
@@ -72,6 +73,7 @@ def world(db) -> World:
         acme_operator=MembershipFactory(organisation=acme, role=Role.OPERATOR).user,
         other_admin=MembershipFactory(organisation=other, role=Role.ADMIN).user,
         inspector=MembershipFactory(organisation=regulator, role=Role.INSPECTOR).user,
+        supervisor=MembershipFactory(organisation=regulator, role=Role.SUPERVISOR).user,
         distant_inspector=MembershipFactory(organisation=distant, role=Role.INSPECTOR).user,
         auditor=MembershipFactory(organisation=association, role=Role.AUDITOR).user,
         citizen=CitizenProfileFactory().user,

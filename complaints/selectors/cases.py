@@ -184,3 +184,15 @@ def own_records_for_page(*, complaint: Complaint) -> dict[str, list[dict[str, An
 
 def _choice_label(choices: Any, value: Any) -> str:
     return str(choices(value).label) if value in choices.values else ""
+
+
+def complaints_for_decision(*, deployment: Any, user: Any) -> dict[str, Any]:
+    """The decision page's complaints panel (governance.selectors.decision): the complaints
+    and tips about the deployment that this regulator user handles, newest first; never who
+    complained."""
+    cases = (complaint_list_for_regulator(user=user).filter(deployment=deployment)
+             .order_by("-received_at"))
+    rows = [{"id": c.id, "kind": c.get_kind_display(), "category": c.get_category_display(),
+             "status": c.get_status_display(), "priority": c.get_priority_display(),
+             "received_at": c.received_at} for c in cases[:20]]
+    return {"rows": rows, "total": cases.count()}

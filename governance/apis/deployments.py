@@ -34,7 +34,9 @@ from governance.models import (
     Storage,
 )
 from governance.permissions import DEPLOYMENT_MANAGERS, can, organisations_of
+from governance.purposes import PURPOSE_TAXONOMY
 from governance.selectors.deployments import deployment_get_for_user, deployment_list_for_user
+from governance.services.approvals import approval_propose
 from governance.services.deployments import deployment_create, deployment_update
 from governance.services.lifecycle import ACTIONS
 
@@ -62,7 +64,12 @@ class DeploymentInputSerializer(serializers.Serializer):
     is_public_place = serializers.BooleanField(required=False)
     has_signage = serializers.BooleanField(required=False)
     interest = serializers.ChoiceField(Interest.choices)
-    purposes = serializers.ListField(child=serializers.SlugField(), allow_empty=False)
+    # Checked against the taxonomy by the service (400 `unknown_purpose`, naming the codes),
+    # never as a "slug".
+    purposes = serializers.ListField(
+        child=serializers.CharField(max_length=60), allow_empty=False,
+        help_text="Codes from the purpose taxonomy: "
+                  + ", ".join(code for code, _name, _description in PURPOSE_TAXONOMY) + ".")
     legal_basis = serializers.ChoiceField(LegalBasis.choices, required=False)
     storage = serializers.ChoiceField(Storage.choices, required=False)
     central_storage_separate_consent = serializers.BooleanField(required=False)
@@ -223,9 +230,23 @@ class DeploymentActionApi(APIView):
         return detail_response(request, deployment_id)
 
 
+ACTION_DOCS = {
+    DeploymentAction.APPROVE: (
+        "Four eyes: a supervisor of a regulator covering the operator approves what another "
+        "person proposed (POST propose-approval/ first). 403 `permission_denied` for anyone "
+        "else, 409 `proposal_required` without an open proposal, 409 `four_eyes` for the "
+        "proposer; the legal basis defaults to the proposal's."),
+    DeploymentAction.REJECT: (
+        "A regulator refuses the deployment with reasons; an open approval proposal is "
+        "closed by this decision (409 `four_eyes` if the caller proposed it)."),
+}
+
+
 def action_api(name: str) -> type[DeploymentActionApi]:
     title = name.capitalize()
-    return type(f"Deployment{title}Api", (DeploymentActionApi,), {"action": name})
+    doc = ACTION_DOCS.get(name, DeploymentActionApi.__doc__)
+    return type(f"Deployment{title}Api", (DeploymentActionApi,), {"action": name,
+                                                                  "__doc__": doc})
 
 
 class DeploymentComplianceApi(APIView):
@@ -233,3 +254,42 @@ class DeploymentComplianceApi(APIView):
     def get(self, request: Request, deployment_id: int) -> Response:
         deployment = deployment_get_for_user(user=request.user, deployment_id=deployment_id)
         return Response(ComplianceOutputSerializer(compliance_payload(deployment)).data)
+
+
+class ApprovalProposalOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    deployment_id = serializers.IntegerField()
+    regulator = serializers.CharField(source="regulator.name")
+    proposed_by = serializers.CharField(source="proposed_by.username")
+    reasons = serializers.CharField()
+    legal_basis = serializers.CharField()
+    proposed_at = serializers.DateTimeField()
+    decision = serializers.CharField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+
+
+class DeploymentProposeApprovalApi(APIView):
+    """Four eyes, first pair: an inspector proposes approving a pending public-interest
+    deployment; a supervisor (another person) then calls `approve/`."""
+
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.CharField(allow_blank=True)
+        legal_basis = serializers.CharField(
+            required=False, allow_blank=True, default="",
+            help_text="The legal basis a public-security deployment would enrol under.")
+
+    @extend_schema(
+        request=InputSerializer, responses={201: ApprovalProposalOutputSerializer},
+        description="201: the proposal waits for a supervisor. 409 `proposal_open` when one "
+                    "already waits, `invalid_transition` unless pending approval; 400 "
+                    "`reason_required` or `rule_violations`. `approve/` then needs a "
+                    "supervisor who is not the proposer (409 `proposal_required`, "
+                    "409 `four_eyes`).")
+    def post(self, request: Request, deployment_id: int) -> Response:
+        deployment = deployment_get_for_user(user=request.user, deployment_id=deployment_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        proposal = approval_propose(deployment=deployment, actor=request.user,
+                                    **data.validated_data)
+        return Response(ApprovalProposalOutputSerializer(proposal).data,
+                        status=status.HTTP_201_CREATED)

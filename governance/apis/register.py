@@ -1,7 +1,7 @@
 """The public register: no login, the whitelist of governance.selectors.register."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -9,7 +9,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from governance.enforcement_history import enforcement_history
-from governance.selectors.register import register_entry, register_get, register_list
+from governance.errors import DomainError
+from governance.models import Mode, PlaceType
+from governance.selectors.register import register_entry, register_get, register_search
 
 
 class RegisterChangeSerializer(serializers.Serializer):
@@ -113,9 +115,27 @@ class RegisterListApi(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
-    @extend_schema(responses={200: RegisterEntrySerializer(many=True)}, auth=[])
+    @extend_schema(
+        responses={200: RegisterEntrySerializer(many=True)}, auth=[],
+        parameters=[
+            OpenApiParameter("q", str, description="Words found in the name, operator, "
+                                                   "location or purposes"),
+            OpenApiParameter("location", str, description="Location contains this text"),
+            OpenApiParameter("operator", str, description="The operator's slug"),
+            OpenApiParameter("place_type", str, enum=PlaceType.values),
+            OpenApiParameter("mode", str, enum=Mode.values),
+            OpenApiParameter("region", str, description="The operator's region"),
+            OpenApiParameter("status", str, enum=["active", "suspended"]),
+        ],
+        description="Every running deployment; the optional filters narrow the list (400 "
+                    "`invalid_filter` names an unknown choice).")
     def get(self, request: Request) -> Response:
-        rows = [register_entry(d) for d in register_list()]
+        found = register_search(request.query_params)
+        if not found.is_valid():
+            raise DomainError(_("Unknown filter values: %(fields)s.") % {
+                "fields": ", ".join(sorted(found.errors))}, code="invalid_filter",
+                errors={k: [str(e) for e in v] for k, v in found.errors.items()})
+        rows = [register_entry(d) for d in found.qs]
         return Response(RegisterEntrySerializer(rows, many=True).data)
 
 

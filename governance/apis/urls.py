@@ -22,6 +22,7 @@ from governance.apis.deployments import (
     DeploymentComplianceApi,
     DeploymentDetailApi,
     DeploymentListApi,
+    DeploymentProposeApprovalApi,
     action_api,
 )
 from governance.apis.industry import (
@@ -79,6 +80,8 @@ urlpatterns = [
          name="api-deployment-compliance"),
     path("deployments/<int:deployment_id>/assessment/", DeploymentAssessmentApi.as_view(),
          name="api-deployment-assessment"),
+    path("deployments/<int:deployment_id>/propose-approval/",
+         DeploymentProposeApprovalApi.as_view(), name="api-deployment-propose-approval"),
     *[path(f"deployments/<int:deployment_id>/{action}/", action_api(action).as_view(),
            name=f"api-deployment-{action}") for action in ACTIONS],
     path("deployments/<int:deployment_id>/change-requests/", ChangeRequestListApi.as_view(),

@@ -209,3 +209,15 @@ def alternative_when_consent(s: Subject) -> str | None:
         return _("Consent is not freely given when the service depends on it: describe the "
                  "non-face alternative")
     return None
+
+
+# The checks that read only what the first step of the deployment wizard declares (no
+# assessment, notice, retention, filing or evaluation): the wizard runs them as soon as these
+# facts are known, so a prohibited place is refused on step 1, not at submission.
+DECLARED_FACT_CHECKS: frozenset[Check] = frozenset({
+    private_space, public_place_public_security_only, public_place_signage,
+    public_security_public_interest, non_face_alternative, central_storage_separate_consent,
+    customer_analytics_in_public, identification_two_person_confirmation, images_justified,
+    realtime_identification_for_law_enforcement, special_category_basis, written_release,
+    alternative_when_consent,
+})

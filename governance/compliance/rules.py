@@ -8,19 +8,21 @@ deployment; warnings advise and do not block. The engine runs on submit, on ever
 a running deployment, and on demand.
 """
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
 
+from governance.compliance.checks import DECLARED_FACT_CHECKS, Subject
 from governance.compliance.packs import PACKS, pack_for
 from governance.compliance.packs.base import Rule, Severity
 from governance.models import Deployment
 
 BLOCKING, WARNING = Severity.BLOCKING, Severity.WARNING
 
-__all__ = ["BLOCKING", "PACKS", "WARNING", "Finding", "Rule", "Severity", "evaluate",
-           "adopted_rules", "rule_get", "rules_for", "violations"]
+__all__ = ["BLOCKING", "PACKS", "WARNING", "Finding", "Rule", "Severity", "adopted_rules",
+           "declared_violations", "evaluate", "rule_get", "rules_for", "violations"]
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,20 @@ def evaluate(deployment: Deployment) -> list[Finding]:
     subject = pack.subject(deployment)
     rules = (*pack.rules, *adopted_rules(deployment.jurisdiction))
     return [_finding(r, r.check(subject)) for r in rules]
+
+
+def declared_violations(*, jurisdiction: str, fields: Mapping[str, Any],
+                        purposes: Iterable[str]) -> list[Finding]:
+    """The blocking rules that facts declared before anything is saved already break (only
+    the rules whose checks read declared facts alone: checks.DECLARED_FACT_CHECKS)."""
+    known = {name: value for name, value in fields.items()
+             if name in {f.name for f in Deployment._meta.concrete_fields}}
+    deployment = Deployment(**{**known, "jurisdiction": jurisdiction})
+    pack = pack_for(jurisdiction)
+    subject = Subject(deployment, frozenset(purposes), pack)
+    found = [_finding(r, r.check(subject)) for r in pack.rules
+             if r.check in DECLARED_FACT_CHECKS and r.severity == BLOCKING]
+    return [f for f in found if not f.passed]
 
 
 def violations(deployment: Deployment) -> list[Finding]:

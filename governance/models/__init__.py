@@ -1,3 +1,4 @@
+from governance.models.approvals import ApprovalProposal
 from governance.models.assessments import ImpactAssessment, RiskLevel
 from governance.models.changes import IN_EFFECT, ChangeState, DeploymentChange
 from governance.models.consent import (
@@ -91,6 +92,7 @@ from governance.models.rights import (
 from governance.models.uploads import SealedFile
 
 __all__ = [
+    "ApprovalProposal",
     "DEFAULT_JURISDICTION",
     "Jurisdiction",
     "MailStatus",

@@ -5,6 +5,8 @@ import math
 from dataclasses import dataclass
 from html import escape
 
+from django.utils.formats import date_format
+
 
 @dataclass(frozen=True)
 class Bar:
@@ -20,29 +22,112 @@ def daily_bars(counts: dict[dt.date, int], *, days: int, today: dt.date) -> list
     for offset in range(days):
         day = first + dt.timedelta(days=offset)
         value = counts.get(day, 0)
-        bars.append(Bar(label=day.strftime("%d %b"), value=value,
-                        title=f"{day.isoformat()}: {value}"))
+        # The reader's locale names the day (month names, order), not a fixed English form.
+        bars.append(Bar(label=date_format(day, "SHORT_DATE_FORMAT"), value=value,
+                        title=f"{date_format(day, 'DATE_FORMAT')}: {value}"))
     return bars
 
 
-def bar_chart_svg(bars: list[Bar], *, title: str, width: int = 720, height: int = 180) -> str:
-    """An accessible bar chart: role=img with a title, and a <title> tooltip per bar."""
-    peak = max((bar.value for bar in bars), default=0) or 1
-    plot_h = height - 30
-    step = width / max(len(bars), 1)
+def _nice_ceiling(value: float) -> float:
+    """The smallest 1, 2 or 5 × 10^n at or above `value` (a readable top of the y axis)."""
+    if value <= 0:
+        return 1
+    power = 10 ** math.floor(math.log10(value))
+    return next(m * power for m in (1, 2, 5, 10) if m * power >= value)
+
+
+def bar_chart_svg(bars: list[Bar], *, title: str, x_label: str = "", y_label: str = "",
+                  legend: str = "", width: int = 720, height: int = 240) -> str:
+    """An accessible bar chart readable without script: a visible title, a y axis with
+    ticks and its label, an x axis with dates and its label, a legend naming the series,
+    role=img with the title, and a <title> tooltip per bar."""
+    left, right, top, bottom = 48, 12, 34, 44 if x_label else 26
+    plot_w, plot_h = width - left - right, height - top - bottom
+    peak = _nice_ceiling(max((bar.value for bar in bars), default=0))
+    step = plot_w / max(len(bars), 1)
     parts = [f'<svg class="bar-chart" viewBox="0 0 {width} {height}" role="img" '
-             f'aria-label=_("{escape(title)}") preserveAspectRatio="none">',
-             f"<title>{escape(title)}</title>"]
+             f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
+             f"<title>{escape(title)}</title>",
+             f'<text x="{left}" y="16" class="chart-title">{escape(title)}</text>']
+    for i in range(5):  # y ticks and grid lines: 0, ¼, ½, ¾ and the top
+        value = peak * i / 4
+        y = round(top + plot_h - plot_h * i / 4, 1)
+        parts.append(f'<line x1="{left}" y1="{y}" x2="{left + plot_w}" y2="{y}" class="grid"/>'
+                     f'<text x="{left - 6}" y="{y + 3}" text-anchor="end" class="axis">'
+                     f"{value:g}</text>")
     for i, bar in enumerate(bars):
         h = round(plot_h * bar.value / peak, 1)
-        x = round(i * step + step * 0.15, 1)
+        x = round(left + i * step + step * 0.15, 1)
         parts.append(
-            f'<rect x="{x}" y="{plot_h - h}" width="{round(step * 0.7, 1)}" height="{h}" '
-            f'class="bar"><title>{escape(bar.title)}</title></rect>')
+            f'<rect x="{x}" y="{round(top + plot_h - h, 1)}" width="{round(step * 0.7, 1)}" '
+            f'height="{h}" class="bar"><title>{escape(bar.title)}</title></rect>')
         if len(bars) <= 16 or i % max(len(bars) // 8, 1) == 0:
-            parts.append(f'<text x="{x}" y="{height - 8}" class="axis">'
+            parts.append(f'<text x="{x}" y="{top + plot_h + 14}" class="axis">'
                          f"{escape(bar.label)}</text>")
-    parts.append(f'<text x="4" y="12" class="axis">max {peak}</text></svg>')
+    parts.append(f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" class="axis-line"/>'
+                 f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" '
+                 f'y2="{top + plot_h}" class="axis-line"/>')
+    if x_label:
+        parts.append(f'<text x="{left + plot_w / 2}" y="{height - 6}" text-anchor="middle" '
+                     f'class="axis-label">{escape(x_label)}</text>')
+    if y_label:
+        parts.append(f'<text x="12" y="{top + plot_h / 2}" text-anchor="middle" '
+                     f'transform="rotate(-90 12 {top + plot_h / 2})" class="axis-label">'
+                     f"{escape(y_label)}</text>")
+    if legend:
+        lx = left + plot_w - 8 - 7 * len(legend) - 18
+        parts.append(f'<g class="legend"><rect x="{lx}" y="6" width="12" height="12" '
+                     f'class="bar"/><text x="{lx + 18}" y="16" class="axis">'
+                     f"{escape(legend)}</text></g>")
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def step_line_svg(values: list[float], *, title: str, x_labels: list[str], y_label: str,
+                  legend: str, low: float, high: float, width: int = 480,
+                  height: int = 200) -> str:
+    """A step line (a value that changes at moments, like a threshold) with a visible title,
+    a y axis with ticks and its label, each change labelled on the x axis, and a legend."""
+    left, right, top, bottom = 48, 12, 34, 40
+    plot_w, plot_h = width - left - right, height - top - bottom
+    step = plot_w / max(len(values) - 1, 1)
+
+    def y(value: float) -> float:
+        return round(top + plot_h - (value - low) / (high - low) * plot_h, 1)
+
+    parts = [f'<svg class="line-chart" viewBox="0 0 {width} {height}" role="img" '
+             f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
+             f"<title>{escape(title)}</title>",
+             f'<text x="{left}" y="16" class="chart-title">{escape(title)}</text>']
+    for i in range(5):
+        value = low + (high - low) * i / 4
+        parts.append(f'<line x1="{left}" y1="{y(value)}" x2="{left + plot_w}" '
+                     f'y2="{y(value)}" class="grid"/><text x="{left - 6}" y="{y(value) + 3}" '
+                     f'text-anchor="end" class="axis">{value:.2f}</text>')
+    points: list[str] = []
+    for i, value in enumerate(values):
+        x = round(left + i * step, 1)
+        if points:
+            points.append(f"{x},{points[-1].split(',')[1]}")
+        points.append(f"{x},{y(value)}")
+        parts.append(f'<circle cx="{x}" cy="{y(value)}" r="3" class="point"><title>'
+                     f"{escape(x_labels[i] if i < len(x_labels) else '')}: {value:g}</title>"
+                     f"</circle>")
+        if i < len(x_labels):
+            anchor = "start" if i == 0 else ("end" if i == len(values) - 1 else "middle")
+            parts.append(f'<text x="{x}" y="{top + plot_h + 14}" text-anchor="{anchor}" '
+                         f'class="axis">{escape(x_labels[i])}</text>')
+    parts.append(f'<polyline fill="none" class="line" points="{" ".join(points)}"/>'
+                 f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" class="axis-line"/>'
+                 f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" '
+                 f'y2="{top + plot_h}" class="axis-line"/>'
+                 f'<text x="12" y="{top + plot_h / 2}" text-anchor="middle" '
+                 f'transform="rotate(-90 12 {top + plot_h / 2})" class="axis-label">'
+                 f"{escape(y_label)}</text>")
+    lx = left + plot_w - 8 - 7 * len(legend) - 22
+    parts.append(f'<g class="legend"><line x1="{lx}" y1="12" x2="{lx + 16}" y2="12" '
+                 f'class="line"/><text x="{lx + 22}" y="16" class="axis">{escape(legend)}</text>'
+                 f"</g></svg>")
     return "".join(parts)
 
 
@@ -73,7 +158,7 @@ def log_log_curve_svg(points: list[tuple[float, float]], *, title: str, x_label:
                 round(top + plot_h - _log_position(y, low, high, plot_h), 1))
 
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-             f'width="{width}" height="{height}" role="img" aria-label=_("{escape(title)}") '
+             f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}" '
              f'font-family="sans-serif" font-size="12">',
              f"<title>{escape(title)}</title>",
              f'<rect x="0" y="0" width="{width}" height="{height}" fill="white"/>',

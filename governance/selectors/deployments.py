@@ -2,11 +2,12 @@
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from governance.errors import NotFound
 from governance.models import (
+    ApprovalProposal,
     ChangeState,
     Deployment,
     DeploymentChange,
@@ -62,7 +63,11 @@ def approval_queue_for_user(*, user: Any) -> QuerySet[Deployment]:
     return (Deployment.objects
             .filter(status=DeploymentStatus.PENDING_APPROVAL,
                     organisation__in=enterprises_covered_by(user).values("id"))
-            .select_related("organisation").prefetch_related("purposes")
+            .select_related("organisation")
+            .prefetch_related("purposes", Prefetch(
+                "approval_proposals", to_attr="open_proposals",
+                queryset=ApprovalProposal.objects.filter(decided_at__isnull=True)
+                .select_related("proposed_by")))
             .order_by("submitted_at", "id"))
 
 

@@ -8,11 +8,19 @@ itself (assessment answers, event actors, internal notes) ever leaves through th
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
-from django.utils.translation import gettext as _
+import django_filters
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from governance.errors import NotFound
-from governance.models import Deployment, DeploymentNotice, DeploymentStatus
+from governance.models import (
+    Deployment,
+    DeploymentNotice,
+    DeploymentStatus,
+    Mode,
+    Organisation,
+    PlaceType,
+)
 
 PUBLIC_STATUSES = (DeploymentStatus.ACTIVE, DeploymentStatus.SUSPENDED)
 
@@ -45,6 +53,53 @@ def register_list() -> QuerySet[Deployment]:
                 Prefetch("notices", queryset=DeploymentNotice.objects.filter(
                     published_at__isnull=False).order_by("-version")))
             .order_by("organisation__name", "name"))
+
+
+class RegisterFilter(django_filters.FilterSet):
+    """Search and filters of the register, shared by the page and GET /api/v1/register/.
+    All optional; an unknown choice is a 400 on the API and a form error on the page."""
+
+    q = django_filters.CharFilter(method="search", label=_("Search"),
+                                  help_text=_("Name, operator, location or purpose"))
+    location = django_filters.CharFilter(field_name="location", lookup_expr="icontains",
+                                         label=_("Location contains"))
+    operator = django_filters.ModelChoiceFilter(
+        field_name="organisation", to_field_name="slug", label=_("Operator"),
+        queryset=Organisation.objects.filter(deployments__status__in=PUBLIC_STATUSES)
+        .distinct().order_by("name"))
+    place_type = django_filters.ChoiceFilter(choices=PlaceType.choices, label=_("Place"))
+    mode = django_filters.ChoiceFilter(choices=Mode.choices, label=_("Mode"))
+    region = django_filters.ChoiceFilter(field_name="organisation__region", label=_("Region"),
+                                         choices=[])
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=[(s.value, s.label) for s in PUBLIC_STATUSES])
+
+    class Meta:
+        model = Deployment
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        regions = (Organisation.objects.filter(deployments__status__in=PUBLIC_STATUSES)
+                   .exclude(region="").values_list("region", flat=True).distinct()
+                   .order_by("region"))
+        self.filters["region"].extra["choices"] = [(r, r) for r in regions]
+
+    def search(self, queryset: QuerySet[Deployment], name: str, value: str
+               ) -> QuerySet[Deployment]:
+        words = value.split()
+        for word in words[:8]:
+            queryset = queryset.filter(
+                Q(name__icontains=word) | Q(organisation__name__icontains=word)
+                | Q(location__icontains=word) | Q(purposes__name__icontains=word)
+                | Q(purposes__code__icontains=word) | Q(description__icontains=word))
+        return queryset.distinct()
+
+
+def register_search(params: Any) -> RegisterFilter:
+    """The register filtered by `params` (a QueryDict); `.qs` the deployments, `.form` the
+    form to show, `.is_valid()` / `.errors` for refusals."""
+    return RegisterFilter(params, queryset=register_list())
 
 
 def register_get(*, deployment_id: int) -> Deployment:

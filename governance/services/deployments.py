@@ -302,7 +302,10 @@ def _purposes(codes: Iterable[str]) -> list[Purpose]:
     found = list(Purpose.objects.filter(code__in=codes))
     unknown = set(codes) - {p.code for p in found}
     if unknown:
-        raise DomainError(f"Unknown purposes: {', '.join(sorted(unknown))}.",
+        raise DomainError(_("These are not purposes of the taxonomy: %(codes)s. Choose from: "
+                            "%(known)s.") % {"codes": ", ".join(sorted(unknown)),
+                                             "known": ", ".join(Purpose.objects.values_list(
+                                                 "code", flat=True))},
                           code="unknown_purpose")
     return found
 

@@ -29,10 +29,9 @@ from governance.models import (
     DeploymentDecision,
     DeploymentStatus,
     Interest,
-    Organisation,
-    OrganisationKind,
 )
-from governance.permissions import REGULATOR_DECIDERS, organisations_of, regulator_covers, require
+from governance.permissions import require
+from governance.services.approvals import approval_proposal_close, deciding_regulator
 from governance.services.assessments import impact_assessment_lock
 from governance.services.events import deployment_event_record
 from governance.services.filings import filing_open_for_activation, filing_open_for_termination
@@ -58,8 +57,10 @@ class Transition:
 TRANSITIONS: dict[str, Transition] = {
     DeploymentAction.SUBMIT: Transition(frozenset({S.DRAFT, S.REJECTED}),
                                         "deployment.manage", False),
+    # Four eyes: a supervisor approves what another person of the regulator proposed
+    # (governance.services.approvals).
     DeploymentAction.APPROVE: Transition(frozenset({S.PENDING_APPROVAL}),
-                                         "deployment.decide", True),
+                                         "deployment.approve", True),
     DeploymentAction.REJECT: Transition(frozenset({S.PENDING_APPROVAL}),
                                         "deployment.decide", True),
     DeploymentAction.SUSPEND: Transition(frozenset({S.ACTIVE}), "deployment.decide", True),
@@ -134,24 +135,21 @@ def deployment_submit(*, deployment: Deployment, actor: Any, reason: str = "") -
     return deployment
 
 
-def deciding_regulator(actor: Any, deployment: Deployment) -> Organisation:
-    """The regulator (among the actor's) whose mandate covers the deployment."""
-    regulators = organisations_of(actor, kind=OrganisationKind.REGULATOR,
-                                  roles=REGULATOR_DECIDERS)
-    return next(r for r in regulators if regulator_covers(r, deployment.organisation))
-
-
 @transaction.atomic
 def deployment_approve(*, deployment: Deployment, actor: Any, reason: str,
                        legal_basis: str = "") -> Deployment:
-    """The regulator's prior approval of a public-interest deployment."""
+    """The regulator's prior approval of a public-interest deployment: a supervisor decides
+    on another person's open proposal (four eyes); the legal basis defaults to the
+    proposal's."""
     deployment = _begin(deployment, DeploymentAction.APPROVE, actor, reason)
     _require_compliance(deployment)
+    proposal = approval_proposal_close(deployment=deployment, actor=actor,
+                                       decision=Decision.APPROVED, required=True)
     with acting_as(actor):
         DeploymentDecision.objects.create(
             deployment=deployment, regulator=deciding_regulator(actor, deployment),
             decision=Decision.APPROVED, reasons=reason.strip(),
-            legal_basis=legal_basis.strip(), decided_by=actor)
+            legal_basis=legal_basis.strip() or proposal.legal_basis, decided_by=actor)
     _move(deployment, DeploymentAction.APPROVE, S.ACTIVE, actor, reason)
     filing_open_for_activation(deployment=deployment)
     return deployment
@@ -159,7 +157,11 @@ def deployment_approve(*, deployment: Deployment, actor: Any, reason: str,
 
 @transaction.atomic
 def deployment_reject(*, deployment: Deployment, actor: Any, reason: str) -> Deployment:
+    """Refuse the deployment, with reasons; an open approval proposal is closed by this
+    decision (never by its own proposer)."""
     deployment = _begin(deployment, DeploymentAction.REJECT, actor, reason)
+    approval_proposal_close(deployment=deployment, actor=actor, decision=Decision.REJECTED,
+                            required=False)
     with acting_as(actor):
         DeploymentDecision.objects.create(
             deployment=deployment, regulator=deciding_regulator(actor, deployment),

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -34,6 +35,7 @@ from governance.services.consent import (
     refusal_record,
 )
 from governance.services.contacts import contact_proof_confirm, contact_proof_start
+from governance.views.confirm import confirmation_needed
 from governance.views.pages import persona_required
 
 
@@ -120,8 +122,19 @@ def _consent_for_page(request: HttpRequest, receipt_id: str) -> Any:
 @persona_required(Persona.CITIZEN)
 def citizen_consent_withdraw(request: HttpRequest, receipt_id: str) -> HttpResponse:
     consent = _consent_for_page(request, receipt_id)
+    confirm = confirmation_needed(
+        request, title=_("Withdraw your consent to %(name)s?") % {
+            "name": consent.deployment.name},
+        consequence=_("%(name)s destroys your face template at once and gives you a deletion "
+                      "certificate; to use face recognition there again you would have to "
+                      "consent and enrol anew. The non-face alternative stays open to you.") % {
+            "name": consent.deployment.name},
+        confirm_label=_("Yes, withdraw my consent"), back_url=reverse("citizen-consents"))
+    if confirm is not None:
+        return confirm
     run_service(request, lambda: consent_withdraw(consent=consent, actor=request.user),
-                f"Consent withdrawn. {consent.deployment.name} is deleting your face data.")
+                _("Consent withdrawn. %(name)s is deleting your face data.") % {
+                    "name": consent.deployment.name})
     return redirect("citizen-consents")
 
 

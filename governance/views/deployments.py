@@ -5,10 +5,17 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from governance.compliance.rules import declared_violations
 from governance.errors import DomainError
-from governance.models import FILING_MATERIALS, OrganisationKind
+from governance.models import (
+    FILING_MATERIALS,
+    DataCategory,
+    OrganisationKind,
+    RetentionTrigger,
+)
 from governance.permissions import DEPLOYMENT_MANAGERS, Persona, can, organisations_of
 from governance.selectors.changes import changes_for_page
 from governance.selectors.compliance import compliance_page, retention_payload
@@ -42,8 +49,8 @@ from governance.views.forms import (
 )
 from governance.views.pages import persona_required
 
-STEPS = (("describe", "Describe"), ("retention", "Retention"), ("assessment", "Assessment"),
-         ("submit", "Submit"))
+STEPS = (("describe", gettext_lazy("Describe")), ("retention", gettext_lazy("Retention")),
+         ("assessment", gettext_lazy("Assessment")), ("submit", gettext_lazy("Submit")))
 enterprise_page = persona_required(Persona.ENTERPRISE)
 
 
@@ -69,8 +76,15 @@ def deployment_describe(request: HttpRequest, deployment_id: int | None = None) 
     deployment = get_deployment(request, deployment_id) if deployment_id else None
     initial = DescribeForm.initial_for(deployment) if deployment else None
     form = DescribeForm(request.POST or None, initial=initial)
+    violations: list = []
     if request.method == "POST" and form.is_valid():
         kwargs = form.service_kwargs()
+        violations = _declared_violations(request, deployment, kwargs)
+        if violations:
+            messages.error(request, _("Nothing was saved: what you declared already breaks "
+                                      "the law. Change it and save again."))
+            return _wizard(request, "describe.html", deployment, "describe", form=form,
+                           violations=violations, violations_heading=_("The law stops this"))
         try:
             if deployment is None:
                 organisation = organisations_of(
@@ -92,6 +106,24 @@ def deployment_describe(request: HttpRequest, deployment_id: int | None = None) 
         else:
             return redirect("deployment-retention", deployment_id=deployment.id)
     return _wizard(request, "describe.html", deployment, "describe", form=form)
+
+
+def _declared_violations(request: HttpRequest, deployment, kwargs: dict) -> list[dict]:
+    """Step 1 checks every rule whose facts it declares (a prohibited place, a public place
+    without signs, …) before anything is saved; a submitted deployment is checked by its
+    update service instead."""
+    if deployment is not None and deployment.status not in MATERIAL_EDIT_STATUSES:
+        return []
+    if deployment is not None:
+        jurisdiction = deployment.jurisdiction
+    else:
+        organisation = organisations_of(request.user, kind=OrganisationKind.ENTERPRISE,
+                                        roles=DEPLOYMENT_MANAGERS).first()
+        if organisation is None:
+            return []
+        jurisdiction = organisation.jurisdiction
+    return [f.as_violation() for f in declared_violations(
+        jurisdiction=jurisdiction, fields=kwargs["fields"], purposes=kwargs["purposes"])]
 
 
 def _said_what_happened(request: HttpRequest, update: DeploymentUpdate) -> bool:
@@ -122,7 +154,10 @@ def deployment_retention(request: HttpRequest, deployment_id: int) -> HttpRespon
                 return redirect("deployment-status", deployment_id=deployment.id)
             return redirect("deployment-assessment", deployment_id=deployment.id)
     rows = [{**row, "days": form[f"{row['category']}_days"],
-             "trigger": form[f"{row['category']}_trigger"]}
+             "trigger": form[f"{row['category']}_trigger"],
+             "category_label": DataCategory(row["category"]).label,
+             "effective": {**row["effective"], "trigger_label": RetentionTrigger(
+                 row["effective"]["trigger"]).label}}
             for row in retention_payload(deployment)]
     return _wizard(request, "retention.html", deployment, "retention", form=form, rows=rows)
 

@@ -38,9 +38,15 @@ class DescribeForm(forms.Form):
     place_type = forms.ChoiceField(choices=PlaceType.choices, label=_("Place"))
     is_public_place = forms.BooleanField(required=False, label=_("It is a public place"))
     has_signage = forms.BooleanField(required=False, label=_("Signs announce face recognition"))
-    interest = forms.ChoiceField(choices=Interest.choices)
-    purposes = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple, choices=())
-    legal_basis = forms.ChoiceField(choices=LegalBasis.choices, label=_("Legal basis"))
+    # No default: whether a deployment serves the public interest (and so waits for the
+    # regulator's prior approval) is a choice the operator makes, never a preselected one.
+    interest = forms.ChoiceField(choices=[("", _("— choose —")), *Interest.choices],
+                                 label=_("Interest"))
+    # A choice from the purpose taxonomy (governance.purposes), never a typed code.
+    purposes = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple, choices=(),
+                                         label=_("Purposes"))
+    legal_basis = forms.ChoiceField(choices=[("", _("— choose —")), *LegalBasis.choices],
+                                    label=_("Legal basis"))
     storage = forms.ChoiceField(choices=Storage.choices)
     central_storage_separate_consent = forms.BooleanField(
         required=False, label=_("Separate consent is collected for central storage"))

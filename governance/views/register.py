@@ -10,33 +10,87 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from governance.compliance.packs import pack_for
 from governance.enforcement_history import enforcement_history
+from governance.models import (
+    DataCategory,
+    FilingKind,
+    FilingStatus,
+    Interest,
+    LegalBasis,
+    Mode,
+    PlaceType,
+    Purpose,
+    RetentionTrigger,
+    Scenario,
+    Storage,
+)
 from governance.platform import signing
+from governance.platform.charts import step_line_svg
 from governance.platform.ledger_proof import proof_verify
-from governance.selectors.register import register_entry, register_get, register_list
+from governance.selectors.register import (
+    register_entry,
+    register_get,
+    register_list,
+    register_search,
+)
 
 RECEIPT_MAX_CHARS = 200_000
 
-CATEGORY_LABELS = {"face_template": "Face templates", "face_image": "Face images",
-                   "recognition_event": "Recognition logs", "consent_record": "Consent records",
-                   "evaluation_set": "Evaluation sets"}
+APPROVAL_LABELS = {"approved": _("Approved by the regulator"),
+                   "pending": _("Waiting for the regulator"),
+                   "not_required": _("Not required (private interest)")}
+
+
+def _label(choices: type, value: str) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
 
 
 def _with_law(entry: dict) -> dict:
-    """The entry with the name of its jurisdiction and the laws it runs under (for pages)."""
+    """The entry with the name of its jurisdiction, the laws it runs under, and a person's
+    words for every coded value (the API keeps the codes; pages show these)."""
     pack = pack_for(entry["jurisdiction"])
+    names = dict(Purpose.objects.filter(code__in=entry["purposes"]).values_list("code", "name"))
+    labels = {
+        "scenario": _label(Scenario, entry["scenario"]), "mode": _label(Mode, entry["mode"]),
+        "place_type": _label(PlaceType, entry["place_type"]),
+        "interest": _label(Interest, entry["interest"]),
+        "legal_basis": _label(LegalBasis, entry["legal_basis"]),
+        "storage": _label(Storage, entry["storage"]),
+        "purposes": [names.get(code, code) for code in entry["purposes"]],
+        "approval": APPROVAL_LABELS.get(entry["approval"]["status"], ""),
+    }
+    retention = [r | {"category_label": _label(DataCategory, r["category"]),
+                      "trigger_label": _label(RetentionTrigger, r["trigger"])}
+                 for r in entry["retention"]]
+    filings = [f | {"kind_label": _label(FilingKind, f["kind"]),
+                    "status_label": (_("Overdue") if f["status"] == "overdue"
+                                     else _label(FilingStatus, f["status"]))}
+               for f in entry["filings"]]
     return entry | {"jurisdiction_name": pack.name, "laws": pack.receipt_laws,
-                    "notice_footer": pack.notice_footer}
+                    "notice_footer": pack.notice_footer, "labels": labels,
+                    "retention": retention, "filings": filings}
 
 
 def register_index(request: HttpRequest) -> HttpResponse:
-    entries = [_with_law(register_entry(d)) for d in register_list()]
-    return render(request, "governance/register/index.html", {"entries": entries})
+    """The register, searchable and filtered (the same filters as the API), suspended
+    deployments listed apart."""
+    found = register_search(request.GET)
+    deployments = found.qs if found.is_valid() else register_list().none()
+    entries = [_with_law(register_entry(d)) for d in deployments]
+    return render(request, "governance/register/index.html", {
+        "filter": found, "filtering": any(v for v in request.GET.values()),
+        "active": [e for e in entries if not e["is_suspended"]],
+        "suspended": [e for e in entries if e["is_suspended"]]})
 
 
 def _entry(deployment_id: int) -> dict:
@@ -46,7 +100,7 @@ def _entry(deployment_id: int) -> dict:
 def register_detail(request: HttpRequest, deployment_id: int) -> HttpResponse:
     entry = _entry(deployment_id)
     return render(request, "governance/register/detail.html",
-                  {"entry": entry, "labels": CATEGORY_LABELS,
+                  {"entry": entry,
                    "enforcement": enforcement_history(deployment_id=deployment_id),
                    "chart": threshold_chart(entry["threshold_history"], entry["threshold"])})
 
@@ -63,30 +117,18 @@ def register_signage(request: HttpRequest, deployment_id: int) -> HttpResponse:
 
 
 def threshold_chart(history: list[dict], current: float) -> str:
-    """A small inline SVG step line of the threshold over its changes (no script, no CDN)."""
+    """The threshold over its changes as an inline SVG step line with title, axes and legend
+    (no script, nothing fetched)."""
     values = [h["threshold"] for h in history] or [current]
+    labels = [date_format(timezone.localtime(h["changed_at"]), "SHORT_DATE_FORMAT")
+              for h in history] or [str(_("now"))]
     if history and history[0]["previous"] is not None:
         values.insert(0, history[0]["previous"])
-    width, height, pad = 320, 90, 12
-    step = (width - 2 * pad) / max(len(values) - 1, 1)
-    low, high = min(values + [0.3]), max(values + [0.8])
-
-    def y(value: float) -> float:
-        return round(height - pad - (value - low) / (high - low) * (height - 2 * pad), 1)
-
-    points = []
-    for i, value in enumerate(values):
-        x = round(pad + i * step, 1)
-        if points:
-            points.append(f"{x},{points[-1].split(',')[1]}")
-        points.append(f"{x},{y(value)}")
-    dots = "".join(f'<circle cx="{p.split(",")[0]}" cy="{p.split(",")[1]}" r="3"/>'
-                   for p in points[::2])
-    return mark_safe(  # noqa: S308 — built from numbers only
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label=_("Threshold history")>'
-        f'<polyline fill="none" stroke="currentColor" stroke-width="2" '
-        f'points="{" ".join(points)}"/><g fill="currentColor">{dots}</g></svg>')
+        labels.insert(0, str(_("before")))
+    return mark_safe(step_line_svg(  # noqa: S308 — built from numbers and escaped labels
+        values, title=str(_("Decision threshold over time")), x_labels=labels,
+        y_label=str(_("Face distance")), legend=str(_("Threshold (lower is stricter)")),
+        low=min(values + [0.3]), high=max(values + [0.8])))
 
 
 class ReceiptForm(forms.Form):

@@ -39,7 +39,8 @@ def retention_panel(user: Any) -> dict[str, Any]:
     per_day = deletions_per_day(deployment_ids=overview["deployment_ids"], days=CHART_DAYS)
     overview["chart"] = bar_chart_svg(
         daily_bars(per_day, days=CHART_DAYS, today=timezone.localdate()),
-        title=f"Items destroyed per day, last {CHART_DAYS} days")
+        title=_("Items destroyed per day, last %(days)d days") % {"days": CHART_DAYS},
+        x_label=_("Day"), y_label=_("Items destroyed"), legend=_("Items destroyed"))
     return overview
 
 

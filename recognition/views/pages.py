@@ -9,6 +9,7 @@ from django.db.models.functions import TruncDate
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from config.middleware import permissions_policy
@@ -49,7 +50,9 @@ def activity(request: HttpRequest) -> HttpResponse:
     per_day = dict(events.filter(recorded_at__gte=since).annotate(day=TruncDate("recorded_at"))
                    .values_list("day").annotate(n=Count("id")).values_list("day", "n"))
     chart = bar_chart_svg(daily_bars(per_day, days=CHART_DAYS, today=today),
-                          title=f"Recognition calls per day, last {CHART_DAYS} days")
+                          title=_("Recognition calls per day, last %(days)d days") % {
+                              "days": CHART_DAYS},
+                          x_label=_("Day"), y_label=_("Calls"), legend=_("Recognition calls"))
     deployments = deployments_permitting(user=request.user,
                                          action="deployment.view_recognition")
     context = {"events": events.order_by("-recorded_at")[:200], "chart": chart,

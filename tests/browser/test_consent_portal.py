@@ -65,6 +65,8 @@ def test_give_receipt_and_withdraw_in_the_citizen_portal(page, active_gate, eage
     assert str(consent.receipt_id) in page.url
 
     page.get_by_role("button", name="Withdraw this consent").click()
+    expect(page.get_by_test_id("confirm")).to_contain_text("destroys your face template")
+    page.get_by_role("button", name="Yes, withdraw my consent").click()
     page.wait_for_url("**/citizen/consents/")
     expect(page.get_by_text("Consent withdrawn.")).to_be_visible()
     expect(page.get_by_role("row", name="North gate").get_by_text("Withdrawn")).to_be_visible()

@@ -23,6 +23,7 @@ def test_the_wizard_takes_a_deployment_from_description_to_active(page, demo):
     page.get_by_label("Mode", exact=True).select_option("verification")
     page.get_by_label("Place", exact=True).select_option("office_building")
     page.get_by_label("Interest", exact=True).select_option("private")
+    page.get_by_label("Legal basis", exact=True).select_option("consent")
     page.get_by_label("Access control", exact=True).check()
     page.get_by_label("Non-face alternative", exact=True).fill("Staff badge at every turnstile.")
     page.get_by_label("Public notice", exact=True).fill("Turnstiles recognise staff who consented.")
@@ -55,17 +56,40 @@ def test_the_wizard_takes_a_deployment_from_description_to_active(page, demo):
     expect(page.get_by_role("heading", name="Office lobby turnstiles Active")).to_be_visible()
 
 
-def test_a_hotel_room_draft_is_refused_with_its_legal_reason(page, demo):
+def test_a_hotel_room_draft_cannot_be_submitted_and_says_why(page, demo):
     sign_in(page, "acme_admin")
     page.wait_for_url("**/enterprise/")
     page.goto("/enterprise/deployments/")
     page.get_by_role("link", name="Hotel Lumen — room doors").click()
     page.get_by_role("link", name="Continue the wizard").click()
     page.get_by_role("link", name="4. Submit").click()
-    page.get_by_role("button", name="Submit the deployment").click()
-    alert = page.locator(".violations")
-    expect(alert).to_contain_text("The law stops this submission")
-    expect(alert).to_contain_text("CAC Measures 2025 Art. 13(2)")
+    expect(page.get_by_role("button", name="Submit the deployment")).to_be_disabled()
+    reasons = page.get_by_test_id("blocked-reasons")
+    expect(reasons).to_contain_text("may not be installed in a hotel room")
+    expect(reasons).to_contain_text("CAC Measures 2025 Art. 13(2)")
+
+
+def test_a_changing_room_is_refused_on_step_one_and_nothing_is_saved(page, demo):
+    from governance.models import Deployment
+
+    before = Deployment.objects.count()
+    sign_in(page, "acme_admin")
+    page.wait_for_url("**/enterprise/")
+    page.goto("/enterprise/deployments/new/")
+    expect(page.get_by_label("Interest", exact=True)).to_have_value("")
+    page.get_by_label("Name", exact=True).fill("Changing room mirrors")
+    page.get_by_label("Scenario", exact=True).select_option("access_control")
+    page.get_by_label("Mode", exact=True).select_option("verification")
+    page.get_by_label("Place", exact=True).select_option("changing_room")
+    page.get_by_label("Interest", exact=True).select_option("private")
+    page.get_by_label("Legal basis", exact=True).select_option("consent")
+    page.get_by_label("Access control", exact=True).check()
+    page.get_by_label("Non-face alternative", exact=True).fill("Staff open the door.")
+    page.get_by_role("button", name="Save and continue").click()
+    alert = page.get_by_test_id("violations")
+    expect(alert).to_contain_text("may not be installed in a changing room")
+    expect(page).to_have_url(re.compile(r".*/enterprise/deployments/new/$"))
+    assert Deployment.objects.count() == before
 
 
 def test_the_public_register_shows_running_deployments_without_login(page, demo):

@@ -30,7 +30,9 @@ def test_a_tipsters_message_notifies_the_regulator_and_nobody_else(
     with django_capture_on_commit_callbacks(execute=True):
         api.post("/api/v1/tips/messages/", {"receipt": receipt, "body": "Also at night."},
                  format="json")
-    assert set(Notification.objects.values_list("recipient", flat=True)) == {world.inspector.id}
+    # The regulator's staff (inspector and supervisor), and nobody else.
+    assert set(Notification.objects.values_list("recipient", flat=True)) == {
+        world.inspector.id, world.supervisor.id}
 
 
 def test_script_in_a_description_is_escaped_on_every_page(world, file_complaint, client, api,

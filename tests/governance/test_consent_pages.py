@@ -112,10 +112,14 @@ def test_a_page_shows_a_refused_action_and_changes_nothing(world, client, setup)
     assert RightsRequest.objects.get().state == "received"
 
 
-def test_the_citizen_withdraws_with_one_click(world, client, setup):
+def test_the_citizen_withdraws_after_reading_what_follows(world, client, setup):
     client.force_login(world.citizen)
-    response = client.post(reverse("citizen-consent-withdraw",
-                                   args=[setup["consent"].receipt_id]), follow=True)
+    url = reverse("citizen-consent-withdraw", args=[setup["consent"].receipt_id])
+    page = client.post(url).content.decode()
+    assert "destroys your face template at once" in page
+    setup["consent"].refresh_from_db()
+    assert setup["consent"].state == ConsentState.ACTIVE  # nothing until confirmed
+    response = client.post(url, {"confirmed": "yes"}, follow=True)
     assert "Consent withdrawn." in response.content.decode()
     setup["consent"].refresh_from_db()
     assert setup["consent"].state == ConsentState.WITHDRAWN
@@ -124,7 +128,7 @@ def test_the_citizen_withdraws_with_one_click(world, client, setup):
 def test_another_citizen_cannot_withdraw_through_the_page(world, client, setup):
     client.force_login(world.other_citizen)
     response = client.post(reverse("citizen-consent-withdraw",
-                                   args=[setup["consent"].receipt_id]))
+                                   args=[setup["consent"].receipt_id]), {"confirmed": "yes"})
     assert response.status_code == 404
     setup["consent"].refresh_from_db()
     assert setup["consent"].state == ConsentState.ACTIVE

@@ -5,7 +5,14 @@ Refused moves change nothing: the status stays, no event row, no decision, no lo
 
 import pytest
 
-from governance.models import Decision, DeploymentDecision, DeploymentEvent, DeploymentStatus
+from governance.models import (
+    ApprovalProposal,
+    Decision,
+    DeploymentDecision,
+    DeploymentEvent,
+    DeploymentStatus,
+)
+from governance.services.approvals import approval_propose
 from governance.services.policy import policy_check_deployment
 from tests.governance.conftest import PERSONAS
 
@@ -14,7 +21,7 @@ S = DeploymentStatus
 # action: (start status, public interest?, status after, who may)
 MOVES = {
     "submit": (S.DRAFT, False, S.ACTIVE, "manager"),
-    "approve": (S.PENDING_APPROVAL, True, S.ACTIVE, "regulator"),
+    "approve": (S.PENDING_APPROVAL, True, S.ACTIVE, "approver"),
     "reject": (S.PENDING_APPROVAL, True, S.REJECTED, "regulator"),
     "suspend": (S.ACTIVE, False, S.SUSPENDED, "regulator"),
     "resume": (S.SUSPENDED, False, S.ACTIVE, "regulator"),
@@ -22,7 +29,10 @@ MOVES = {
 }
 # Who sees Acme's deployments at all (others get 404), and who may make which kind of move.
 VISIBLE = {"acme_admin", "acme_operator", "inspector", "auditor"}
-MAY = {"manager": {"acme_admin"}, "regulator": {"inspector"}}
+# Approving takes a supervisor deciding on another person's proposal (none of these personas:
+# see test_four_eyes); the inspector's proposal is made first, so refusals are about the role.
+MAY = {"manager": {"acme_admin"}, "regulator": {"inspector"}, "approver": set()}
+DECIDER = {"manager": "acme_admin", "regulator": "inspector", "approver": "supervisor"}
 
 
 def expected_status(action: str, persona: str) -> int:
@@ -38,6 +48,8 @@ def expected_status(action: str, persona: str) -> int:
 def test_each_move_is_allowed_only_to_its_role(world, api_as, deployment_in, action, persona):
     start, public, after, _ = MOVES[action]
     deployment = deployment_in(start, public=public)
+    if action == "approve":
+        approval_propose(deployment=deployment, actor=world.inspector, reason="Lawful.")
     response = api_as(world.user(persona)).post(
         f"/api/v1/deployments/{deployment.id}/{action}/", {"reason": "Reasons given."},
         format="json")
@@ -54,6 +66,7 @@ def test_each_move_is_allowed_only_to_its_role(world, api_as, deployment_in, act
         assert deployment.status == start
         assert not events.exists()
         assert not DeploymentDecision.objects.exists()
+        assert not ApprovalProposal.objects.filter(decided_at__isnull=False).exists()
 
 
 WRONG_STATES = [
@@ -67,7 +80,7 @@ WRONG_STATES = [
 @pytest.mark.parametrize(("action", "start"), WRONG_STATES)
 def test_a_move_from_the_wrong_status_is_a_conflict(world, api_as, deployment_in, action, start):
     deployment = deployment_in(start, public=True)
-    actor = world.acme_admin if MOVES[action][3] == "manager" else world.inspector
+    actor = getattr(world, DECIDER[MOVES[action][3]])
     response = api_as(actor).post(f"/api/v1/deployments/{deployment.id}/{action}/",
                                   {"reason": "Because."}, format="json")
     assert response.status_code == 409
@@ -125,7 +138,8 @@ def test_submission_locks_the_assessment_it_rests_on(world, api_as, deployment_i
 @pytest.mark.parametrize("action", ["approve", "reject", "suspend", "resume"])
 def test_a_regulator_decision_needs_reasons(world, api_as, deployment_in, action):
     deployment = deployment_in(MOVES[action][0], public=True)
-    response = api_as(world.inspector).post(f"/api/v1/deployments/{deployment.id}/{action}/",
+    actor = getattr(world, DECIDER[MOVES[action][3]])
+    response = api_as(actor).post(f"/api/v1/deployments/{deployment.id}/{action}/",
                                             {"reason": "  "}, format="json")
     assert response.status_code == 400
     assert response.json()["code"] == "reason_required"
@@ -136,14 +150,15 @@ def test_a_regulator_decision_needs_reasons(world, api_as, deployment_in, action
 
 def test_an_approval_records_the_regulator_reasons_and_legal_basis(world, api_as, deployment_in):
     deployment = deployment_in(S.PENDING_APPROVAL, public=True)
-    response = api_as(world.inspector).post(
+    approval_propose(deployment=deployment, actor=world.inspector, reason="Proportionate.")
+    response = api_as(world.supervisor).post(
         f"/api/v1/deployments/{deployment.id}/approve/",
         {"reason": "Proportionate to the threat.", "legal_basis": "Public Security Law Art. 5"},
         format="json")
     assert response.status_code == 200
     decision = DeploymentDecision.objects.get()
     assert (decision.decision, decision.regulator, decision.decided_by) == (
-        Decision.APPROVED, world.regulator, world.inspector)
+        Decision.APPROVED, world.regulator, world.supervisor)
     assert (decision.reasons, decision.legal_basis) == (
         "Proportionate to the threat.", "Public Security Law Art. 5")
     assert response.json()["decisions"][0]["reasons"] == "Proportionate to the threat."

@@ -72,6 +72,10 @@ def test_a_regulator_approves_from_the_queue_with_reasons(world, client, deploym
     client.force_login(world.inspector)
     queue = client.get(reverse("regulator-approvals")).content.decode()
     assert deployment.name in queue
+    response = client.post(reverse("regulator-decide", args=[deployment.id, "propose"]),
+                           {"reason": "Proportionate.", "legal_basis": "Law"})
+    assert response.status_code == 302
+    client.force_login(world.supervisor)
     response = client.post(reverse("regulator-decide", args=[deployment.id, "approve"]),
                            {"reason": "Necessary and proportionate.", "legal_basis": "Law"})
     assert response.status_code == 302
@@ -111,7 +115,8 @@ def test_a_failing_submit_page_lists_the_violations_and_changes_nothing(
     response = client.post(reverse("deployment-submit", args=[deployment.id]))
     assert response.status_code == 200
     assert "The law stops this submission" in response.content.decode()
-    assert "prohibited_place" in response.content.decode()
+    assert "may not be installed in a toilet" in response.content.decode()
+    assert "prohibited_place" not in response.content.decode()  # words, not rule codes
     deployment.refresh_from_db()
     assert deployment.status == S.DRAFT
     assert not DeploymentEvent.objects.exists()

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from governance.compliance.rules import evaluate
 from governance.models import DeploymentStatus, ThresholdChange
+from governance.services.approvals import approval_propose
 from governance.services.deployments import deployment_update
 from governance.services.lifecycle import deployment_approve
 from tests.factories import active_gate
@@ -112,11 +113,12 @@ def test_public_identification_needs_an_evaluation_before_approval(world):
     deployment = public_interest(world.acme, status=DeploymentStatus.PENDING_APPROVAL,
                                  measured=False)
     with pytest.raises(RuleViolations) as caught:
-        deployment_approve(deployment=deployment, actor=world.inspector, reason="Lawful.")
+        deployment_approve(deployment=deployment, actor=world.supervisor, reason="Lawful.")
     assert "public_identification_evaluated" in [
         v["rule"] for v in caught.value.extra["violations"]]
     finished_evaluation(deployment)
-    deployment_approve(deployment=deployment, actor=world.inspector, reason="Lawful.")
+    approval_propose(deployment=deployment, actor=world.inspector, reason="Lawful.")
+    deployment_approve(deployment=deployment, actor=world.supervisor, reason="Lawful.")
     deployment.refresh_from_db()
     assert deployment.status == DeploymentStatus.ACTIVE
 
