@@ -376,7 +376,7 @@ def _intercept_device(case: LeakCase, deployment: Deployment, source: dict[str, 
                       actor: Any, reason: str) -> LeakCase:
     """The device branch: suspend the device (stop order), order its gallery into its next
     template space and plant fresh canaries there (recognition.services.devices
-    .device_intercept), tell the affected people known, and measure that the leaked vectors
+    .device_intercept), tell the people on the device, and measure that the leaked vectors
     match nothing the device's new space holds that the platform knows of (its canaries)."""
     from recognition.models import Canary, CopyKind, Device
     from recognition.services.devices import device_intercept, device_transform
@@ -394,7 +394,10 @@ def _intercept_device(case: LeakCase, deployment: Deployment, source: dict[str, 
     held = new_space.apply(raw) if len(raw) else raw
     leaked = _leaked(case)
     threshold = float(getattr(deployment, "threshold", None) or SAME_PERSON_THRESHOLD)
-    refs = _affected_refs(case, deployment.id, kind="device", device_id=device.id)
+    # The platform holds none of the device's templates, so the dump cannot say whose they
+    # are: everyone the policy gate let onto the device (and not yet deleted there) is told.
+    refs = sorted(set(_affected_refs(case, deployment.id, kind="device", device_id=device.id))
+                  | set(device.subjects.values_list("subject_ref", flat=True)))
     told = _tell_affected(case, deployment, refs, device=device)
     case.interception = {
         "kind": "device", "deployment_id": deployment.id, "device_id": device.id,
@@ -407,7 +410,8 @@ def _intercept_device(case: LeakCase, deployment: Deployment, source: dict[str, 
                           "space": f"device:{device.id}:v{done['transform_version']}",
                           "matched": count_matches(leaked, held, threshold),
                           "exact": count_matches(leaked, held, 1e-3)},
-        "affected_subjects": len(refs), "people_notified": told,
+        "affected_subjects": len(refs), "affected_basis": "people_on_device",
+        "people_notified": told,
     }
     case.intercepted_at, case.intercepted_by = timezone.now(), actor
     case.intercept_reason = reason

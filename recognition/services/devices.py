@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
@@ -358,7 +359,9 @@ def device_canaries_disclose(*, device: Device, canaries: list, version: int, ac
     from recognition.services.leaks import canary_vectors, disclosure_record
 
     raw = canary_vectors(list(canaries))
-    vectors = device_transform(device=device, version=version).apply(raw) if len(raw) else raw
+    space = device_transform(device=device, version=version)
+    # One by one, as the agent transforms them: the hashes are of the bytes it holds.
+    vectors = np.stack([space.apply(v) for v in raw]) if len(raw) else raw
     return disclosure_record(
         deployment_id=device.deployment_id, recipient_kind=CopyKind.DEVICE,
         recipient_id=device.id, recipient_label=f"{device.name} (device {device.id})",
