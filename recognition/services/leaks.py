@@ -239,5 +239,8 @@ def canaries_destroy_with_gallery(*, deployment: Deployment) -> int:
 
     if VaultSubject.objects.filter(deployment=deployment).exists():
         return 0
-    deleted, _ = Canary.objects.filter(deployment=deployment).delete()
+    # A device's canaries are in the device's gallery, not the vault's: they stay while the
+    # device's copy (or a leak of it) may still exist.
+    deleted, _ = Canary.objects.filter(deployment=deployment).exclude(
+        copy_kind=CopyKind.DEVICE).delete()
     return deleted

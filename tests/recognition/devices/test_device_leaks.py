@@ -278,3 +278,11 @@ def test_intercepting_a_device_source_suspends_it_rotates_its_space_and_plants_f
     assert distances.min() > 0.6  # the leaked copy matches nothing the device now holds
     assert [(s["device_id"], s["transform_version"])
             for s in analyse_dump(current)["sources"]] == [(device.id, 2)]
+
+
+def test_a_device_canaries_outlive_the_vault_gallery_being_emptied(make_agent, gate):
+    from recognition.services.leaks import canaries_destroy_with_gallery
+
+    _agent, device = make_agent("gate-a")
+    assert canaries_destroy_with_gallery(deployment=gate) == 0
+    assert Canary.objects.filter(copy_kind="device", copy_id=device.id).count() == 5
