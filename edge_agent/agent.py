@@ -108,7 +108,14 @@ def _empty_state(device_id: int) -> dict[str, Any]:
     return {"device_id": device_id, "platform_key": "", "permit": None, "operating": False,
             "reason": "never_synced", "stopped": False, "transform_version": 0, "secret": "",
             "gallery": {}, "log": {"sequence": 0, "head": proto.GENESIS, "pending": []},
-            "acks": {}, "done_orders": [], "last_sync": 0.0}
+            "acks": {}, "done_orders": [], "last_sync": 0.0,
+            "canaries": {"set": "", "refs": []}}
+
+
+def _canaries(state: dict[str, Any]) -> set[str]:
+    """The references of the canaries planted in this gallery (leak tracing): stored and
+    rotated like every template, never matched, returned or counted."""
+    return set(state.get("canaries", {}).get("refs", []))
 
 
 class Agent:
@@ -235,6 +242,25 @@ class Agent:
                 private=self.encryption, sealed=poll["sealed_secret"],
                 device_id=self.device_id, version=poll["transform_version"])).decode()
             state["transform_version"] = poll["transform_version"]
+        self._plant_canaries(state, poll)
+
+    def _plant_canaries(self, state: dict[str, Any], poll: dict[str, Any]) -> None:
+        """Keep the platform's canaries for this device in the gallery, in the device's own
+        space like a real template; a new set replaces the previous one."""
+        current = state.setdefault("canaries", {"set": "", "refs": []})
+        if (not poll.get("canary_set") or poll["canary_set"] == current["set"]
+                or not state["secret"]):
+            return
+        items = proto.open_canaries(private=self.encryption, sealed=poll["sealed_canaries"],
+                                    device_id=self.device_id,
+                                    version=poll["transform_version"])
+        transform = self._transform_of(state)
+        for ref in current["refs"]:
+            state["gallery"].pop(ref, None)
+        for item in items:
+            raw = np.frombuffer(base64.b64decode(item["vector"]), dtype="<f4")
+            state["gallery"][item["ref"]] = [_encode(transform.apply(raw.astype(np.float32)))]
+        state["canaries"] = {"set": poll["canary_set"], "refs": [i["ref"] for i in items]}
 
     def _execute(self, state: dict[str, Any], order: dict[str, Any]) -> None:
         payload = {k: order[k] for k in ("order_id", "device_id", "kind", "subject_ref",
@@ -280,7 +306,9 @@ class Agent:
                                      for row in rows]
         state["secret"] = base64.b64encode(secret).decode()
         state["transform_version"] = order["transform_version"]
-        return "rotated", sum(len(rows) for rows in state["gallery"].values())
+        hidden = _canaries(state)
+        return "rotated", sum(len(rows) for ref, rows in state["gallery"].items()
+                              if ref not in hidden)
 
     def _send_acks(self, state: dict[str, Any]) -> None:
         for key, signed in list(state["acks"].items()):
@@ -371,7 +399,8 @@ class Agent:
         with self._locked() as state:
             permit = self._require_operating(state, "verify", purpose, subject_ref)
             threshold = float(permit["threshold"])
-            rows = state["gallery"].get(subject_ref)
+            rows = (state["gallery"].get(subject_ref)
+                    if subject_ref not in _canaries(state) else None)
             if not rows:
                 self._log(state, operation="verify", outcome="refused", purpose=purpose,
                           subject_ref=subject_ref, refusal_code="subject_not_enrolled")
@@ -399,8 +428,10 @@ class Agent:
                 faces = encode_all(load_image(image))
             except EngineError as error:
                 raise Refused(error.code, error.detail) from None
-            refs = [ref for ref, rows in state["gallery"].items() for _ in rows]
-            matrix = (np.stack([_decode(r) for rows in state["gallery"].values() for r in rows])
+            hidden = _canaries(state)
+            people = {ref: rows for ref, rows in state["gallery"].items() if ref not in hidden}
+            refs = [ref for ref, rows in people.items() for _ in rows]
+            matrix = (np.stack([_decode(r) for rows in people.values() for r in rows])
                       if refs else None)
             transform = self._transform_of(state) if refs else None
             found: list[tuple[str, float]] = []
@@ -422,11 +453,13 @@ class Agent:
     def status(self) -> dict[str, Any]:
         with self._locked() as state:
             permit = state["permit"]
+            hidden = _canaries(state)
+            people = {ref: rows for ref, rows in state["gallery"].items() if ref not in hidden}
             return {"device_id": self.device_id, "operating": state["operating"],
                     "reason": state["reason"], "stopped": state["stopped"],
                     "permit_expires_at": permit["payload"]["expires_at"] if permit else None,
-                    "subjects": sorted(state["gallery"]),
-                    "templates": sum(len(r) for r in state["gallery"].values()),
+                    "subjects": sorted(people),
+                    "templates": sum(len(r) for r in people.values()),
                     "transform_version": state["transform_version"],
                     "log_sequence": state["log"]["sequence"],
                     "unpushed_events": len(state["log"]["pending"]),

@@ -34,7 +34,11 @@ class RecognitionConfig(AppConfig):
         )
         from recognition.engine import CALIBRATED_MAX_THRESHOLD, MODEL_VERSION
         from recognition.evaluation_retention import SOURCE as EVALUATION_SET_SOURCE
-        from recognition.leaks.spaces import deployment_vault_spaces, register_space_provider
+        from recognition.leaks.spaces import (
+            deployment_vault_spaces,
+            device_spaces,
+            register_space_provider,
+        )
         from recognition.models import DisclosureEntry, RecognitionEvent
         from recognition.retention import SOURCES
         from recognition.selectors import event_rows_for_subject, templates_held_for_subject
@@ -60,6 +64,7 @@ class RecognitionConfig(AppConfig):
         register_ledger(RECOGNITION_LEDGER, RecognitionEvent)
         register_ledger(DISCLOSURE_LEDGER, DisclosureEntry)
         register_space_provider(deployment_vault_spaces)
+        register_space_provider(device_spaces)
         register_threshold_range(maximum=CALIBRATED_MAX_THRESHOLD, source=MODEL_VERSION)
         register_records_provider("recognition_events", event_rows_for_subject)
         register_holdings_provider(templates_held_for_subject)

@@ -46,6 +46,7 @@ DOMAIN_ORDER = "facegov-edge/order/v1"
 DOMAIN_ACK = "facegov-edge/ack/v1"
 DOMAIN_LOG_HEAD = "facegov-edge/log-head/v1"
 DOMAIN_SECRET = b"facegov-edge/transform-secret/v1"
+DOMAIN_CANARIES = b"facegov-edge/canaries/v1"
 
 # The fields of one event of a device's log, in the order a reader expects them.
 EVENT_FIELDS = ("sequence", "at", "operation", "outcome", "purpose", "subject_ref",
@@ -118,28 +119,50 @@ def log_head_payload(*, device_id: int, sequence: int, head: str) -> dict[str, A
     return {"device_id": device_id, "sequence": sequence, "head": head}
 
 
-def _secret_key(shared: bytes, device_id: int, version: int) -> bytes:
-    info = DOMAIN_SECRET + f"|device={device_id}|version={version}".encode()
+def _secret_key(shared: bytes, device_id: int, version: int,
+                domain: bytes = DOMAIN_SECRET) -> bytes:
+    info = domain + f"|device={device_id}|version={version}".encode()
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(shared)
 
 
-def seal_secret(*, encryption_key: str, secret: bytes, device_id: int, version: int) -> str:
+def seal_secret(*, encryption_key: str, secret: bytes, device_id: int, version: int,
+                domain: bytes = DOMAIN_SECRET) -> str:
     """`secret` sealed to the device's X25519 key: ephemeral public key (32) | nonce | box."""
     ephemeral = X25519PrivateKey.generate()
     shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(unb64(encryption_key)))
     nonce = os.urandom(12)
     aad = f"device={device_id}|version={version}".encode()
-    box = AESGCM(_secret_key(shared, device_id, version)).encrypt(nonce, secret, aad)
+    box = AESGCM(_secret_key(shared, device_id, version, domain)).encrypt(nonce, secret, aad)
     return b64(unb64(public_key_b64(ephemeral)) + nonce + box)
 
 
 def open_secret(*, private: X25519PrivateKey, sealed: str, device_id: int,
-                version: int) -> bytes:
+                version: int, domain: bytes = DOMAIN_SECRET) -> bytes:
     raw = unb64(sealed)
     peer, nonce, box = raw[:32], raw[32:44], raw[44:]
     shared = private.exchange(X25519PublicKey.from_public_bytes(peer))
     aad = f"device={device_id}|version={version}".encode()
     try:
-        return AESGCM(_secret_key(shared, device_id, version)).decrypt(nonce, box, aad)
+        return AESGCM(_secret_key(shared, device_id, version, domain)).decrypt(nonce, box, aad)
     except InvalidTag:
-        raise ValueError("the template-space secret is not sealed to this device") from None
+        raise ValueError("the sealed payload is not sealed to this device") from None
+
+
+def seal_canaries(*, encryption_key: str, device_id: int, version: int,
+                  canaries: list[dict[str, str]]) -> str:
+    """The device's canary identities (``[{"ref", "vector"}]``, raw float32 little-endian in
+    base64), sealed to its X25519 key under their own domain. ``version`` is the platform's
+    view of the device's version when sealed (bound, not used by the agent)."""
+    return seal_secret(encryption_key=encryption_key, secret=canonical(canaries),
+                       device_id=device_id, version=version, domain=DOMAIN_CANARIES)
+
+
+def open_canaries(*, private: X25519PrivateKey, sealed: str, device_id: int,
+                  version: int) -> list[dict[str, str]]:
+    return json.loads(open_secret(private=private, sealed=sealed, device_id=device_id,
+                                  version=version, domain=DOMAIN_CANARIES))
+
+
+def canary_set_id(refs: list[str]) -> str:
+    """Names a canary set (the agent replaces its canaries when it changes)."""
+    return hashlib.sha256("\n".join(sorted(refs)).encode()).hexdigest()[:32]

@@ -255,8 +255,7 @@ def leak_case_analyse(*, case_id: int) -> str:
 @transaction.atomic
 def _finish(case_id: int, report: dict[str, Any]) -> None:
     case = LeakCase.objects.select_for_update().get(pk=case_id)
-    source = next((s for s in report["sources"] if s["kind"] == "deployment"
-                   and s["deployment_id"] is not None), None)
+    source = primary_source(report)
     deployment = (Deployment.objects.filter(pk=source["deployment_id"]).first()
                   if source else None)
     case.report = {"format": REPORT_FORMAT, "dump_sha256": case.dump_sha256,
@@ -271,6 +270,13 @@ def _finish(case_id: int, report: dict[str, Any]) -> None:
         _collect_evidence(case)
     case.status, case.progress, case.finished_at = LeakStatus.DONE, 100, timezone.now()
     case.save()
+
+
+def primary_source(report: dict[str, Any]) -> dict[str, Any] | None:
+    """The source the case acts on: the highest-scored deployment or device copy (the
+    sources are sorted by guilt score). A device names its deployment as the case's."""
+    return next((s for s in report.get("sources", []) if s["kind"] in ("deployment", "device")
+                 and s["deployment_id"] is not None), None)
 
 
 def _collect_evidence(case: LeakCase) -> None:
@@ -298,10 +304,12 @@ def _collect_evidence(case: LeakCase) -> None:
                     "leak_case_id": case.id, "dump_sha256": case.dump_sha256})
 
 
-def _affected_refs(case: LeakCase, deployment_id: int) -> list[str]:
+def _affected_refs(case: LeakCase, deployment_id: int, *, kind: str = "deployment",
+                   device_id: int | None = None) -> list[str]:
     return sorted({ref for group in case.report.get("affected_subjects", [])
-                   if group.get("kind") == "deployment"
+                   if group.get("kind") == kind
                    and group.get("deployment_id") == deployment_id
+                   and (kind != "device" or group.get("device_id") == device_id)
                    for ref in group.get("subject_refs", [])})
 
 
@@ -328,6 +336,9 @@ def leak_case_intercept(*, case: LeakCase, actor: Any, reason: str) -> LeakCase:
         raise InvalidTransition(_("The analysis named no deployment of ours as the source."),
                                 code="no_source")
     require(actor, "leak.handle", deployment)
+    source = primary_source(case.report) or {}
+    if source.get("kind") == "device" and source.get("device_id") is not None:
+        return _intercept_device(case, deployment, source, actor, reason.strip())
     suspended = False
     if deployment.status == DeploymentStatus.ACTIVE:
         deployment_suspend(deployment=deployment, actor=actor, reason=reason)
@@ -361,7 +372,62 @@ def leak_case_intercept(*, case: LeakCase, actor: Any, reason: str) -> LeakCase:
     return case
 
 
-def _tell_affected(case: LeakCase, deployment: Deployment, refs: list[str]) -> int:
+def _intercept_device(case: LeakCase, deployment: Deployment, source: dict[str, Any],
+                      actor: Any, reason: str) -> LeakCase:
+    """The device branch: suspend the device (stop order), order its gallery into its next
+    template space and plant fresh canaries there (recognition.services.devices
+    .device_intercept), tell the people on the device, and measure that the leaked vectors
+    match nothing the device's new space holds that the platform knows of (its canaries)."""
+    from recognition.models import Canary, CopyKind, Device
+    from recognition.services.devices import device_intercept, device_transform
+    from recognition.services.leaks import canary_vectors
+
+    device = Device.objects.filter(pk=source["device_id"], deployment=deployment).first()
+    if device is None:
+        raise InvalidTransition(_("The device the analysis named no longer exists."),
+                                code="no_source")
+    done = device_intercept(device=device, actor=actor, reason=reason)
+    raw = canary_vectors(list(Canary.objects.filter(deployment=deployment,
+                                                    copy_kind=CopyKind.DEVICE,
+                                                    copy_id=device.id).order_by("id")))
+    new_space = device_transform(device=device, version=done["transform_version"])
+    held = new_space.apply(raw) if len(raw) else raw
+    leaked = _leaked(case)
+    threshold = float(getattr(deployment, "threshold", None) or SAME_PERSON_THRESHOLD)
+    # The platform holds none of the device's templates, so the dump cannot say whose they
+    # are: everyone the policy gate let onto the device (and not yet deleted there) is told.
+    refs = sorted(set(_affected_refs(case, deployment.id, kind="device", device_id=device.id))
+                  | set(device.subjects.values_list("subject_ref", flat=True)))
+    told = _tell_affected(case, deployment, refs, device=device)
+    case.interception = {
+        "kind": "device", "deployment_id": deployment.id, "device_id": device.id,
+        "device_name": device.name, "suspended": done["suspended"],
+        "stop_ordered": done["stop_ordered"], "rotate_order_id": done["rotate_order_id"],
+        "api_keys_revoked": 0, "transform_version": done["transform_version"],
+        "leaked_version": source.get("transform_version"),
+        "fresh_canaries": done["fresh_canaries"], "templates_reissued": None,
+        "matches_after": {"threshold": threshold, "stored_templates": int(len(held)),
+                          "space": f"device:{device.id}:v{done['transform_version']}",
+                          "matched": count_matches(leaked, held, threshold),
+                          "exact": count_matches(leaked, held, 1e-3)},
+        "affected_subjects": len(refs), "affected_basis": "people_on_device",
+        "people_notified": told,
+    }
+    case.intercepted_at, case.intercepted_by = timezone.now(), actor
+    case.intercept_reason = reason
+    case.save()
+    if case.investigation is not None:
+        investigation_log_append(
+            investigation=investigation_lock(case.investigation),
+            kind=InvestigationLogKind.LEAK_INTERCEPTED, actor=actor, reason=reason,
+            detail={"leak_case_id": case.id, **case.interception})
+    return case
+
+
+def _tell_affected(case: LeakCase, deployment: Deployment, refs: list[str], *,
+                   device: Any = None) -> int:
+    if device is not None:
+        return _tell_affected_device(deployment, refs, device)
     citizens = {link.citizen for link in SubjectLink.objects.filter(
         deployment=deployment, subject_ref__in=refs).select_related("citizen")}
     subject = _("Your face data held by %(name)s leaked; it has been made useless") % {
@@ -373,6 +439,23 @@ def _tell_affected(case: LeakCase, deployment: Deployment, refs: list[str]) -> i
         "keys and re-issued every template in a new protected form, so the leaked copy no "
         "longer matches you or anyone the platform holds. You may file a complaint or ask for "
         "your data to be deleted.") % {"name": deployment.name}
+    for citizen in citizens:
+        notify(recipient=citizen, subject=subject, body=body, link=reverse("citizen-home"))
+    return len(citizens)
+
+
+def _tell_affected_device(deployment: Deployment, refs: list[str], device: Any) -> int:
+    citizens = {link.citizen for link in SubjectLink.objects.filter(
+        deployment=deployment, subject_ref__in=refs).select_related("citizen")}
+    subject = _("Your face data on a device of %(name)s leaked; it has been made useless") % {
+        "name": deployment.name}
+    body = _(
+        "A copy of the face templates held on the device \u201c%(device)s\u201d of %(name)s was "
+        "found outside the platform, including yours. What leaked: a mathematical template of "
+        "your face (not a photo), in that device's protected form. What we did: we suspended "
+        "the device and ordered it to re-issue every template in a new protected form, so the "
+        "leaked copy no longer matches you there or anywhere else. You may file a complaint "
+        "or ask for your data to be deleted.") % {"device": device.name, "name": deployment.name}
     for citizen in citizens:
         notify(recipient=citizen, subject=subject, body=body, link=reverse("citizen-home"))
     return len(citizens)

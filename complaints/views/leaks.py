@@ -1,6 +1,8 @@
 """Leak case pages (regulator): list, upload, progress, report, interception with a
 confirmation that spells out the consequence. Same selectors and services as the API."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -81,7 +83,19 @@ def leak_case_page(request: HttpRequest, leak_case_id: int) -> HttpResponse:
         "affected": report.get("affected_subjects", []),
         "same_people": report.get("same_people", []),
         "can_intercept": (case.status == LeakStatus.DONE and case.source_deployment_id
-                          and case.intercepted_at is None)})
+                          and case.intercepted_at is None),
+        "source_device": _source_device(case, report)})
+
+
+def _source_device(case: Any, report: dict[str, Any]) -> Any:
+    from complaints.services.leaks import primary_source
+    from recognition.models import Device
+
+    source = primary_source(report) or {}
+    if source.get("kind") != "device" or case.source_deployment_id is None:
+        return None
+    return Device.objects.filter(pk=source.get("device_id"),
+                                 deployment_id=case.source_deployment_id).first()
 
 
 @persona_required(Persona.REGULATOR)

@@ -164,6 +164,13 @@ class EdgePollApi(EdgeApi):
         transform_version = serializers.IntegerField()
         sealed_secret = serializers.CharField(help_text="The device's template-space secret, "
                                                         "sealed to its X25519 key.")
+        canary_set = serializers.CharField(help_text="Names the device's current canary set; "
+                                                     "the agent replaces its canaries when it "
+                                                     "changes.")
+        sealed_canaries = serializers.CharField(help_text="The device's canary identities (raw "
+                                                          "vectors), sealed to its X25519 key: "
+                                                          "stored in its gallery in its own "
+                                                          "space, never matched or counted.")
         platform_key = serializers.CharField()
 
     @extend_schema(operation_id="edge_poll", request=None, responses={200: OutputSerializer})

@@ -83,3 +83,31 @@ def deployment_vault_spaces() -> Iterator[Space | CanarySet]:
         yield CanarySet(kind, deployment_id, copy_id if kind == CopyKind.DEVICE else None,
                         canary_vectors(members), [c.canary_ref for c in members],
                         copy_id=copy_id if kind == CopyKind.EXPORT else None)
+
+
+def device_spaces() -> Iterator[Space | CanarySet]:
+    """Every edge device's template space at every version up to the one it holds (issue 14).
+
+    The platform holds no copy of a device's gallery (it is enrolled there and never in the
+    vault), so each space stores nothing here: what names a device is its canaries, planted
+    in its copy and transformed like its templates (their ``CanarySet`` comes from the vault
+    provider above, kind "device"). The analysis tries every canary in every space, so a dump
+    taken off a device hits its canaries in the device's space at the version it was taken
+    in (naming device and version), and a dump re-encoded into raw space hits them in raw
+    space (naming the device). A rotation ordered but not yet acknowledged is included: the
+    device may already hold that version."""
+    from django.db.models import Max, Q
+
+    from recognition.models import Device, DeviceOrder, OrderKind
+    from recognition.services.devices import device_transform
+
+    pending = dict(DeviceOrder.objects.filter(kind=OrderKind.ROTATE).values("device_id")
+                   .annotate(top=Max("transform_version", filter=Q(
+                       acknowledged_at__isnull=True))).values_list("device_id", "top"))
+    empty = np.empty((0, 128), np.float32)
+    for device in Device.objects.order_by("id"):
+        last = max(device.transform_version, pending.get(device.id) or 0)
+        for version in range(1, last + 1):
+            yield Space("device", device.deployment_id, device.id, version,
+                        device_transform(device=device, version=version), empty, [],
+                        current=version == device.transform_version)

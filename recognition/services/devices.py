@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
@@ -281,6 +282,8 @@ class Poll:
     transform_version: int
     sealed_secret: str
     platform_key: str
+    canary_set: str = ""
+    sealed_canaries: str = ""
 
 
 def _operating(device: Device) -> tuple[bool, str]:
@@ -313,10 +316,112 @@ def device_poll(*, device: Device) -> Poll:
         if order.kind == OrderKind.ROTATE and order.transform_version:
             entry["sealed_secret"] = _sealed_secret(device, order.transform_version)
         orders.append(entry)
+    canary_set, sealed_canaries = device_canaries_sealed(device=device)
     return Poll(operating=operating, reason=reason, permit=permit, orders=orders,
                 transform_version=device.transform_version,
                 sealed_secret=_sealed_secret(device, device.transform_version),
-                platform_key=platform_key())
+                platform_key=platform_key(), canary_set=canary_set,
+                sealed_canaries=sealed_canaries)
+
+
+# --- canaries planted in each device's copy (leak tracing, issue 15) ----------------------------
+
+
+def device_canaries_ensure(*, device: Device, actor: Any = None) -> list:
+    """The device's canaries (k synthetic identities, distinct per device, far from every
+    real template and every other copy's canary), planted on first use with a chained
+    disclosure entry recording their delivery to this device's space."""
+    from recognition.models import CopyKind
+    from recognition.services.leaks import _plant, copy_canaries
+
+    existing = copy_canaries(deployment=device.deployment, copy_kind=CopyKind.DEVICE,
+                             copy_id=device.id)
+    if existing:
+        return existing
+    with transaction.atomic():
+        Deployment.objects.select_for_update().filter(pk=device.deployment_id).first()
+        existing = copy_canaries(deployment=device.deployment, copy_kind=CopyKind.DEVICE,
+                                 copy_id=device.id)
+        if existing:  # planted meanwhile by a concurrent poll
+            return existing
+        planted = _plant(device.deployment, CopyKind.DEVICE, device.id, _default_k(), actor)
+        device_canaries_disclose(device=device, canaries=planted,
+                                 version=device.transform_version, actor=actor,
+                                 reason="canaries planted in the device's copy")
+    return planted
+
+
+def device_canaries_disclose(*, device: Device, canaries: list, version: int, actor: Any = None,
+                             reason: str = "") -> Any:
+    """A chained disclosure entry: these canaries go to (or are re-issued on) the device, in
+    its space at ``version`` (item hashes of the vectors as the device holds them)."""
+    from recognition.models import CopyKind
+    from recognition.services.leaks import canary_vectors, disclosure_record
+
+    raw = canary_vectors(list(canaries))
+    space = device_transform(device=device, version=version)
+    # One by one, as the agent transforms them: the hashes are of the bytes it holds.
+    vectors = np.stack([space.apply(v) for v in raw]) if len(raw) else raw
+    return disclosure_record(
+        deployment_id=device.deployment_id, recipient_kind=CopyKind.DEVICE,
+        recipient_id=device.id, recipient_label=f"{device.name} (device {device.id})",
+        space_kind="device", transform_version=version,
+        canary_refs=[c.canary_ref for c in canaries], vectors=vectors, actor=actor,
+        reason=reason)
+
+
+def device_canaries_sealed(*, device: Device) -> tuple[str, str]:
+    """(set id, sealed payload) of the device's canaries for its poll; planted on first poll."""
+    from recognition.services.leaks import canary_vectors
+    from recognition.vault.crypto import vector_to_bytes
+
+    canaries = device_canaries_ensure(device=device)
+    if not canaries:
+        return "", ""
+    raw = canary_vectors(canaries)
+    items = [{"ref": c.canary_ref, "vector": proto.b64(vector_to_bytes(v))}
+             for c, v in zip(canaries, raw, strict=True)]
+    return (proto.canary_set_id([c.canary_ref for c in canaries]),
+            proto.seal_canaries(encryption_key=device.encryption_key, device_id=device.id,
+                                version=device.transform_version, canaries=items))
+
+
+@transaction.atomic
+def device_intercept(*, device: Device, actor: Any, reason: str) -> dict[str, Any]:
+    """A leak traced to this device (regulator, `leak.handle`): suspend it (a stop order),
+    order it into its next template space (the agent re-issues its gallery, canaries
+    included), and plant fresh canaries for that version, each recorded in the disclosure
+    ledger. Returns what was done."""
+    from recognition.models import Canary, CopyKind
+    from recognition.services.leaks import _plant
+
+    require(actor, "leak.handle", device.deployment)
+    device = Device.objects.select_for_update().select_related("deployment").get(pk=device.pk)
+    suspended = False
+    if device.status == DeviceStatus.ACTIVE:
+        with acting_as(actor):
+            device.status, device.suspended_at = DeviceStatus.SUSPENDED, timezone.now()
+            device.save(update_fields=["status", "suspended_at"])
+        _order_create(device, OrderKind.STOP)
+        suspended = True
+    rotate = _order_create(device, OrderKind.ROTATE, subject_ref="",
+                           transform_version=device.transform_version + 1)
+    fresh = _plant(device.deployment, CopyKind.DEVICE, device.id,
+                   len(Canary.objects.filter(deployment=device.deployment,
+                                             copy_kind=CopyKind.DEVICE, copy_id=device.id))
+                   or _default_k(), actor)
+    device_canaries_disclose(device=device, canaries=fresh,
+                             version=rotate.transform_version or device.transform_version + 1,
+                             actor=actor, reason=reason)
+    return {"device_id": device.id, "suspended": suspended, "stop_ordered": True,
+            "rotate_order_id": rotate.id, "transform_version": rotate.transform_version,
+            "fresh_canaries": len(fresh)}
+
+
+def _default_k() -> int:
+    from recognition.services.leaks import CANARIES_PER_COPY
+
+    return CANARIES_PER_COPY
 
 
 # --- enrolment permits: the policy gate, asked before each enrolment ----------------------------
@@ -510,9 +615,22 @@ def device_order_ack(*, device: Device, order_id: int, ack: dict[str, Any], sign
             DeviceSubject.objects.filter(device=device, subject_ref=order.subject_ref).delete()
         elif order.kind == OrderKind.ROTATE and order.transform_version:
             Device.objects.filter(pk=device.pk).update(transform_version=order.transform_version)
+            _canaries_reissued(device, order.transform_version)
         order.acknowledged_at, order.ack, order.ack_signature = now, ack, signature
         order.save(update_fields=["acknowledged_at", "ack", "ack_signature", "certificate"])
     return order
+
+
+def _canaries_reissued(device: Device, version: int) -> None:
+    """The rotated gallery holds the device's canaries in its new space: recorded."""
+    from recognition.models import Canary, CopyKind
+
+    canaries = list(Canary.objects.filter(deployment_id=device.deployment_id,
+                                          copy_kind=CopyKind.DEVICE, copy_id=device.id)
+                    .order_by("id"))
+    if canaries:
+        device_canaries_disclose(device=device, canaries=canaries, version=version,
+                                 reason="template space rotated: canaries re-issued")
 
 
 def _certify(deployment: Deployment, device: Device, order: DeviceOrder, ack: dict[str, Any],

@@ -186,16 +186,29 @@ def templates_disclose(*, deployment: Deployment, recipient_kind: str, recipient
     version = transform_version if transform_version is not None else secrets.transform_version
     vectors = transform.apply(items[order]) if len(items) else items
     item_refs = [item_refs[i] for i in order]
-    hashes = [hashlib.sha256(vector_to_bytes(v)).hexdigest() for v in vectors]
-    entry = chain_append(DisclosureEntry(
+    entry = disclosure_record(
         deployment_id=deployment.id, recipient_kind=recipient_kind, recipient_id=recipient_id,
+        recipient_label=recipient_label, space_kind=space_kind, transform_version=version,
+        canary_refs=[c.canary_ref for c in canaries], vectors=vectors, actor=actor,
+        reason=reason)
+    return Disclosure(vectors, item_refs, entry)
+
+
+def disclosure_record(*, deployment_id: int, recipient_kind: str, recipient_id: int | None,
+                      recipient_label: str, space_kind: str, transform_version: int,
+                      canary_refs: list[str], vectors: np.ndarray, actor: Any = None,
+                      reason: str = "") -> DisclosureEntry:
+    """The chained disclosure entry for items leaving the vault (the caller's transaction
+    holds the deployment's lock): recipient, space, version, canaries and item hashes."""
+    hashes = [hashlib.sha256(vector_to_bytes(v)).hexdigest() for v in vectors]
+    return chain_append(DisclosureEntry(
+        deployment_id=deployment_id, recipient_kind=recipient_kind, recipient_id=recipient_id,
         recipient_label=recipient_label[:200], space_kind=space_kind,
-        transform_version=version,
-        canary_refs=sorted(c.canary_ref for c in canaries), item_count=len(vectors),
+        transform_version=transform_version,
+        canary_refs=sorted(canary_refs), item_count=len(vectors),
         item_hashes=hashes, items_digest=hashlib.sha256("".join(hashes).encode()).hexdigest(),
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         reason=reason[:500], recorded_at=timezone.now()))
-    return Disclosure(vectors, item_refs, entry)
 
 
 @transaction.atomic
@@ -226,5 +239,8 @@ def canaries_destroy_with_gallery(*, deployment: Deployment) -> int:
 
     if VaultSubject.objects.filter(deployment=deployment).exists():
         return 0
-    deleted, _ = Canary.objects.filter(deployment=deployment).delete()
+    # A device's canaries are in the device's gallery, not the vault's: they stay while the
+    # device's copy (or a leak of it) may still exist.
+    deleted, _ = Canary.objects.filter(deployment=deployment).exclude(
+        copy_kind=CopyKind.DEVICE).delete()
     return deleted

@@ -183,3 +183,62 @@ def test_offline_past_its_permit_the_device_refuses_applies_orders_first_and_sto
     assert (code, refused["code"]) == (2, "deployment_not_active")
     _, status = _call(data_dir, "status")
     assert (status["operating"], status["reason"]) == (False, "deployment_not_active")
+
+
+@pytest.mark.worker
+def test_a_leaked_device_gallery_is_traced_to_the_device_and_intercepted_there(
+        edge_gate, agent_device, live_server, faces_dir, tmp_path, eager):
+    """The real agent enrols alice and keeps its canaries; a thief's copy of its sealed
+    gallery (read with the device's own key and the agent's own code) names the device and
+    version; interception suspends the device and the running agent rotates its gallery, fresh
+    canaries included, so the leaked copy matches nothing it holds any more."""
+    import io
+
+    import numpy as np
+
+    from complaints.services.leaks import leak_case_intercept, leak_case_open
+    from edge_agent.agent import Agent, _decode
+    from governance.models import OrganisationKind
+    from recognition.models import Canary, Device, DeviceStatus
+
+    gate, _admin, _consent = edge_gate
+    device, data_dir = agent_device
+    code, enrolled = _call(data_dir, "enrol", "--subject", "alice", "--image",
+                           str(faces_dir / PHOTO), "--device-id", str(device.id),
+                           platform=live_server.url)
+    assert (code, enrolled["templates"]) == (0, 1)
+
+    def dump():
+        with Agent(data_dir=data_dir)._locked() as state:
+            return np.stack([_decode(r) for rows in state["gallery"].values() for r in rows])
+
+    leaked = dump()
+    assert len(leaked) == 1 + Canary.objects.filter(copy_id=device.id).count() == 6
+    regulator = OrganisationFactory(name="Regulator", kind=OrganisationKind.REGULATOR)
+    inspector = MembershipFactory(organisation=regulator, role=Role.INSPECTOR).user
+    buffer = io.BytesIO()
+    np.save(buffer, leaked)
+    case = leak_case_open(actor=inspector, file=buffer.getvalue())
+    case.refresh_from_db()
+    source = case.report["sources"][0]
+    assert (case.status, source["kind"], source["device_id"],
+            source["transform_version"]) == ("done", "device", device.id, 1)
+    agent_log = str(tmp_path / "agent.log")
+    agent = _start(data_dir, agent_log)
+    try:
+        case = leak_case_intercept(case=case, actor=inspector, reason="Gallery sold online.")
+        assert Device.objects.get(pk=device.pk).status == DeviceStatus.SUSPENDED
+        assert case.interception["matches_after"]["matched"] == 0
+        wait_until(lambda: Device.objects.get(pk=device.pk).transform_version == 2,
+                   log_path=agent_log, what="the device to rotate its gallery")
+        wait_until(lambda: not DeviceOrder.objects.filter(device=device,
+                                                          acknowledged_at__isnull=True).exists(),
+                   log_path=agent_log, what="the stop order's acknowledgement")
+    finally:
+        _stop(agent)
+    code, status = _call(data_dir, "status")
+    assert (status["subjects"], status["templates"], status["stopped"],
+            status["transform_version"]) == (["alice"], 1, True, 2)
+    held = dump()
+    assert len(held) == 11  # alice + 5 old canaries re-issued + 5 fresh ones
+    assert np.linalg.norm(leaked[:, None] - held[None], axis=2).min() > 0.6
