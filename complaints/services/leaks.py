@@ -450,7 +450,7 @@ def _tell_affected_device(deployment: Deployment, refs: list[str], device: Any) 
     subject = _("Your face data on a device of %(name)s leaked; it has been made useless") % {
         "name": deployment.name}
     body = _(
-        "A copy of the face templates held on the device \u201c%(device)s\u201d of %(name)s was "
+        "A copy of the face templates held on the device “%(device)s” of %(name)s was "
         "found outside the platform, including yours. What leaked: a mathematical template of "
         "your face (not a photo), in that device's protected form. What we did: we suspended "
         "the device and ordered it to re-issue every template in a new protected form, so the "
