@@ -20,7 +20,9 @@ def desk(world, client, gate, upload):
     def post(photo=OBAMA, signed=True, **fields):
         data = {"deployment": gate.id, "subject_ref": "resident-17", "purpose": "access_control",
                 "consent": "new", "method": "written_signature",
-                "consent_purposes": ["access_control"], "photo": upload(photo), **fields}
+                "consent_purposes": ["access_control"], "photo": upload(photo),
+                # The gate stores centrally, which needs the person's separate consent to it.
+                "central_storage": "on", **fields}
         if signed:
             data["signed_form"] = SimpleUploadedFile("form.pdf", SIGNED_PDF,
                                                      content_type="application/pdf")
@@ -93,3 +95,14 @@ def test_an_operator_of_another_enterprise_cannot_enrol_here(world, client, gate
     assert "Block A gate" not in response.content.decode()
     assert nothing_stored()
     assert not RecognitionEvent.objects.exists()
+
+
+def test_an_on_device_deployment_is_refused_at_the_desk_and_nothing_is_stored(desk, gate):
+    # Its templates stay on its devices (issue 14): the desk may not put one in the vault.
+    gate.storage = "on_device"
+    gate.save(update_fields=["storage"])
+    page = desk().content.decode()
+    assert "storage_on_device" not in page  # a code is never shown to a person
+    assert nothing_stored()
+    refusal = RecognitionEvent.objects.get()
+    assert refusal.outcome == Outcome.REFUSED and refusal.refusal_code == "storage_on_device"
