@@ -82,3 +82,11 @@ class GalleryUnavailable(DomainError):
 
     status_code = 503
     default_code = "gallery_unavailable"
+
+
+class ApproximateRecallTooLow(DomainError):
+    """The approximate index missed the exact top-1 too often on the deployment's own
+    templates: the deployment keeps its current index."""
+
+    status_code = 409
+    default_code = "approximate_recall_too_low"
