@@ -122,3 +122,15 @@ def test_shard_parts_use_the_chosen_index_and_drop_deleted_rows(gate, world, pho
     again, _ = search(row.gallery_version + 1)
     assert again[0][0] != found[0][0]
     assert isinstance(holder.held()[(gate.id, 0, 1)].index, ApproximateGalleryIndex)
+
+
+def test_the_operator_command_switches_and_back(gate, photo_gallery):
+    from django.core.management import CommandError, call_command
+
+    call_command("gallery_index", str(gate.id), "hnsw")
+    assert DeploymentKey.objects.get(deployment=gate).index_kind == "hnsw"
+    assert GalleryIndexMeasurement.objects.get(deployment=gate).accepted
+    call_command("gallery_index", str(gate.id), "exact")
+    assert DeploymentKey.objects.get(deployment=gate).index_kind == "exact"
+    with pytest.raises(CommandError):
+        call_command("gallery_index", str(gate.id), "ivf", "--nprobe", "0")
