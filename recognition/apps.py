@@ -36,10 +36,12 @@ class RecognitionConfig(AppConfig):
         from recognition.selectors import event_rows_for_subject, templates_held_for_subject
         from recognition.selectors.evaluations import accuracy_evidence, register_accuracy_panel
         from recognition.selectors.shards import shard_metrics_text
+        from recognition.services.apikeys import connect_api_key_cache
         from recognition.services.events import RECOGNITION_LEDGER
         from recognition.services.leaks import DISCLOSURE_LEDGER
         from recognition.services.recognition import purge_handler
 
+        connect_api_key_cache()
         for source in SOURCES:
             register_retention_source(source)
         register_retention_source(EVALUATION_SET_SOURCE)

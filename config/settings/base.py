@@ -339,6 +339,12 @@ FACEGOV_APPROX_MIN_RECALL = float(env_str("FACEGOV_APPROX_MIN_RECALL", "0.999"))
 FACEGOV_APPROX_RECALL_PROBES = env_int("FACEGOV_APPROX_RECALL_PROBES", 2000)
 FACEGOV_APPROX_RECALL_NOISE = float(env_str("FACEGOV_APPROX_RECALL_NOISE", "0.35"))
 
+# --- Read caches (governance/platform/stamps.py) ---------------------------------------------
+# The policy gate's per-deployment facts and the API key lookup are cached under version
+# stamps bumped on every change (the next call after a committed change reads the database).
+# Off: every call reads the database (benchmarks/api_overhead.py compares both).
+FACEGOV_STAMPED_CACHE = env_bool("FACEGOV_STAMPED_CACHE", True)
+
 # --- Retention (governance/services/retention.py) --------------------------------------------
 # Items destroyed and certified per transaction (one deletion certificate per batch).
 FACEGOV_RETENTION_BATCH_SIZE = env_int("FACEGOV_RETENTION_BATCH_SIZE", 5000)
