@@ -73,3 +73,19 @@ def test_a_revoked_key_and_a_suspension_are_refused_on_the_very_next_call(
     deployment_suspend(deployment=gate, actor=world.inspector, reason="Audit")
     refused = verify(other)
     assert (refused.status_code, refused.json()["code"]) == (403, "deployment_not_active")
+
+
+def test_keys_revoked_all_at_once_are_refused_on_the_very_next_call(
+        gate, world, consent, device, enroll, upload):
+    from recognition.services.leaks import deployment_api_keys_revoke_all
+
+    client = device()
+    consent(gate, "resident-1")
+    assert enroll(client, "resident-1", photo=OBAMA).status_code == 201
+    body = {"subject_ref": "resident-1", "purpose": "access_control"}
+    assert client.post("/api/v1/recognition/verify/", {**body, "image": upload(OBAMA_2)},
+                       format="multipart").status_code == 200  # the key is cached now
+    assert deployment_api_keys_revoke_all(deployment=gate, actor=world.inspector) >= 1
+    refused = client.post("/api/v1/recognition/verify/", {**body, "image": upload(OBAMA_2)},
+                          format="multipart")
+    assert (refused.status_code, refused.json()["code"]) == (401, "api_key_revoked")
