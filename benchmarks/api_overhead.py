@@ -185,6 +185,37 @@ def main() -> None:
               f"{percentile(stubbed, 0.9) * ms:.1f} ms, min {min(stubbed) * ms:.1f} ms; "
               f"CPU median {statistics.median(stubbed_cpu) * ms:.1f} ms")
 
+        # Before/after the stamped caches (API key, the gate's deployment facts), in the
+        # same run, alternating request by request: FACEGOV_STAMPED_CACHE off, then on.
+        from django.test import override_settings
+
+        modes = {"cache off (before)": False, "cache on (after)": True}
+        walls = {name: [] for name in modes}
+        cpus = {name: [] for name in modes}
+        counts = {}
+        for name, on in modes.items():
+            with override_settings(FACEGOV_STAMPED_CACHE=on):
+                verify()  # warm this mode's caches
+                with CaptureQueriesContext(connection) as queries:
+                    verify()
+                counts[name] = len(queries.captured_queries)
+        with mock.patch("recognition.services.recognition.load_image", return_value=image), \
+                mock.patch("recognition.services.recognition.encode_probe",
+                           return_value=template):
+            for _ in range(args.requests):
+                for name, on in modes.items():
+                    with override_settings(FACEGOV_STAMPED_CACHE=on):
+                        wall, cpu = verify()
+                    walls[name].append(wall)
+                    cpus[name].append(cpu)
+        for name in modes:
+            print(f"engine stubbed, {name}: median {statistics.median(walls[name]) * ms:.1f}"
+                  f" ms, p90 {percentile(walls[name], 0.9) * ms:.1f} ms, CPU median "
+                  f"{statistics.median(cpus[name]) * ms:.1f} ms, {counts[name]} queries")
+        before, after = (statistics.median(walls[n]) for n in modes)
+        print(f"stamped caches: after/before {after / before:.2f}x "
+              f"({(before - after) * ms:.1f} ms less per verify)")
+
 
 if __name__ == "__main__":
     main()

@@ -13,6 +13,9 @@ class GovernanceConfig(AppConfig):
 
     def ready(self) -> None:
         from governance import audit  # noqa: F401  (registers models with django-auditlog)
+        from governance.services.policy import connect_policy_cache
+
+        connect_policy_cache()
         from governance.demo_deployments import register as register_demo
         from governance.navigation import nav_add
         from governance.permissions import Persona

@@ -45,12 +45,14 @@ class RecognitionConfig(AppConfig):
         from recognition.selectors.devices import register_devices_section
         from recognition.selectors.evaluations import accuracy_evidence, register_accuracy_panel
         from recognition.selectors.shards import shard_metrics_text
+        from recognition.services.apikeys import connect_api_key_cache
         from recognition.services.devices import overdue_device_deletions
         from recognition.services.events import RECOGNITION_LEDGER
         from recognition.services.leaks import DISCLOSURE_LEDGER
         from recognition.services.recognition import purge_handler
         from recognition.views.devices import device_tiles
 
+        connect_api_key_cache()
         for source in SOURCES:
             register_retention_source(source)
         register_retention_source(EVALUATION_SET_SOURCE)

@@ -131,3 +131,11 @@ class CentralEnrolmentRefused(DomainError):
 
     status_code = 409
     default_code = "storage_on_device"
+
+
+class ApproximateRecallTooLow(DomainError):
+    """The approximate index missed the exact top-1 too often on the deployment's own
+    templates: the deployment keeps its current index."""
+
+    status_code = 409
+    default_code = "approximate_recall_too_low"

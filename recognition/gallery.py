@@ -2,7 +2,9 @@
 
 Loaded lazily from the vault and rebuilt when the deployment's `gallery_version` (bumped in
 the database by every enrolment and deletion, so every process sees it) differs from the one
-this process loaded. Each lookup costs one indexed query for the version number.
+this process loaded. Each lookup costs one indexed query for the version number. The index is
+exact unless the deployment switched to an approximate one (recognition/services/approximate.py;
+the switch bumps the version, so the next lookup rebuilds).
 
 With shard workers (FACEGOV_GALLERY_SHARDS > 0) this process loads nothing: `gallery_for`
 returns a `ShardedGallery` whose search runs on the workers holding the deployment's parts.
@@ -14,8 +16,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from recognition.engine import GalleryBuilder, GalleryIndex
+from recognition.engine.approximate import ApproximateGalleryIndex, index_for
 from recognition.engine.gallery import Candidate
 from recognition.models import DeploymentKey, Template
+from recognition.services.approximate import deployment_index_config
 from recognition.services.vault import DeploymentSecrets, deployment_secrets, gallery_rows
 from recognition.shards import sharded_search, sharding_enabled
 
@@ -24,7 +28,7 @@ from recognition.shards import sharded_search, sharding_enabled
 class LoadedGallery:
     version: int
     transform_version: int
-    index: GalleryIndex
+    index: GalleryIndex | ApproximateGalleryIndex
 
 
 _galleries: dict[int, LoadedGallery] = {}
@@ -50,8 +54,8 @@ class ShardedGallery:
         return [Candidate(subject_ref=subject, distance=distance) for subject, distance in found]
 
 
-def gallery_for(*, deployment_id: int) -> tuple[GalleryIndex | ShardedGallery,
-                                                DeploymentSecrets | None]:
+def gallery_for(*, deployment_id: int) -> tuple[
+        GalleryIndex | ApproximateGalleryIndex | ShardedGallery, DeploymentSecrets | None]:
     """The current index of the deployment (empty if nothing is enrolled) and its secrets;
     with shard workers, a handle that searches them."""
     row = DeploymentKey.objects.filter(deployment_id=deployment_id).first()
@@ -70,7 +74,8 @@ def gallery_for(*, deployment_id: int) -> tuple[GalleryIndex | ShardedGallery,
         if loaded and loaded.version == row.gallery_version \
                 and loaded.transform_version == row.transform_version:
             return loaded.index, secrets
-        index = _load(deployment_id=deployment_id, secrets=secrets)
+        index = index_for(_load(deployment_id=deployment_id, secrets=secrets),
+                          deployment_index_config(row))
         _galleries[deployment_id] = LoadedGallery(row.gallery_version, row.transform_version,
                                                   index)
     return index, secrets
@@ -90,6 +95,15 @@ def _load(*, deployment_id: int, secrets: DeploymentSecrets) -> GalleryIndex:
             break
         builder.add(subject_id, vector)
     return builder.build()
+
+
+def gallery_exact_index(*, deployment_id: int) -> GalleryIndex:
+    """A fresh exact index over the deployment's whole gallery (for measuring an approximate
+    one against it; not cached)."""
+    row = DeploymentKey.objects.filter(deployment_id=deployment_id).first()
+    if row is None:
+        return _empty()
+    return _load(deployment_id=deployment_id, secrets=deployment_secrets(row))
 
 
 def gallery_forget(*, deployment_id: int | None = None) -> None:

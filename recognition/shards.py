@@ -24,6 +24,10 @@ deletion's transaction committed), and the policy gate is asked again for each m
 Updates are incremental: a reload keeps the rows whose template still exists, drops the
 others (tombstone and compaction in one step) and decrypts only the templates enrolled since.
 
+Index kind: each part is searched exactly, or with the approximate (FAISS) index the
+deployment switched to after its recall was measured (recognition/services/approximate.py);
+an incremental update rebuilds the approximate index over the updated rows.
+
 Memory: each worker keeps its parts in LRU order and evicts the least recently searched ones
 while they hold more than FACEGOV_SHARD_MEMORY_MB (the part just loaded always stays).
 """
@@ -45,6 +49,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from recognition.engine import GalleryBuilder, GalleryIndex
+from recognition.engine.approximate import ApproximateGalleryIndex, index_for
 from recognition.errors import GalleryUnavailable
 
 logger = logging.getLogger(__name__)
@@ -79,7 +84,7 @@ def merge_top_k(answers: Iterable[Iterable[tuple[int, float]]],
 class LoadedPart:
     version: int
     transform_version: int
-    index: GalleryIndex
+    index: GalleryIndex | ApproximateGalleryIndex
     loaded_at: float
     template_ids: np.ndarray  # the template of each index row, for incremental updates
 
@@ -143,6 +148,7 @@ class ShardHolder:
 
     def _load(self, key: tuple[int, int, int]) -> LoadedPart:
         from recognition.models import DeploymentKey
+        from recognition.services.approximate import deployment_index_config
         from recognition.services.vault import deployment_secrets
 
         deployment_id, part, parts = key
@@ -158,6 +164,8 @@ class ShardHolder:
                 index, template_ids = _updated(previous, deployment_id, (part, parts), secrets)
             else:
                 index, template_ids = _full(deployment_id, (part, parts), secrets)
+            # Exact, or the approximate index the deployment switched to (over this part).
+            index = index_for(index, deployment_index_config(row))
             loaded = LoadedPart(row.gallery_version, row.transform_version, index,
                                 time.time(), template_ids)
         with self._lock:

@@ -332,6 +332,18 @@ FACEGOV_GALLERY_SHARDS = env_int("FACEGOV_GALLERY_SHARDS", 0)
 FACEGOV_SHARD_TIMEOUT = float(env_str("FACEGOV_SHARD_TIMEOUT", "10"))
 # Memory one shard worker may hold in gallery parts; least recently searched parts go first.
 FACEGOV_SHARD_MEMORY_MB = env_int("FACEGOV_SHARD_MEMORY_MB", 2048)
+# An approximate (FAISS) gallery index is switched on for a deployment only when its recall@1
+# against exact search, measured on the deployment's own templates, is at least this.
+FACEGOV_APPROX_MIN_RECALL = float(env_str("FACEGOV_APPROX_MIN_RECALL", "0.999"))
+# Probes per recall measurement (drawn from the gallery, moved by noise of this norm).
+FACEGOV_APPROX_RECALL_PROBES = env_int("FACEGOV_APPROX_RECALL_PROBES", 2000)
+FACEGOV_APPROX_RECALL_NOISE = float(env_str("FACEGOV_APPROX_RECALL_NOISE", "0.35"))
+
+# --- Read caches (governance/platform/stamps.py) ---------------------------------------------
+# The policy gate's per-deployment facts and the API key lookup are cached under version
+# stamps bumped on every change (the next call after a committed change reads the database).
+# Off: every call reads the database (benchmarks/api_overhead.py compares both).
+FACEGOV_STAMPED_CACHE = env_bool("FACEGOV_STAMPED_CACHE", True)
 
 # --- Retention (governance/services/retention.py) --------------------------------------------
 # Items destroyed and certified per transaction (one deletion certificate per batch).

@@ -1,10 +1,13 @@
 """The policy gate recognition calls before it touches a face: "may deployment D process
 subject S for purpose P now?".
 
-Every call reads the current state from the database (no caching, and not the caller's
-possibly stale Deployment instance), so a withdrawal, a suspension or a new notice refuses
-the very next call. The answer is a `PolicyDecision`; the `*_require` twins raise
-`PolicyRefusal` with the refusal code instead, which the API renders as 403.
+Every call reads the current state (not the caller's possibly stale Deployment instance), so a
+withdrawal, a suspension or a new notice refuses the very next call. The person's own facts
+(consent, its ledger entry, a restriction) are read from the database on every call; the
+deployment's (status, purposes, storage, the regulator's latest decision) are cached under a
+version stamp bumped by every change to them (governance/platform/stamps.py: the next call
+after a committed change reads the database). The answer is a `PolicyDecision`; the
+`*_require` twins raise `PolicyRefusal` with the refusal code instead, which the API renders as 403.
 """
 
 import datetime as dt
@@ -97,19 +100,55 @@ _REFUSAL_TEXT = {
 }
 
 
-def _fresh(deployment: Deployment | int) -> Deployment | None:
+@dataclass(frozen=True)
+class DeploymentFacts:
+    """What the gate needs of a deployment, as stored (cached under its stamp)."""
+
+    id: int
+    status: str
+    storage: str
+    purposes: frozenset[str]
+    approved_legal_basis: str  # "" unless a regulator-approved public-security basis
+
+    def get_status_display(self) -> str:
+        return str(DeploymentStatus(self.status).label)
+
+
+POLICY_STAMP = "policy-facts"
+
+
+def _load_facts(deployment_id: int) -> DeploymentFacts | None:
+    row = (Deployment.objects.filter(pk=deployment_id)
+           .only("status", "scenario", "interest", "legal_basis", "storage").first())
+    if row is None:
+        return None
+    return DeploymentFacts(
+        id=row.id, status=row.status, storage=row.storage,
+        purposes=frozenset(row.purposes.values_list("code", flat=True)),
+        approved_legal_basis=_approved_legal_basis(row))
+
+
+def _fresh(deployment: Deployment | int) -> DeploymentFacts | None:
+    from governance.platform.stamps import stamped
+
     deployment_id = deployment if isinstance(deployment, int) else deployment.pk
-    return (Deployment.objects.filter(pk=deployment_id)
-            .only("status", "scenario", "interest", "legal_basis", "storage").first())
+    return stamped(POLICY_STAMP, deployment_id, lambda: _load_facts(deployment_id))
 
 
-def _deployment_decision(deployment: Deployment | None, purpose: str) -> PolicyDecision:
+def policy_facts_changed(*, deployment_id: int) -> None:
+    """The deployment's gate facts changed (signals call this; so must a `.update()`)."""
+    from governance.platform.stamps import stamp_bump
+
+    stamp_bump(POLICY_STAMP, deployment_id)
+
+
+def _deployment_decision(deployment: DeploymentFacts | None, purpose: str) -> PolicyDecision:
     if deployment is None or deployment.status != DeploymentStatus.ACTIVE:
         status = deployment.get_status_display().lower() if deployment else _("unknown")
         return _refuse(RefusalCode.DEPLOYMENT_NOT_ACTIVE,
                        _("The deployment is not active (status: %(status)s).")
                        % {"status": status})
-    if not deployment.purposes.filter(code=purpose).exists():
+    if purpose not in deployment.purposes:
         return _refuse(RefusalCode.PURPOSE_NOT_ALLOWED,
                        _("%(purpose)r is not one of this deployment's approved purposes.")
                        % {"purpose": purpose})
@@ -132,13 +171,13 @@ def _approved_legal_basis(deployment: Deployment) -> str:
     return latest.legal_basis.strip()
 
 
-def _restricted(deployment: Deployment, subject_ref: str) -> bool:
+def _restricted(deployment: DeploymentFacts, subject_ref: str) -> bool:
     """A granted restriction request is in force for the person (GDPR Art. 18)."""
     return ProcessingRestriction.objects.filter(
         deployment_id=deployment.id, subject_ref=subject_ref, lifted_at__isnull=True).exists()
 
 
-def _consent_outcome(consent: Consent, deployment: Deployment, now: dt.datetime
+def _consent_outcome(consent: Consent, deployment: DeploymentFacts, now: dt.datetime
                      ) -> RefusalCode | None:
     """Why this consent does not cover processing now, or None if it does."""
     if consent.state == ConsentState.WITHDRAWN:
@@ -152,9 +191,9 @@ def _consent_outcome(consent: Consent, deployment: Deployment, now: dt.datetime
     return None
 
 
-def _consent_decision(deployment: Deployment, subject_ref: str, purpose: str,
+def _consent_decision(deployment: DeploymentFacts, subject_ref: str, purpose: str,
                       now: dt.datetime) -> PolicyDecision:
-    covering = (Consent.objects.filter(deployment=deployment, subject_ref=subject_ref,
+    covering = (Consent.objects.filter(deployment_id=deployment.id, subject_ref=subject_ref,
                                        purposes__code=purpose)
                 .order_by("-given_at", "-id"))
     newest_refusal: RefusalCode | None = None
@@ -212,7 +251,7 @@ def policy_check(*, deployment: Deployment | int, subject_ref: str, purpose: str
         return _refuse(RefusalCode.RESTRICTED,
                        _("The person asked to restrict the processing of their data here "
                          "and the operator granted it: their data is kept, not used."))
-    legal_basis = _approved_legal_basis(fresh)
+    legal_basis = fresh.approved_legal_basis
     if legal_basis:
         return PolicyDecision(allowed=True, basis=Basis.LEGAL_BASIS, legal_basis=legal_basis,
                               detail=_("Processing rests on the public-security legal basis "
@@ -229,3 +268,33 @@ def policy_require(*, deployment: Deployment | int, subject_ref: str, purpose: s
 
 def policy_require_deployment(*, deployment: Deployment | int, purpose: str) -> PolicyDecision:
     return policy_check_deployment(deployment=deployment, purpose=purpose).raise_if_refused()
+
+
+def connect_policy_cache() -> None:
+    """Bump a deployment's gate facts on every change to them (GovernanceConfig.ready)."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    def deployment_changed(sender, instance, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        policy_facts_changed(deployment_id=instance.pk)
+
+    def decision_changed(sender, instance, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        policy_facts_changed(deployment_id=instance.deployment_id)
+
+    def purposes_changed(sender, instance, action, reverse, pk_set,  # type: ignore[no-untyped-def]
+                         **kwargs) -> None:
+        if not action.startswith("post_"):
+            return
+        if not reverse:
+            policy_facts_changed(deployment_id=instance.pk)
+        else:  # a purpose's deployments changed
+            for deployment_id in pk_set or Deployment.objects.filter(
+                    purposes=instance).values_list("id", flat=True):
+                policy_facts_changed(deployment_id=deployment_id)
+
+    for signal in (post_save, post_delete):
+        signal.connect(deployment_changed, sender=Deployment, weak=False,
+                       dispatch_uid="policy_facts_deployment")
+        signal.connect(decision_changed, sender=DeploymentDecision, weak=False,
+                       dispatch_uid="policy_facts_decision")
+    m2m_changed.connect(purposes_changed, sender=Deployment.purposes.through, weak=False,
+                        dispatch_uid="policy_facts_purposes")

@@ -25,7 +25,14 @@ from recognition.models.events import (
 from recognition.models.leaks import Canary, CopyKind, DisclosureEntry, TransformArchive
 from recognition.models.liveness import LivenessChallenge, SeenFrame
 from recognition.models.shards import GalleryShardHolding
-from recognition.models.vault import DeploymentKey, FaceImage, Template, VaultSubject
+from recognition.models.vault import (
+    DeploymentKey,
+    FaceImage,
+    GalleryIndexKind,
+    GalleryIndexMeasurement,
+    Template,
+    VaultSubject,
+)
 
 __all__ = [
     "ApiKey",
@@ -48,6 +55,8 @@ __all__ = [
     "EvaluationSource",
     "EvaluationStatus",
     "FaceImage",
+    "GalleryIndexKind",
+    "GalleryIndexMeasurement",
     "GalleryShardHolding",
     "LivenessChallenge",
     "Operation",

@@ -7,9 +7,17 @@ rotation, ISO/IEC 24745 renewability) and then sealed with AES-GCM bound to thei
 
 import uuid
 
+from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from governance.models import DeletionTrigger, Deployment
+
+
+class GalleryIndexKind(models.TextChoices):
+    EXACT = "exact", _("Exact search")
+    IVF = "ivf", _("Approximate (FAISS IVF-Flat)")
+    HNSW = "hnsw", _("Approximate (FAISS HNSW)")
 
 
 class DeploymentKey(models.Model):
@@ -28,6 +36,12 @@ class DeploymentKey(models.Model):
     # With shard workers (FACEGOV_GALLERY_SHARDS > 0): the gallery is split into this many
     # parts (by subject), each held by the workers of its own queue and searched in parallel.
     gallery_parts = models.PositiveSmallIntegerField(default=1)
+    # How the gallery is searched: exact (default) or an approximate FAISS index, switched on
+    # only after its recall was measured on this gallery (recognition/services/approximate.py).
+    index_kind = models.CharField(_("gallery index"), max_length=10,
+                                  choices=GalleryIndexKind.choices,
+                                  default=GalleryIndexKind.EXACT)
+    index_params = models.JSONField(_("gallery index parameters"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     rotated_at = models.DateTimeField(null=True, blank=True)
 
@@ -95,3 +109,30 @@ class FaceImage(models.Model):
 
     def __str__(self) -> str:
         return f"image {self.nonce_id}"
+
+
+class GalleryIndexMeasurement(models.Model):
+    """One recall@1 measurement of an approximate index against exact search, on the
+    deployment's own templates; an index is switched on only when `accepted`."""
+
+    deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE,
+                                   related_name="gallery_index_measurements")
+    kind = models.CharField(_("gallery index"), max_length=10,
+                            choices=GalleryIndexKind.choices)
+    params = models.JSONField(_("parameters"), default=dict)
+    recall_at_1 = models.FloatField(_("recall@1"))
+    required_recall = models.FloatField(_("required recall@1"))
+    probes = models.PositiveIntegerField(_("probes"))
+    templates = models.PositiveIntegerField(_("templates"))
+    exact_ms = models.FloatField(_("exact search (ms per probe)"))
+    approximate_ms = models.FloatField(_("approximate search (ms per probe)"))
+    accepted = models.BooleanField(_("accepted"))
+    measured_at = models.DateTimeField(_("measured at"), auto_now_add=True)
+    measured_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-measured_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} recall@1 {self.recall_at_1:.4%} for {self.deployment_id}"

@@ -215,12 +215,18 @@ def disclosure_record(*, deployment_id: int, recipient_kind: str, recipient_id: 
 def deployment_api_keys_revoke_all(*, deployment: Deployment, actor: Any) -> int:
     """Interception: the regulator revokes every active API key of the deployment at once."""
     from governance.audit import acting_as
+    from governance.platform.stamps import stamp_bump
     from recognition.models import ApiKey
+    from recognition.services.apikeys import API_KEY_STAMP
 
     require(actor, "leak.handle", deployment)
+    active = ApiKey.objects.filter(deployment=deployment, revoked_at__isnull=True)
+    hashes = list(active.values_list("key_hash", flat=True))
     with acting_as(actor):
-        return ApiKey.objects.filter(deployment=deployment, revoked_at__isnull=True).update(
-            revoked_at=timezone.now(), revoked_by=actor)
+        revoked = active.update(revoked_at=timezone.now(), revoked_by=actor)
+    for key_hash in hashes:  # .update() sends no signal: the cached lookups go stale here
+        stamp_bump(API_KEY_STAMP, key_hash)
+    return revoked
 
 
 def current_stored(*, deployment: Deployment) -> np.ndarray:

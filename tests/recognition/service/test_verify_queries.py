@@ -9,12 +9,13 @@ from recognition.models import RecognitionEvent, Template, VaultSubject
 from tests.recognition.service.conftest import OBAMA, OBAMA_2
 from tests.recognition.service.test_retention_sql import python_changes
 
-# API key (with its deployment) · the gate: deployment fresh, purpose, restriction, consent,
-# consent ledger · the subject's templates with its key and the deployment key (one join) ·
-# the interaction: retention rules, then one statement for the subject's clock and its rows'
-# delete_after · the event: chain lock, chain head, insert, signed head. (Was 19 statements
-# in two transactions, two of them server-side cursors.)
-VERIFY_QUERIES = 13
+# The gate: restriction, consent, consent ledger · the subject's templates with its key and the
+# deployment key (one join) · the interaction: retention rules, then one statement for the
+# subject's clock and its rows' delete_after · the event: chain lock, chain head, insert,
+# signed head. The API key (with its deployment) and the deployment's gate facts (status,
+# purposes) come from the stamped cache (governance/platform/stamps.py). (Was 19 statements
+# in two transactions, then 13.)
+VERIFY_QUERIES = 10
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's one-statement refresh")
@@ -45,3 +46,46 @@ def test_a_verify_costs_a_fixed_small_number_of_queries(gate, consent, device, e
     template.refresh_from_db()
     assert template.delete_after > due_before
     assert python_changes(gate) == 0  # what the per-row computation would write
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_revoked_key_and_a_suspension_are_refused_on_the_very_next_call(
+        gate, world, consent, device, enroll, upload):
+    from governance.services.lifecycle import deployment_suspend
+    from recognition.models import ApiKey
+    from recognition.services.apikeys import api_key_revoke
+
+    client, other = device(), device()
+    consent(gate, "resident-1")
+    assert enroll(client, "resident-1", photo=OBAMA).status_code == 201
+    body = {"subject_ref": "resident-1", "purpose": "access_control"}
+
+    def verify(c):
+        return c.post("/api/v1/recognition/verify/", {**body, "image": upload(OBAMA_2)},
+                      format="multipart")
+
+    assert verify(client).status_code == 200  # both keys and the gate facts now cached
+    assert verify(other).status_code == 200
+    api_key_revoke(api_key=ApiKey.objects.get(key_hash=__import__("hashlib").sha256(
+        client.raw_key.encode()).hexdigest()), actor=world.acme_admin)
+    refused = verify(client)
+    assert (refused.status_code, refused.json()["code"]) == (401, "api_key_revoked")
+    deployment_suspend(deployment=gate, actor=world.inspector, reason="Audit")
+    refused = verify(other)
+    assert (refused.status_code, refused.json()["code"]) == (403, "deployment_not_active")
+
+
+def test_keys_revoked_all_at_once_are_refused_on_the_very_next_call(
+        gate, world, consent, device, enroll, upload):
+    from recognition.services.leaks import deployment_api_keys_revoke_all
+
+    client = device()
+    consent(gate, "resident-1")
+    assert enroll(client, "resident-1", photo=OBAMA).status_code == 201
+    body = {"subject_ref": "resident-1", "purpose": "access_control"}
+    assert client.post("/api/v1/recognition/verify/", {**body, "image": upload(OBAMA_2)},
+                       format="multipart").status_code == 200  # the key is cached now
+    assert deployment_api_keys_revoke_all(deployment=gate, actor=world.inspector) >= 1
+    refused = client.post("/api/v1/recognition/verify/", {**body, "image": upload(OBAMA_2)},
+                          format="multipart")
+    assert (refused.status_code, refused.json()["code"]) == (401, "api_key_revoked")
