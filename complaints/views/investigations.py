@@ -47,7 +47,7 @@ from complaints.services.investigations import (
 from complaints.views.common import refused
 from governance.errors import DomainError
 from governance.permissions import Persona
-from governance.platform.charts import Bar, labelled_bar_chart_svg
+from governance.platform.charts import Bar, bar_chart_svg
 from governance.views.pages import persona_required
 
 
@@ -62,11 +62,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """Cases by state (a chart), overdue requests and orders, penalties — for the
     investigations the user's regulator runs."""
     data = enforcement_dashboard(user=request.user)
-    chart = labelled_bar_chart_svg(
+    chart = bar_chart_svg(
         [Bar(label=label, value=count, title=f"{label}: {count}")
          for _value, label, count in data.by_state],
         title=_("Investigations by state"), x_label=_("State of the investigation"),
-        y_label=_("Investigations"), legend=_("Investigations in this state"))
+        y_label=_("Investigations"), legend=_("Investigations in this state"), show_values=True)
     return render(request, "complaints/investigations/dashboard.html",
                   {"data": data, "chart": chart})
 

@@ -37,14 +37,24 @@ def _nice_ceiling(value: float) -> float:
 
 
 def bar_chart_svg(bars: list[Bar], *, title: str, x_label: str = "", y_label: str = "",
-                  legend: str = "", width: int = 720, height: int = 240) -> str:
+                  legend: str = "", maximum: float | None = None, show_values: bool = False,
+                  width: int = 720, height: int = 240) -> str:
     """An accessible bar chart readable without script: a visible title, a y axis with
-    ticks and its label, an x axis with dates and its label, a legend naming the series,
-    role=img with the title, and a <title> tooltip per bar."""
+    ticks and its label, an x axis with its label, a legend naming the series, role=img with
+    the title, and a <title> tooltip per bar. The y axis runs to `maximum` when the scale is
+    fixed (a score out of 100), else to a round number above the tallest bar. `show_values`
+    writes each value above its bar; a bar whose value is None (nothing measured) is drawn as
+    a dash, not as zero."""
     left, right, top, bottom = 48, 12, 34, 44 if x_label else 26
+    step = (width - left - right) / max(len(bars), 1)
+    # Category names longer than their bar's width are slanted (and given room below).
+    slanted = any(len(bar.label) * 6 > step for bar in bars) and len(bars) <= 16
+    if slanted:
+        bottom += 50
+        height += 50
     plot_w, plot_h = width - left - right, height - top - bottom
-    peak = _nice_ceiling(max((bar.value for bar in bars), default=0))
-    step = plot_w / max(len(bars), 1)
+    values = [bar.value for bar in bars if bar.value is not None]
+    peak = maximum or _nice_ceiling(max(values, default=0))
     parts = [f'<svg class="bar-chart" viewBox="0 0 {width} {height}" role="img" '
              f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
              f"<title>{escape(title)}</title>",
@@ -56,12 +66,24 @@ def bar_chart_svg(bars: list[Bar], *, title: str, x_label: str = "", y_label: st
                      f'<text x="{left - 6}" y="{y + 3}" text-anchor="end" class="axis">'
                      f"{value:g}</text>")
     for i, bar in enumerate(bars):
-        h = round(plot_h * bar.value / peak, 1)
         x = round(left + i * step + step * 0.15, 1)
-        parts.append(
-            f'<rect x="{x}" y="{round(top + plot_h - h, 1)}" width="{round(step * 0.7, 1)}" '
-            f'height="{h}" class="bar"><title>{escape(bar.title)}</title></rect>')
-        if len(bars) <= 16 or i % max(len(bars) // 8, 1) == 0:
+        centre = round(left + i * step + step / 2, 1)
+        if bar.value is None:
+            parts.append(f'<text x="{centre}" y="{top + plot_h - 4}" text-anchor="middle" '
+                         f'class="axis">–<title>{escape(bar.title)}</title></text>')
+        else:
+            h = round(plot_h * min(bar.value, peak) / peak, 1)
+            parts.append(
+                f'<rect x="{x}" y="{round(top + plot_h - h, 1)}" width="{round(step * 0.7, 1)}" '
+                f'height="{h}" class="bar"><title>{escape(bar.title)}</title></rect>')
+            if show_values:
+                parts.append(f'<text x="{centre}" y="{round(top + plot_h - h - 4, 1)}" '
+                             f'text-anchor="middle" class="axis">{bar.value:g}</text>')
+        if slanted:
+            parts.append(f'<text x="{centre}" y="{top + plot_h + 14}" text-anchor="end" '
+                         f'transform="rotate(-30 {centre} {top + plot_h + 14})" class="axis">'
+                         f"{escape(bar.label)}</text>")
+        elif len(bars) <= 16 or i % max(len(bars) // 8, 1) == 0:
             parts.append(f'<text x="{x}" y="{top + plot_h + 14}" class="axis">'
                          f"{escape(bar.label)}</text>")
     parts.append(f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" class="axis-line"/>'
@@ -195,102 +217,4 @@ def log_log_curve_svg(points: list[tuple[float, float]], *, title: str, x_label:
                      f'fill="#c0392b"/><text x="{left + plot_w - 160}" y="{legend_y + 22}">'
                      f"{escape(marker.label)}</text>")
     parts.append("</svg>")
-    return "".join(parts)
-
-
-def labelled_bar_chart_svg(bars: list[Bar], *, title: str, x_label: str, y_label: str,
-                           legend: str, width: int = 720, height: int = 320) -> str:
-    """Counts per category as a complete, self-describing SVG: a visible title, a y axis with
-    whole-number ticks, one labelled bar per category (its value written above it), both axis
-    labels and a legend. No script; escaped labels only."""
-    left, right, top, bottom = 60, 20, 56, 96
-    plot_w, plot_h = width - left - right, height - top - bottom
-    peak = max((bar.value for bar in bars), default=0)
-    tick_step = max(1, math.ceil(peak / 5)) if peak else 1
-    axis_max = max(tick_step * math.ceil(peak / tick_step), 1)
-    step = plot_w / max(len(bars), 1)
-
-    def y_of(value: float) -> float:
-        return round(top + plot_h - plot_h * value / axis_max, 1)
-
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="labelled-chart" '
-             f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '
-             f'font-family="sans-serif" font-size="12">',
-             f"<title>{escape(title)}</title>",
-             f'<text x="{width / 2}" y="20" text-anchor="middle" font-size="15" '
-             f'font-weight="bold">{escape(title)}</text>']
-    for tick in range(0, axis_max + 1, tick_step):
-        y = y_of(tick)
-        parts.append(f'<line x1="{left}" y1="{y}" x2="{left + plot_w}" y2="{y}" stroke="#ddd"/>'
-                     f'<text x="{left - 6}" y="{y + 4}" text-anchor="end">{tick}</text>')
-    parts.append(f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="#444"/>'
-                 f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" '
-                 f'y2="{top + plot_h}" stroke="#444"/>')
-    for i, bar in enumerate(bars):
-        x = round(left + i * step + step * 0.2, 1)
-        y = y_of(bar.value)
-        centre = round(left + i * step + step / 2, 1)
-        parts.append(f'<rect x="{x}" y="{y}" width="{round(step * 0.6, 1)}" '
-                     f'height="{round(top + plot_h - y, 1)}" fill="#1f5fa8" class="bar">'
-                     f"<title>{escape(bar.title)}</title></rect>"
-                     f'<text x="{centre}" y="{y - 4}" text-anchor="middle">{bar.value}</text>'
-                     f'<text x="{centre}" y="{top + plot_h + 16}" text-anchor="end" '
-                     f'transform="rotate(-25 {centre} {top + plot_h + 16})">'
-                     f"{escape(bar.label)}</text>")
-    parts.append(f'<text x="{left + plot_w / 2}" y="{height - 8}" text-anchor="middle">'
-                 f"{escape(x_label)}</text>"
-                 f'<text x="16" y="{top + plot_h / 2}" text-anchor="middle" '
-                 f'transform="rotate(-90 16 {top + plot_h / 2})">{escape(y_label)}</text>'
-                 f'<rect x="{left + plot_w - 200}" y="32" width="12" height="12" fill="#1f5fa8"/>'
-                 f'<text x="{left + plot_w - 182}" y="42">{escape(legend)}</text></svg>')
-    return "".join(parts)
-
-
-def score_bars_svg(bars: list[Bar], *, title: str, x_label: str, y_label: str,
-                   legend: str, maximum: float = 100.0, width: int = 640,
-                   height: int = 360) -> str:
-    """A complete SVG document of one bar per category on a 0–maximum scale: title, labelled
-    axes with ticks every fifth of the scale, a legend, and the value above each bar. A bar
-    whose value is None (nothing assessed) is drawn as a dash. Prints as it shows."""
-    left, right, top, bottom = 60, 20, 50, 70
-    plot_w, plot_h = width - left - right, height - top - bottom
-    step = plot_w / max(len(bars), 1)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-             f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}" '
-             f'font-family="sans-serif" font-size="12">',
-             f"<title>{escape(title)}</title>",
-             f'<rect x="0" y="0" width="{width}" height="{height}" fill="white"/>',
-             f'<text x="{width / 2}" y="22" text-anchor="middle" font-size="15" '
-             f'font-weight="bold">{escape(title)}</text>']
-    for i in range(6):
-        value = maximum * i / 5
-        y = round(top + plot_h - plot_h * i / 5, 1)
-        parts.append(f'<line x1="{left}" y1="{y}" x2="{left + plot_w}" y2="{y}" '
-                     f'stroke="#ddd"/><text x="{left - 6}" y="{y + 4}" '
-                     f'text-anchor="end">{value:g}</text>')
-    parts.append(f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="#444"/>'
-                 f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" '
-                 f'y2="{top + plot_h}" stroke="#444"/>')
-    for i, bar in enumerate(bars):
-        x = round(left + i * step + step * 0.2, 1)
-        bar_w = round(step * 0.6, 1)
-        centre = round(left + i * step + step / 2, 1)
-        if bar.value is None:
-            parts.append(f'<text x="{centre}" y="{top + plot_h - 6}" text-anchor="middle">–'
-                         f"<title>{escape(bar.title)}</title></text>")
-        else:
-            h = round(plot_h * min(bar.value, maximum) / maximum, 1)
-            parts.append(f'<rect x="{x}" y="{top + plot_h - h}" width="{bar_w}" height="{h}" '
-                         f'fill="#1f5fa8"><title>{escape(bar.title)}</title></rect>'
-                         f'<text x="{centre}" y="{top + plot_h - h - 4}" '
-                         f'text-anchor="middle">{bar.value:g}</text>')
-        parts.append(f'<text x="{centre}" y="{top + plot_h + 16}" text-anchor="middle">'
-                     f"{escape(bar.label)}</text>")
-    parts.append(f'<text x="{left + plot_w / 2}" y="{height - 28}" text-anchor="middle">'
-                 f"{escape(x_label)}</text>"
-                 f'<text x="16" y="{top + plot_h / 2}" text-anchor="middle" '
-                 f'transform="rotate(-90 16 {top + plot_h / 2})">{escape(y_label)}</text>'
-                 f'<rect x="{left + plot_w - 170}" y="{top - 22}" width="12" height="12" '
-                 f'fill="#1f5fa8"/><text x="{left + plot_w - 152}" y="{top - 12}">'
-                 f"{escape(legend)}</text></svg>")
     return "".join(parts)

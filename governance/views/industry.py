@@ -41,7 +41,7 @@ from governance.permissions import (
     organisations_of,
 )
 from governance.platform import signing
-from governance.platform.charts import Bar, score_bars_svg
+from governance.platform.charts import Bar, bar_chart_svg
 from governance.selectors.industry import (
     actions_for_body,
     actions_for_member,
@@ -294,12 +294,13 @@ def audit_report(request: HttpRequest, audit_id: int) -> HttpResponse:
     sections = audit.section_scores
     if not sections:
         _score, sections = services.audit_scores(audit)
-    chart = score_bars_svg(
+    chart = bar_chart_svg(
         [Bar(label=s["ref_id"] or s["name"][:12], value=s["score"],
              title=f"{s['name']}: {s['score'] if s['score'] is not None else '–'}")
          for s in sections],
         title=_("Score by section"), x_label=_("Section of the convention"),
-        y_label=_("Score (0–100)"), legend=_("Weighted score of assessed requirements"))
+        y_label=_("Score (0–100)"), legend=_("Weighted score of assessed requirements"),
+        maximum=100, show_values=True)
     counts: dict[str, int] = {}
     for result in audit.results.values_list("result", flat=True):
         counts[result] = counts.get(result, 0) + 1

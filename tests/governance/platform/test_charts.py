@@ -44,3 +44,16 @@ def test_a_step_line_marks_each_change_and_names_its_series():
     words = texts(svg)
     assert {"Threshold", "before", "1/3", "1/6", "Face distance", "0.30", "0.80"} <= set(words)
     assert len(list(ET.fromstring(svg).iter(f"{SVG}circle"))) == 3
+
+
+def test_a_score_chart_runs_to_its_fixed_maximum_writes_values_and_dashes_the_unmeasured():
+    from governance.platform.charts import Bar
+
+    bars = [Bar("1.1", 80, "Purpose: 80"), Bar("1.2", None, "Notice: not assessed"),
+            Bar("preliminary findings", 35.5, "long")]
+    svg = bar_chart_svg(bars, title="Score by section", maximum=100, show_values=True,
+                        width=300)
+    words = texts(svg)
+    assert {"0", "100", "80", "35.5", "–"} <= set(words)  # the axis tops at 100, not at 80
+    assert len(ET.fromstring(svg).findall(f"{SVG}rect")) == 2  # no zero bar for "not assessed"
+    assert "rotate(-30" in svg  # a category name wider than its bar is slanted, not overlapped
