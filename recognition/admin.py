@@ -4,7 +4,12 @@ from django.contrib import admin
 
 from recognition.models import (
     ApiKey,
+    Device,
+    DeviceOrder,
+    DeviceRefusal,
     Evaluation,
+    GalleryIndexMeasurement,
+    GalleryShardHolding,
     LivenessChallenge,
     RecognitionEvent,
     VaultSubject,
@@ -71,3 +76,51 @@ class EvaluationAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
+
+
+class _ReadOnly(admin.ModelAdmin):
+    """Rows written by services (signed, chained or measured): operators read, never edit."""
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Device)
+class DeviceAdmin(_ReadOnly):
+    list_display = ["name", "deployment", "place", "status", "transform_version",
+                    "last_contact_at"]
+    list_filter = ["status"]
+    search_fields = ["name", "place", "key_id", "deployment__name"]
+
+
+@admin.register(DeviceOrder)
+class DeviceOrderAdmin(_ReadOnly):
+    list_display = ["device", "kind", "subject_ref", "trigger", "issued_at", "deadline_at",
+                    "acknowledged_at"]
+    list_filter = ["kind", "trigger"]
+    search_fields = ["subject_ref", "device__name"]
+
+
+@admin.register(DeviceRefusal)
+class DeviceRefusalAdmin(_ReadOnly):
+    list_display = ["created_at", "device", "code", "path"]
+    list_filter = ["code"]
+
+
+@admin.register(GalleryShardHolding)
+class GalleryShardHoldingAdmin(_ReadOnly):
+    list_display = ["worker", "queue", "deployment", "part", "parts", "templates", "bytes",
+                    "loaded_at", "searched_at"]
+
+
+@admin.register(GalleryIndexMeasurement)
+class GalleryIndexMeasurementAdmin(_ReadOnly):
+    list_display = ["deployment", "kind", "recall_at_1", "required_recall", "accepted",
+                    "measured_at"]
+    list_filter = ["kind", "accepted"]
