@@ -60,6 +60,8 @@ urlpatterns = [
          investigations.case_finding, name="investigation-case-finding"),
     path("regulator/investigations/<int:investigation_id>/orders/",
          investigations.case_order_issue, name="investigation-case-order"),
+    path("regulator/investigations/<int:investigation_id>/penalties/",
+         investigations.case_penalty, name="investigation-case-penalty"),
     path("regulator/investigations/<int:investigation_id>/transition/",
          investigations.case_transition, name="investigation-case-transition"),
     path("enterprise/investigations/", investigations.enterprise_list,

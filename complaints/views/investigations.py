@@ -4,18 +4,20 @@ selectors as the API and write through the same services."""
 
 import datetime as dt
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from complaints.models import InvestigationLogEntry, InvestigationStatus, OrderKind
+from complaints.models import InvestigationLogEntry, InvestigationStatus, OrderKind, PenaltyBasis
 from complaints.selectors.investigations import (
     breach_list_for_user,
     enforcement_dashboard,
@@ -28,10 +30,12 @@ from complaints.selectors.investigations import (
     viewer_is_regulator,
 )
 from complaints.services.enforcement import (
+    PenaltyInput,
     finding_record,
     order_issue,
     order_report_done,
     order_verify,
+    penalty_impose,
     rfi_answer,
     rfi_send,
 )
@@ -48,6 +52,7 @@ from complaints.views.common import refused
 from governance.errors import DomainError
 from governance.permissions import Persona
 from governance.platform.charts import Bar, bar_chart_svg
+from governance.views.confirm import confirmation_needed
 from governance.views.pages import persona_required
 
 
@@ -88,6 +93,7 @@ def case_page(request: HttpRequest, investigation_id: int) -> HttpResponse:
         "assignable": [u for u in inspectors_of_regulator(investigation=investigation)
                        if u.id not in assigned],
         "order_kinds": OrderKind.choices,
+        "penalty_bases": PenaltyBasis.choices,
         "asking": investigation.status in (InvestigationStatus.OPENED,
                                            InvestigationStatus.GATHERING_EVIDENCE,
                                            InvestigationStatus.PRELIMINARY_FINDINGS),
@@ -179,6 +185,48 @@ def case_order_issue(request: HttpRequest, investigation_id: int) -> HttpRespons
                            due_date=_due_date(request.POST.get("due_date", "")))
 
     return _case_action(request, investigation_id, act, _("The order was issued."))
+
+
+def _amount(value: str) -> Decimal | None:
+    try:
+        return Decimal(value.strip().replace(",", "")) if value and value.strip() else None
+    except InvalidOperation:
+        raise DomainError(_("Write the amount in yuan, e.g. 500000."),
+                          code="invalid_amount") from None
+
+
+@persona_required(Persona.REGULATOR)
+@require_POST
+def case_penalty(request: HttpRequest, investigation_id: int) -> HttpResponse:
+    """A fine (PIPL Art. 66), after a confirmation that spells out what imposing it does."""
+    investigation = investigation_get_for_user(user=request.user,
+                                               investigation_id=investigation_id)
+    # A named responsible person is fined apart from the processor (PIPL Art. 66 ¶ 2).
+    target = (request.POST.get("responsible_person", "").strip()
+              or (investigation.respondent.name if investigation.respondent_id
+                  else _("the processor")))
+    confirm = confirmation_needed(
+        request, title=_("Impose this fine?"),
+        consequence=_("A fine of %(amount)s CNY on %(target)s will be recorded in the case log "
+                      "for good, published with the decision on the deployment's public "
+                      "register and sent to the enterprise. It cannot be withdrawn here: only "
+                      "an appeal can change it.") % {
+            "amount": request.POST.get("amount_cny", "").strip() or "?", "target": target},
+        confirm_label=_("Impose the fine"),
+        back_url=reverse("investigation-case", args=[investigation_id]))
+    if confirm is not None:
+        return confirm
+
+    def act(investigation: Any) -> object:
+        amount = _amount(request.POST.get("amount_cny", ""))
+        if amount is None:
+            raise DomainError(_("Write the amount of the fine."), code="amount_required")
+        return penalty_impose(investigation=investigation, actor=request.user, data=PenaltyInput(
+            amount_cny=amount, basis=request.POST.get("basis", ""),
+            turnover_cny=_amount(request.POST.get("turnover_cny", "")),
+            responsible_person=request.POST.get("responsible_person", "")))
+
+    return _case_action(request, investigation_id, act, _("The fine was imposed."))
 
 
 @persona_required(Persona.REGULATOR)

@@ -402,3 +402,24 @@ def test_another_regulators_inspector_cannot_be_assigned_and_nothing_changes(wor
     assert refused.value.code == "not_an_inspector"
     assert list(opened.inspectors.all()) == [world.inspector]
     assert InvestigationLogEntry.objects.filter(investigation_id=opened.id).count() == entries
+
+
+def test_a_fine_on_the_case_page_waits_for_a_confirmation_that_spells_it_out(world, decided,
+                                                                           client):
+    from django.urls import reverse
+
+    client.force_login(world.inspector)
+    url = reverse("investigation-case-penalty", args=[decided.id])
+    fields = {"basis": "ordinary", "amount_cny": "500000", "responsible_person": ""}
+    first = client.post(url, fields)
+    page = first.content.decode()
+    assert "500000 CNY" in page and "cannot be withdrawn" in page
+    assert 'name="confirmed"' in page and not Penalty.objects.exists()  # nothing yet
+    client.post(url, {**fields, "confirmed": "yes"})
+    penalty = Penalty.objects.get()
+    assert penalty.amount_cny == Decimal("500000") and penalty.imposed_by == world.inspector
+    # Above the ordinary tier's cap: refused in words, nothing more stored.
+    refused = client.post(url, {**fields, "amount_cny": "2000000", "confirmed": "yes"},
+                          follow=True)
+    assert Penalty.objects.count() == 1
+    assert "penalty_above_cap" not in refused.content.decode()
