@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from complaints.models import CaseMessage, Channel, Complaint, Party
 from complaints.permissions import RESPONDENT_STAFF
 from governance.models import Membership, OrganisationKind, Role
-from governance.platform.notifications import notify
+from governance.platform.notifications import Text, notify
 
 
-def _send(users: Any, *, subject: str, body: str, link: str) -> int:
+def _send(users: Any, *, subject: Text, body: Text, link: str) -> int:
     sent = 0
     for user in users:
         notify(recipient=user, subject=subject, body=body, link=link)
@@ -32,7 +32,7 @@ def _regulator_staff(complaint: Complaint, roles: set[str]) -> list[Any]:
     return list({m.user for m in memberships})
 
 
-def tell_complainant(*, complaint_id: int, subject: str, body: str) -> int:
+def tell_complainant(*, complaint_id: int, subject: Text, body: Text) -> int:
     complaint = Complaint.objects.select_related("complainant").filter(id=complaint_id).first()
     if complaint is None or complaint.complainant is None:
         return 0
@@ -40,7 +40,7 @@ def tell_complainant(*, complaint_id: int, subject: str, body: str) -> int:
                  link=reverse("complaint-mine-detail", args=[complaint.id]))
 
 
-def tell_supervisors(*, complaint_id: int, subject: str, body: str) -> int:
+def tell_supervisors(*, complaint_id: int, subject: Text, body: Text) -> int:
     complaint = Complaint.objects.filter(id=complaint_id).first()
     if complaint is None:
         return 0
@@ -48,7 +48,7 @@ def tell_supervisors(*, complaint_id: int, subject: str, body: str) -> int:
                  link=reverse("complaint-case", args=[complaint.id]))
 
 
-def tell_regulator(*, complaint_id: int, subject: str, body: str) -> int:
+def tell_regulator(*, complaint_id: int, subject: Text, body: Text) -> int:
     complaint = Complaint.objects.filter(id=complaint_id).first()
     if complaint is None:
         return 0
@@ -57,7 +57,7 @@ def tell_regulator(*, complaint_id: int, subject: str, body: str) -> int:
                  link=reverse("complaint-case", args=[complaint.id]))
 
 
-def tell_enterprise(*, complaint_id: int, subject: str, body: str) -> int:
+def tell_enterprise(*, complaint_id: int, subject: Text, body: Text) -> int:
     complaint = Complaint.objects.filter(id=complaint_id).first()
     if complaint is None or complaint.respondent_id is None:
         return 0
@@ -73,8 +73,13 @@ def message_notify(*, message_id: int) -> int:
     if message is None:
         return 0
     case_id = message.complaint_id
-    subject = _("New message on case %(id)s") % {"id": case_id}
-    body = _("There is a new message on case %(id)s. Sign in to read it.") % {"id": case_id}
+
+    def subject() -> str:
+        return _("New message on case %(id)s") % {"id": case_id}
+
+    def body() -> str:
+        return _("There is a new message on case %(id)s. Sign in to read it.") % {"id": case_id}
+
     if message.party in (Party.COMPLAINANT, Party.TIPSTER, Party.ENTERPRISE):
         return tell_regulator(complaint_id=case_id, subject=subject, body=body)
     if message.channel == Channel.ENTERPRISE:
@@ -88,16 +93,16 @@ def outcome_notify(*, complaint_id: int) -> int:
         return 0
     return tell_complainant(
         complaint_id=complaint.id,
-        subject=_("Decision on your complaint %(id)s") % {"id": complaint.id},
-        body=_("Your complaint %(id)s: %(status)s. Sign in to read the reasons.")
+        subject=lambda: _("Decision on your complaint %(id)s") % {"id": complaint.id},
+        body=lambda: _("Your complaint %(id)s: %(status)s. Sign in to read the reasons.")
         % {"id": complaint.id, "status": complaint.get_status_display()})
 
 
 def forward_notify(*, complaint_id: int) -> int:
     return tell_enterprise(
         complaint_id=complaint_id,
-        subject=_("The regulator forwarded a complaint about you"),
-        body=_("The regulator asks you to answer case %(id)s. Sign in to read it.")
+        subject=lambda: _("The regulator forwarded a complaint about you"),
+        body=lambda: _("The regulator asks you to answer case %(id)s. Sign in to read it.")
         % {"id": complaint_id})
 
 
@@ -113,8 +118,8 @@ def investigation_respondent_notify(*, investigation_id: int) -> int:
         organisation_id=investigation.respondent_id, role__in=RESPONDENT_STAFF)
         .select_related("user")}
     return _send(staff,
-                 subject=_("News on investigation %(id)s") % {"id": investigation.id},
-                 body=_("The regulator has a new step on investigation %(id)s: %(status)s. "
-                        "Sign in to read it and answer.")
+                 subject=lambda: _("News on investigation %(id)s") % {"id": investigation.id},
+                 body=lambda: _("The regulator has a new step on investigation %(id)s: "
+                                "%(status)s. Sign in to read it and answer.")
                  % {"id": investigation.id, "status": investigation.get_status_display()},
                  link=reverse("enterprise-investigations"))

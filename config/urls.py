@@ -11,6 +11,7 @@ from config.api.errors import api_not_found
 from config.favicon import favicon
 from config.health import healthz
 from governance.metrics import metrics
+from governance.views import language
 
 api_v1 = [
     path("", include("governance.apis.urls")),
@@ -32,8 +33,9 @@ urlpatterns = [
     path("api/redoc/", csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["blob:"]})(
         SpectacularRedocView.as_view(url_name="api-schema")), name="api-redoc"),
     path("api/v1/", include(api_v1)),
-    # The language switch on every page posts here (Django's set_language view).
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch on every page posts here (Django's set_language view, which also
+    # remembers the choice on a signed-in account: governance/views/language.py).
+    path("i18n/setlang/", language.set_language, name="set_language"),
     # Anything else under /api/ is a JSON 404, never an HTML page.
     re_path(r"^api/", api_not_found),
     path("", include("recognition.urls")),

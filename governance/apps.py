@@ -16,6 +16,12 @@ class GovernanceConfig(AppConfig):
         from governance.services.policy import connect_policy_cache
 
         connect_policy_cache()
+        from django.contrib.auth.signals import user_logged_in
+
+        from governance.views.language import remember_language_at_sign_in
+
+        user_logged_in.connect(remember_language_at_sign_in,
+                               dispatch_uid="governance.remember_language")
         from governance.demo_deployments import register as register_demo
         from governance.navigation import nav_add
         from governance.permissions import Persona

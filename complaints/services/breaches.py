@@ -76,8 +76,8 @@ def breach_notify_subjects(*, breach_id: int) -> int:
             deployment__in=breach.deployments.all()).select_related("citizen")}
         for citizen in citizens:
             notify(recipient=citizen,
-                   subject=_("Your face data may have been affected by a breach"),
-                   body=_("%(operator)s reported a breach on %(date)s: %(what)s\nMeasures "
+                   subject=lambda: _("Your face data may have been affected by a breach"),
+                   body=lambda: _("%(operator)s reported a breach on %(date)s: %(what)s\nMeasures "
                           "taken: %(measures)s\nWhat you can do: withdraw your consent, ask "
                           "for deletion, or complain to the regulator on FaceGov.")
                    % {"operator": breach.organisation.name,

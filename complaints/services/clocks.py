@@ -64,8 +64,8 @@ def complaint_acknowledge(*, complaint_id: int) -> bool:
     complaint.save(update_fields=["acknowledged_at"])
     case_log_append(complaint=complaint, kind=LogKind.ACKNOWLEDGED, party=Party.PLATFORM)
     _notify(partial(tell_complainant, complaint_id=complaint.id,
-                    subject=_("We received your complaint"),
-                    body=_("Your complaint %(id)s was received and will be triaged by "
+                    subject=lambda: _("We received your complaint"),
+                    body=lambda: _("Your complaint %(id)s was received and will be triaged by "
                            "%(due)s.") % {"id": complaint.id,
                                           "due": _local(complaint.triage_due)}))
     return True
@@ -84,8 +84,9 @@ def complaint_escalate(*, complaint_id: int, now: dt.datetime) -> bool:
     case_log_append(complaint=complaint, kind=LogKind.ESCALATED, party=Party.PLATFORM,
                     detail={"triage_due": complaint.triage_due.isoformat()})
     _notify(partial(tell_supervisors, complaint_id=complaint.id,
-                    subject=_("Complaint %(id)s is due for triage soon") % {"id": complaint.id},
-                    body=_("Complaint %(id)s is not triaged yet; its 24 hours end at "
+                    subject=lambda: _("Complaint %(id)s is due for triage soon") % {
+                        "id": complaint.id},
+                    body=lambda: _("Complaint %(id)s is not triaged yet; its 24 hours end at "
                            "%(due)s.") % {"id": complaint.id,
                                           "due": _local(complaint.triage_due)}))
     return True
@@ -104,8 +105,9 @@ def complaint_flag_overdue(*, complaint_id: int, now: dt.datetime) -> bool:
     case_log_append(complaint=complaint, kind=LogKind.OVERDUE, party=Party.PLATFORM,
                     detail={"triage_due": complaint.triage_due.isoformat()})
     _notify(partial(tell_supervisors, complaint_id=complaint.id,
-                    subject=_("Complaint %(id)s is overdue for triage") % {"id": complaint.id},
-                    body=_("Complaint %(id)s was due for triage at %(due)s and is not "
+                    subject=lambda: _("Complaint %(id)s is overdue for triage") % {
+                        "id": complaint.id},
+                    body=lambda: _("Complaint %(id)s was due for triage at %(due)s and is not "
                            "triaged.") % {"id": complaint.id,
                                           "due": _local(complaint.triage_due)}))
     return True
@@ -118,19 +120,23 @@ def complaint_progress_notice(*, complaint_id: int, now: dt.datetime) -> bool:
     complaint = complaint_lock(Complaint(pk=complaint_id))
     if complaint.status in TERMINAL or complaint.last_news_at > now - PROGRESS_INTERVAL:
         return False
-    text = _("Your case %(id)s is still open: %(status)s. We will tell you of every decision, "
-             "and at least every 90 days.") % {"id": complaint.id,
-                                              "status": complaint.get_status_display()}
+
+    def progress_text() -> str:
+        return _("Your case %(id)s is still open: %(status)s. We will tell you of every "
+                 "decision, and at least every 90 days.") % {
+            "id": complaint.id, "status": complaint.get_status_display()}
+
     complaint.last_news_at = now
     complaint.save(update_fields=["last_news_at"])
     if complaint.kind == CaseKind.TIP:  # the tipster reads it on the status page
         CaseMessage.objects.create(complaint=complaint, channel=Channel.COMPLAINANT,
-                                   party=Party.PLATFORM, body=text)
+                                   party=Party.PLATFORM, body=progress_text())
     case_log_append(complaint=complaint, kind=LogKind.PROGRESS_NOTICE, party=Party.PLATFORM)
     if complaint.kind == CaseKind.COMPLAINT:
         _notify(partial(tell_complainant, complaint_id=complaint.id,
-                        subject=_("News on your complaint %(id)s") % {"id": complaint.id},
-                        body=text))
+                        subject=lambda: _("News on your complaint %(id)s") % {
+                            "id": complaint.id},
+                        body=progress_text))
     return True
 
 

@@ -4,6 +4,7 @@ A person is either a member of organisations (enterprise, regulator, industry bo
 role in each, or a citizen who signed up for themselves — never both (enforced in services).
 """
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,11 @@ from governance.models.jurisdictions import DEFAULT_JURISDICTION, Jurisdiction
 
 class User(AbstractUser):
     """The login account. What a user may do follows from memberships or a citizen profile."""
+
+    # The language the user last chose with the switch: what the platform writes to them when
+    # they are not the one acting (notifications and mail sent by others or by the worker).
+    language = models.CharField(_("language"), max_length=10, blank=True,
+                                choices=settings.LANGUAGES)
 
     class Meta:
         db_table = "governance_user"

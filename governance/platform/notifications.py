@@ -16,6 +16,7 @@ import datetime as dt
 import json
 import logging
 import smtplib
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 from urllib.parse import urljoin
@@ -24,7 +25,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from governance.models.notifications import MailStatus, Notification, OutboundMail
 from governance.platform.crypto import KeyPurpose, seal, unseal
@@ -75,10 +76,28 @@ def mail_send_later(*, to: str, subject: str, body: str) -> OutboundMail:
     return mail
 
 
-def notify(*, recipient: Any, subject: str, body: str, link: str = "",
+#: What a notification says: a text, or a function writing it — called in the recipient's
+#: language, so a citizen who reads Chinese is told in Chinese whoever acted (or the worker).
+Text = str | Callable[[], str]
+
+
+def recipient_language(recipient: Any) -> str:
+    return getattr(recipient, "language", "") or settings.LANGUAGE_CODE
+
+
+def _written(text: Text, language: str) -> str:
+    if not callable(text):
+        return str(text)
+    with translation.override(language):
+        return str(text())
+
+
+def notify(*, recipient: Any, subject: Text, body: Text, link: str = "",
            email: bool = True) -> Notification:
     """Tell `recipient` in-app, and by mail too when asked and they have an address."""
-    subject = " ".join(str(subject).split())[:SUBJECT_MAX_CHARS]
+    language = recipient_language(recipient)
+    subject, body = _written(subject, language), _written(body, language)
+    subject = " ".join(subject.split())[:SUBJECT_MAX_CHARS]
     mail = None
     if email and getattr(recipient, "email", ""):
         text = f"{body}\n\n{urljoin(settings.FACEGOV_SITE_URL, link)}" if link else str(body)

@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from governance.audit import acting_as
@@ -612,9 +613,10 @@ def corrective_actions_flag_overdue(*, now: dt.datetime | None = None) -> int:
             for membership in Membership.objects.filter(organisation=organisation,
                                                         role__in=MEMBER_ROLES):
                 notify(recipient=membership.user,
-                       subject=_("A corrective action is overdue"),
-                       body=_("%(req)s was due on %(due)s.")
-                       % {"req": action.finding.result.node.label, "due": action.due_date})
+                       subject=lambda: _("A corrective action is overdue"),
+                       body=lambda action=action: _("%(req)s was due on %(due)s.") % {
+                           "req": action.finding.result.node.label,
+                           "due": date_format(action.due_date, "DATE_FORMAT")})
             credit_recompute(organisation=organisation, reason="action_overdue", now=now)
             flagged += 1
     return flagged

@@ -27,7 +27,7 @@ from governance.models import (
 from governance.models.rights import EXPORT_TYPES
 from governance.permissions import require
 from governance.platform.deadlines import DeadlineKind, due_for
-from governance.platform.notifications import notify
+from governance.platform.notifications import Text, notify
 from governance.purge import PurgeReason, subject_purge_schedule
 from governance.services.consent import actor_label
 
@@ -56,7 +56,7 @@ def _lock(request: RightsRequest) -> RightsRequest:
             .select_related("deployment__organisation", "citizen").get(pk=request.pk))
 
 
-def _tell_citizen(request: RightsRequest, subject: str, text: str) -> None:
+def _tell_citizen(request: RightsRequest, subject: Text, text: Text) -> None:
     """In-app always, by mail too when the citizen gave an address (sent after commit)."""
     notify(recipient=request.citizen, subject=subject, body=text,
            link=reverse("citizen-request-detail", args=[request.id]))
@@ -111,7 +111,7 @@ def rights_request_extend(*, request: RightsRequest, actor: Any, reason: str) ->
     request.save(update_fields=["state", "extended_at", "extension_reason", "due_at"])
     note = f"Extended to {request.due_at:%Y-%m-%d}: {request.extension_reason}"
     rights_request_event(request=request, actor=actor, note=note)
-    _tell_citizen(request, _("Your request to FaceGov was extended"), note)
+    _tell_citizen(request, lambda: _("Your request to FaceGov was extended"), note)
     return request
 
 
@@ -144,7 +144,7 @@ def rights_request_fulfil(*, request: RightsRequest, actor: Any,
     if request.type == RequestType.RESTRICTION:
         _restrict(request)
     request = _close(request, actor=actor, state=RequestState.FULFILLED, response=response)
-    _tell_citizen(request, _("Your request to FaceGov was answered"), request.response)
+    _tell_citizen(request, lambda: _("Your request to FaceGov was answered"), request.response)
     return request
 
 
@@ -183,7 +183,7 @@ def rights_restriction_lift(*, request: RightsRequest, actor: Any,
                     lifted_by=actor_label(actor))
     note = _("Restriction lifted: %(reason)s") % {"reason": reason.strip()}
     rights_request_event(request=request, actor=actor, note=note)
-    _tell_citizen(request, _("The restriction you asked for was lifted"), note)
+    _tell_citizen(request, lambda: _("The restriction you asked for was lifted"), note)
     return request
 
 
@@ -205,7 +205,7 @@ def rights_request_mark_fulfilled_by_export(*, request_id: int) -> RightsRequest
         return request
     request = _close(request, actor=None, state=RequestState.FULFILLED,
                      response=request.response or _("Your download is ready for 7 days."))
-    _tell_citizen(request, _("Your download from FaceGov is ready"), request.response)
+    _tell_citizen(request, lambda: _("Your download from FaceGov is ready"), request.response)
     return request
 
 
@@ -224,8 +224,8 @@ def rights_request_reject(*, request: RightsRequest, actor: Any, reason: str,
     request.rejection_reason, request.court_route = reason.strip(), court_route.strip()
     request = _close(request, actor=actor, state=RequestState.REJECTED,
                      note=f"Rejected: {request.rejection_reason}")
-    _tell_citizen(request, _("Your request to FaceGov was rejected"),
-                  _("Reasons: %(reasons)s\nRoute to court: %(court)s")
+    _tell_citizen(request, lambda: _("Your request to FaceGov was rejected"),
+                  lambda: _("Reasons: %(reasons)s\nRoute to court: %(court)s")
                   % {"reasons": request.rejection_reason, "court": request.court_route})
     return request
 
