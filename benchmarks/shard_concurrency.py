@@ -12,7 +12,10 @@ rows), so the figures are about search, memory and reloads, not decryption.
 2. Enrol while identifying: C clients identify against one deployment on one worker, first
    alone, then while an enrolment bumps the gallery version every E ms (each reload appends
    the new template in the background). Printed: p50/p99 without and with enrolments and
-   their ratio (aim: ~1: no identify waits for a reload), and how many reloads happened.
+   their ratio (aim: ~1: no identify waits for a reload), and how many reloads happened -
+   twice in the same run: each reload copying the part into a new index (the old way, the
+   baseline) and each reload appending into the index's spare capacity (GalleryIndex.updated,
+   what recognition/shards.py does now).
 
 Run: python benchmarks/shard_concurrency.py          (10 x 20,000 templates, 2 workers, 100 clients)
      python benchmarks/shard_concurrency.py --templates 200000 --requests 2000   (the full size:
@@ -40,7 +43,8 @@ def synthetic(deployment: int, templates: int) -> np.ndarray:
     return rng.standard_normal((templates, DIM), dtype=np.float32) * np.float32(0.05)
 
 
-def shard_main(inbox, outbox, max_bytes: int, templates: int) -> None:  # noqa: ANN001
+def shard_main(inbox, outbox, max_bytes: int, templates: int,  # noqa: ANN001
+               copy_on_reload: bool = False) -> None:
     from django.conf import settings
 
     settings.configure()  # the holder's reload thread closes a (dummy) connection
@@ -58,11 +62,16 @@ def shard_main(inbox, outbox, max_bytes: int, templates: int) -> None:  # noqa: 
             if previous is None:
                 matrix = synthetic(deployment_id, templates)
                 stats["loads"] += 1
-            else:  # an enrolment: the held rows plus one new template (a copy, as _updated)
+            else:  # an enrolment: the held rows plus one new template
                 new = synthetic(deployment_id + 10_000 + version, 1)
-                matrix = np.concatenate([previous.index.matrix, new])
                 stats["reloads"] += 1
-            index = GalleryIndex(np.arange(matrix.shape[0], dtype=np.int64), matrix)
+            if previous is None or copy_on_reload:
+                if previous is not None:  # the old reload: a new index over a copy
+                    matrix = np.concatenate([previous.index.matrix, new])
+                index = GalleryIndex(np.arange(matrix.shape[0], dtype=np.int64), matrix)
+            else:  # as shards._updated: the new row written into the index's spare capacity
+                index = previous.index.updated(
+                    ids=np.array([previous.index.row_count], dtype=np.int64), rows=new)
             loaded = LoadedPart(version, 1, index, time.time(), np.empty(0, dtype=np.int64))
             with self._lock:
                 self._parts[key] = loaded
@@ -88,12 +97,14 @@ def shard_main(inbox, outbox, max_bytes: int, templates: int) -> None:  # noqa: 
 class Cluster:
     """S worker processes, one inbox each (a Celery queue), one shared outbox."""
 
-    def __init__(self, shards: int, max_bytes: int, templates: int) -> None:
+    def __init__(self, shards: int, max_bytes: int, templates: int,
+                 copy_on_reload: bool = False) -> None:
         ctx = mp.get_context("fork")
         self.outbox = ctx.Queue()
         self.inboxes = [ctx.Queue() for _ in range(shards)]
         self.workers = [ctx.Process(target=shard_main,
-                                    args=(inbox, self.outbox, max_bytes, templates))
+                                    args=(inbox, self.outbox, max_bytes, templates,
+                                          copy_on_reload))
                         for inbox in self.inboxes]
         for worker in self.workers:
             worker.start()
@@ -226,33 +237,40 @@ def enrol_while_identifying(args: argparse.Namespace) -> None:
     rows = rng.integers(0, args.templates, args.requests)
     probes = [gallery[r] + np.float32(0.001) for r in rows]
     del gallery
-    cluster = Cluster(1, 2**40, args.templates)
-    version = [0]
-    cluster.identify(0, probes[0])  # loaded before timing
-
-    def call(probe: np.ndarray) -> None:
-        cluster.identify(0, probe, version[0])
-
-    quiet, _ = run_clients(args.clients, [(pr,) for pr in probes], call)
-    stop = threading.Event()
-
-    def enrol() -> None:
-        while not stop.is_set():
-            version[0] += 1
-            stop.wait(args.enrol_every_ms / 1000)
-
-    enroller = threading.Thread(target=enrol)
-    enroller.start()
-    busy, _ = run_clients(args.clients, [(pr,) for pr in probes], call)
-    stop.set()
-    enroller.join()
-    [stats] = cluster.close()
     print(f"enrol while identifying ({args.templates:,} templates, {args.clients} clients, one "
           f"worker, an enrolment every {args.enrol_every_ms} ms):")
-    print(f"  without enrolments: p50 {p(quiet, 0.5):.1f} ms, p99 {p(quiet, 0.99):.1f} ms")
-    print(f"  with enrolments:    p50 {p(busy, 0.5):.1f} ms, p99 {p(busy, 0.99):.1f} ms "
-          f"({stats['reloads']} background reloads) -> p99 ratio "
-          f"{p(busy, 0.99) / p(quiet, 0.99):.2f}x")
+    figures = {}
+    for label, copy_on_reload in (("copying the part on each reload (before)", True),
+                                  ("appending into spare capacity (now)", False)):
+        cluster = Cluster(1, 2**40, args.templates, copy_on_reload)
+        version = [0]
+        cluster.identify(0, probes[0])  # loaded before timing
+
+        def call(probe: np.ndarray, cluster=cluster, version=version) -> None:  # noqa: ANN001
+            cluster.identify(0, probe, version[0])
+
+        quiet, _ = run_clients(args.clients, [(pr,) for pr in probes], call)
+        stop = threading.Event()
+
+        def enrol(stop=stop, version=version) -> None:  # noqa: ANN001
+            while not stop.is_set():
+                version[0] += 1
+                stop.wait(args.enrol_every_ms / 1000)
+
+        enroller = threading.Thread(target=enrol)
+        enroller.start()
+        busy, _ = run_clients(args.clients, [(pr,) for pr in probes], call)
+        stop.set()
+        enroller.join()
+        [stats] = cluster.close()
+        figures[copy_on_reload] = p(busy, 0.99) / p(quiet, 0.99)
+        print(f"  {label}:")
+        print(f"    without enrolments: p50 {p(quiet, 0.5):.1f} ms, p99 {p(quiet, 0.99):.1f} ms")
+        print(f"    with enrolments:    p50 {p(busy, 0.5):.1f} ms, p99 {p(busy, 0.99):.1f} ms "
+              f"({stats['reloads']} background reloads) -> p99 ratio "
+              f"{figures[copy_on_reload]:.2f}x")
+    print(f"  p99 slowdown under enrolments, appending vs copying: {figures[False]:.2f}x vs "
+          f"{figures[True]:.2f}x")
 
 
 def main() -> None:
@@ -266,8 +284,11 @@ def main() -> None:
                         help="per-worker bound (default: two runs, one where a worker's "
                              "deployments all fit and one holding ~3 of them)")
     parser.add_argument("--enrol-every-ms", type=int, default=50)
+    parser.add_argument("--only-enrol", action="store_true",
+                        help="skip the many-deployments run")
     args = parser.parse_args()
-    many_deployments(args)
+    if not args.only_enrol:
+        many_deployments(args)
     enrol_while_identifying(args)
 
 
