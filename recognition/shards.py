@@ -53,8 +53,8 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from recognition.engine import GalleryBuilder, GalleryIndex
-from recognition.engine.matching import DIM
 from recognition.engine.approximate import ApproximateGalleryIndex, index_for
+from recognition.engine.matching import DIM
 from recognition.errors import GalleryUnavailable
 
 logger = logging.getLogger(__name__)

@@ -4,7 +4,9 @@ Memory: one preallocated C-contiguous (N, 128) float32 matrix, its (N,) float32 
 (N,) int64 subject ids - 524 bytes per template against 512 for the raw matrix (1.023x). No
 per-row Python objects, no float64 copy. Subject ids are integers (the template or subject row
 key in the database): strings would cost a Python object or a fixed-width slot per row, and the
-caller resolves the top-k ids to references with one query.
+caller resolves the top-k ids to references with one query. An index that takes enrolments
+(:meth:`GalleryIndex.updated`) keeps spare capacity for a quarter more rows, so an enrolment
+writes its row instead of copying the gallery; a freshly built index has none.
 
 Search: ``||g - p||^2 = ||g||^2 - 2 g.p + ||p||^2``. The only O(N x 128) work is one float32
 matrix-vector product (BLAS, reads the matrix once, no (N, 128) temporary), then an O(N)
