@@ -53,7 +53,8 @@ def throwaway_django(database_url: str = "") -> Iterator[str]:
         shutil.rmtree(var_dir, ignore_errors=True)
 
 
-def make_enterprise_deployment(name: str = "Bench gate"):  # type: ignore[no-untyped-def]
+def make_enterprise_deployment(name: str = "Bench gate",  # type: ignore[no-untyped-def]
+                               **fields):
     """An enterprise, its admin (a Membership) and an ACTIVE 1:1 access-control deployment with
     a published notice. Returns (deployment, admin user)."""
     from django.utils import timezone
@@ -85,7 +86,7 @@ def make_enterprise_deployment(name: str = "Bench gate"):  # type: ignore[no-unt
         mode=Mode.VERIFICATION, place_type=PlaceType.RESIDENTIAL_COMMUNITY,
         interest=Interest.PRIVATE, status=DeploymentStatus.ACTIVE,
         non_face_alternative="Show the resident card to the guard, or type the door PIN.",
-        activated_at=timezone.now())
+        activated_at=timezone.now(), **fields)
     deployment.purposes.set(Purpose.objects.filter(code__in=["access_control"]))
     DeploymentNotice.objects.create(
         deployment=deployment, version=1, published_at=timezone.now(),

@@ -52,6 +52,8 @@ def main() -> None:
     parser.add_argument("--requests", "-r", type=int, default=20, help="timed verifications")
     parser.add_argument("--show-queries", action="store_true",
                         help="print the SQL of one verify request")
+    parser.add_argument("--profile", action="store_true",
+                        help="print a cProfile of the engine-stubbed verifies (cumulative)")
     add_database_argument(parser)
     args = parser.parse_args()
     faces = faces_dir()
@@ -70,9 +72,12 @@ def main() -> None:
         from recognition.services.apikeys import api_key_create
 
         print(f"database: {database}")
-        deployment, admin = make_enterprise_deployment()
+        # Central storage: enrolled through the central API (an on_device gate refuses it).
+        deployment, admin = make_enterprise_deployment(
+            storage="central", central_storage_separate_consent=True)
         consent_give(deployment=deployment, actor=admin, subject_ref=SUBJECT,
-                     purposes=[PURPOSE], method="in_app_explicit", evidence=dict(CLICK))
+                     purposes=[PURPOSE], central_storage=True, method="in_app_explicit",
+                     evidence=dict(CLICK))
         _, raw_key = api_key_create(deployment=deployment, name="camera", actor=admin)
         client = Client(HTTP_HOST="localhost", HTTP_X_API_KEY=raw_key)
 
@@ -176,6 +181,16 @@ def main() -> None:
         with mock.patch("recognition.services.recognition.load_image", return_value=image), \
                 mock.patch("recognition.services.recognition.encode_probe",
                            return_value=template):
+            if args.profile:
+                import cProfile
+                import pstats
+
+                profiler = cProfile.Profile()
+                profiler.enable()
+                for _ in range(args.requests):
+                    verify()
+                profiler.disable()
+                pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
             for _ in range(args.requests):
                 wall, cpu = verify()
                 stubbed.append(wall)

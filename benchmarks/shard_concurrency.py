@@ -12,7 +12,10 @@ rows), so the figures are about search, memory and reloads, not decryption.
 2. Enrol while identifying: C clients identify against one deployment on one worker, first
    alone, then while an enrolment bumps the gallery version every E ms (each reload appends
    the new template in the background). Printed: p50/p99 without and with enrolments and
-   their ratio (aim: ~1: no identify waits for a reload), and how many reloads happened.
+   their ratio (aim: ~1: no identify waits for a reload), and how many reloads happened -
+   twice in the same run: each reload copying the part into a new index (the old way, the
+   baseline) and each reload appending into the index's spare capacity (GalleryIndex.updated,
+   what recognition/shards.py does now).
 
 Run: python benchmarks/shard_concurrency.py          (10 x 20,000 templates, 2 workers, 100 clients)
      python benchmarks/shard_concurrency.py --templates 200000 --requests 2000   (the full size:
@@ -40,35 +43,44 @@ def synthetic(deployment: int, templates: int) -> np.ndarray:
     return rng.standard_normal((templates, DIM), dtype=np.float32) * np.float32(0.05)
 
 
-def shard_main(inbox, outbox, max_bytes: int, templates: int) -> None:  # noqa: ANN001
+def shard_main(inbox, outbox, max_bytes: int, templates: int,  # noqa: ANN001
+               copy_on_reload: bool = False) -> None:
     from django.conf import settings
 
     settings.configure()  # the holder's reload thread closes a (dummy) connection
     from recognition.engine import GalleryIndex
     from recognition.shards import LoadedPart, ShardHolder
 
-    stats = {"loads": 0, "evictions": 0, "reloads": 0, "peak": 0}
+    stats = {"loads": 0, "evictions": 0, "reloads": 0, "peak": 0, "reload_s": 0.0}
     versions: dict[int, int] = {}
 
     class SyntheticHolder(ShardHolder):
         def _load(self, key):  # noqa: ANN001, ANN202
+            started = time.perf_counter()
             deployment_id = key[0]
             previous = self._parts.get(key)
             version = versions.get(deployment_id, 0)
             if previous is None:
                 matrix = synthetic(deployment_id, templates)
                 stats["loads"] += 1
-            else:  # an enrolment: the held rows plus one new template (a copy, as _updated)
+            else:  # an enrolment: the held rows plus one new template
                 new = synthetic(deployment_id + 10_000 + version, 1)
-                matrix = np.concatenate([previous.index.matrix, new])
                 stats["reloads"] += 1
-            index = GalleryIndex(np.arange(matrix.shape[0], dtype=np.int64), matrix)
+            if previous is None or copy_on_reload:
+                if previous is not None:  # the old reload: a new index over a copy
+                    matrix = np.concatenate([previous.index.matrix, new])
+                index = GalleryIndex(np.arange(matrix.shape[0], dtype=np.int64), matrix)
+            else:  # as shards._updated: the new row written into the index's spare capacity
+                index = previous.index.updated(
+                    ids=np.array([previous.index.row_count], dtype=np.int64), rows=new)
             loaded = LoadedPart(version, 1, index, time.time(), np.empty(0, dtype=np.int64))
             with self._lock:
                 self._parts[key] = loaded
                 self._parts.move_to_end(key)
                 stats["evictions"] += len(self._evict(keep=key))
                 stats["peak"] = max(stats["peak"], self.nbytes)
+            if previous is not None:
+                stats["reload_s"] += time.perf_counter() - started
             return loaded
 
     holder = SyntheticHolder(max_bytes)
@@ -88,12 +100,14 @@ def shard_main(inbox, outbox, max_bytes: int, templates: int) -> None:  # noqa: 
 class Cluster:
     """S worker processes, one inbox each (a Celery queue), one shared outbox."""
 
-    def __init__(self, shards: int, max_bytes: int, templates: int) -> None:
+    def __init__(self, shards: int, max_bytes: int, templates: int,
+                 copy_on_reload: bool = False) -> None:
         ctx = mp.get_context("fork")
         self.outbox = ctx.Queue()
         self.inboxes = [ctx.Queue() for _ in range(shards)]
         self.workers = [ctx.Process(target=shard_main,
-                                    args=(inbox, self.outbox, max_bytes, templates))
+                                    args=(inbox, self.outbox, max_bytes, templates,
+                                          copy_on_reload))
                         for inbox in self.inboxes]
         for worker in self.workers:
             worker.start()
@@ -226,33 +240,61 @@ def enrol_while_identifying(args: argparse.Namespace) -> None:
     rows = rng.integers(0, args.templates, args.requests)
     probes = [gallery[r] + np.float32(0.001) for r in rows]
     del gallery
-    cluster = Cluster(1, 2**40, args.templates)
-    version = [0]
-    cluster.identify(0, probes[0])  # loaded before timing
-
-    def call(probe: np.ndarray) -> None:
-        cluster.identify(0, probe, version[0])
-
-    quiet, _ = run_clients(args.clients, [(pr,) for pr in probes], call)
-    stop = threading.Event()
-
-    def enrol() -> None:
-        while not stop.is_set():
-            version[0] += 1
-            stop.wait(args.enrol_every_ms / 1000)
-
-    enroller = threading.Thread(target=enrol)
-    enroller.start()
-    busy, _ = run_clients(args.clients, [(pr,) for pr in probes], call)
-    stop.set()
-    enroller.join()
-    [stats] = cluster.close()
     print(f"enrol while identifying ({args.templates:,} templates, {args.clients} clients, one "
-          f"worker, an enrolment every {args.enrol_every_ms} ms):")
-    print(f"  without enrolments: p50 {p(quiet, 0.5):.1f} ms, p99 {p(quiet, 0.99):.1f} ms")
-    print(f"  with enrolments:    p50 {p(busy, 0.5):.1f} ms, p99 {p(busy, 0.99):.1f} ms "
-          f"({stats['reloads']} background reloads) -> p99 ratio "
-          f"{p(busy, 0.99) / p(quiet, 0.99):.2f}x")
+          f"worker, an enrolment every {args.enrol_every_ms} ms, {args.rounds} rounds of "
+          f"quiet then enrolling per mode, modes alternating; p99 = median over rounds):")
+    modes = (("copying the part on each reload (before)", True),
+             ("appending into spare capacity (now)", False))
+    results: dict[bool, dict[str, list[float]]] = {
+        copy: {"quiet50": [], "quiet99": [], "busy50": [], "busy99": []} for _, copy in modes}
+    reloads = {copy: [0, 0.0] for _, copy in modes}
+    for _ in range(args.rounds):
+        for _, copy_on_reload in modes:
+            cluster = Cluster(1, 2**40, args.templates, copy_on_reload)
+            version = [0]
+            cluster.identify(0, probes[0])  # loaded before timing
+
+            def call(probe: np.ndarray, cluster=cluster, version=version) -> None:  # noqa: ANN001
+                cluster.identify(0, probe, version[0])
+
+            quiet, _ = run_clients(args.clients, [(pr,) for pr in probes], call)
+            stop = threading.Event()
+
+            def enrol(stop=stop, version=version) -> None:  # noqa: ANN001
+                while not stop.is_set():
+                    version[0] += 1
+                    stop.wait(args.enrol_every_ms / 1000)
+
+            enroller = threading.Thread(target=enrol)
+            enroller.start()
+            busy, _ = run_clients(args.clients, [(pr,) for pr in probes], call)
+            stop.set()
+            enroller.join()
+            [stats] = cluster.close()
+            figures = results[copy_on_reload]
+            figures["quiet50"].append(p(quiet, 0.5))
+            figures["quiet99"].append(p(quiet, 0.99))
+            figures["busy50"].append(p(busy, 0.5))
+            figures["busy99"].append(p(busy, 0.99))
+            reloads[copy_on_reload][0] += stats["reloads"]
+            reloads[copy_on_reload][1] += stats["reload_s"]
+    ratio = {}
+    for label, copy_on_reload in modes:
+        f = {k: float(np.median(v)) for k, v in results[copy_on_reload].items()}
+        count, seconds = reloads[copy_on_reload]
+        ratio[copy_on_reload] = f["busy99"] / f["quiet99"]
+        print(f"  {label}:")
+        print(f"    without enrolments: p50 {f['quiet50']:.1f} ms, p99 {f['quiet99']:.1f} ms")
+        print(f"    with enrolments:    p50 {f['busy50']:.1f} ms, p99 {f['busy99']:.1f} ms -> p99 "
+              f"ratio {ratio[copy_on_reload]:.2f}x (per round: " + ", ".join(
+                  f"{b / q:.2f}x" for b, q in zip(results[copy_on_reload]['busy99'],
+                                                  results[copy_on_reload]['quiet99'],
+                                                  strict=True)) + ")")
+        print(f"    {count} background reloads, {1000 * seconds / max(count, 1):.3f} ms of "
+              f"work each")
+    work = {copy: 1000 * seconds / max(count, 1) for copy, (count, seconds) in reloads.items()}
+    print(f"  p99 slowdown under enrolments, appending vs copying: {ratio[False]:.2f}x vs "
+          f"{ratio[True]:.2f}x; reload work {work[False]:.3f} ms vs {work[True]:.3f} ms")
 
 
 def main() -> None:
@@ -266,8 +308,13 @@ def main() -> None:
                         help="per-worker bound (default: two runs, one where a worker's "
                              "deployments all fit and one holding ~3 of them)")
     parser.add_argument("--enrol-every-ms", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="enrol-while-identifying rounds per mode (median reported)")
+    parser.add_argument("--only-enrol", action="store_true",
+                        help="skip the many-deployments run")
     args = parser.parse_args()
-    many_deployments(args)
+    if not args.only_enrol:
+        many_deployments(args)
     enrol_while_identifying(args)
 
 

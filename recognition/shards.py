@@ -21,8 +21,12 @@ blocks a search). A person deleted since the old index was built is still never 
 caller keeps only candidates whose subject still has a template (one query, after the
 deletion's transaction committed), and the policy gate is asked again for each match.
 
-Updates are incremental: a reload keeps the rows whose template still exists, drops the
-others (tombstone and compaction in one step) and decrypts only the templates enrolled since.
+Updates are incremental: a reload decrypts only the templates enrolled since and writes them
+after the held rows, into the index's spare capacity (no copy of the part; searches on the old
+snapshot read only rows below its end, which are never rewritten); rows whose template is gone
+become tombstones, masked at search time and compacted away (one copy) only when they exceed
+an eighth of the part. At most one reload per part runs at a time; enrolments arriving during
+it are picked up by the next one (a burst costs one reload, not one each).
 
 Index kind: each part is searched exactly, or with the approximate (FAISS) index the
 deployment switched to after its recall was measured (recognition/services/approximate.py);
@@ -50,6 +54,7 @@ from django.utils import timezone
 
 from recognition.engine import GalleryBuilder, GalleryIndex
 from recognition.engine.approximate import ApproximateGalleryIndex, index_for
+from recognition.engine.matching import DIM
 from recognition.errors import GalleryUnavailable
 
 logger = logging.getLogger(__name__)
@@ -86,7 +91,14 @@ class LoadedPart:
     transform_version: int
     index: GalleryIndex | ApproximateGalleryIndex
     loaded_at: float
-    template_ids: np.ndarray  # the template of each index row, for incremental updates
+    template_ids: np.ndarray  # the template of each index row (tombstones included)
+
+    @property
+    def live_template_ids(self) -> np.ndarray:
+        """The templates this part answers for."""
+        index = self.index
+        exact = index.exact_index if isinstance(index, ApproximateGalleryIndex) else index
+        return self.template_ids[exact.live]
 
 
 def worker_name() -> str:
@@ -164,8 +176,13 @@ class ShardHolder:
                 index, template_ids = _updated(previous, deployment_id, (part, parts), secrets)
             else:
                 index, template_ids = _full(deployment_id, (part, parts), secrets)
-            # Exact, or the approximate index the deployment switched to (over this part).
-            index = index_for(index, deployment_index_config(row))
+            # Exact, or the approximate index the deployment switched to (over this part; its
+            # FAISS row numbers are the exact index's rows, so no tombstones in between).
+            config = deployment_index_config(row)
+            if config is not None and not config.exact and index.tombstones:
+                template_ids = template_ids[index.live]
+                index = index.compacted()
+            index = index_for(index, config)
             loaded = LoadedPart(row.gallery_version, row.transform_version, index,
                                 time.time(), template_ids)
         with self._lock:
@@ -203,28 +220,40 @@ def _full(deployment_id: int, part: tuple[int, int],
     return builder.build(), template_ids[:count]
 
 
+# Tombstones are compacted away once they exceed this fraction of a part's rows.
+COMPACT_FRACTION = 0.125
+
+
 def _updated(previous: LoadedPart, deployment_id: int, part: tuple[int, int],
              secrets) -> tuple[GalleryIndex, np.ndarray]:  # type: ignore[no-untyped-def]
-    """The part as stored now, from the one held: rows whose template is gone are dropped
-    (tombstoned and compacted at once), only templates enrolled since are decrypted and
-    appended. One query for the part's template ids, one for the new rows."""
+    """The part as stored now, from the one held: rows whose template is gone become
+    tombstones (never searched again; compacted away when they exceed COMPACT_FRACTION), only
+    templates enrolled since are decrypted and written after the held rows, into the index's
+    spare capacity - the held rows are not copied, so a reload costs what changed. One query
+    for the part's template ids, one for the new rows."""
     from recognition.services.vault import gallery_rows_with_ids, gallery_templates
 
     current = np.fromiter(
         gallery_templates(deployment_id=deployment_id, part=part)
         .values_list("id", flat=True).iterator(chunk_size=20_000), dtype=np.int64)
+    held = previous.index
+    exact = held.exact_index if isinstance(held, ApproximateGalleryIndex) else held
     keep = np.isin(previous.template_ids, current)
     new_ids = np.setdiff1d(current, previous.template_ids)
     appended = list(gallery_rows_with_ids(deployment_id=deployment_id, secrets=secrets,
                                           part=part, template_ids=new_ids.tolist()))
-    builder = GalleryBuilder(int(keep.sum()) + len(appended))
-    if keep.any():
-        builder.add_many(previous.index.ids[keep], previous.index.matrix[keep])
-    for _, subject_id, vector in appended:
-        builder.add(subject_id, vector)
-    template_ids = np.concatenate([previous.template_ids[keep],
+    rows = np.empty((len(appended), DIM), dtype=np.float32)
+    subjects = np.empty(len(appended), dtype=np.int64)
+    for n, (_, subject_id, vector) in enumerate(appended):
+        rows[n] = vector
+        subjects[n] = subject_id
+    index = exact.updated(keep=keep, ids=subjects, rows=rows)
+    template_ids = np.concatenate([previous.template_ids,
                                    np.array([t for t, _, _ in appended], dtype=np.int64)])
-    return builder.build(), template_ids
+    if index.tombstones > COMPACT_FRACTION * index.row_count:
+        template_ids = template_ids[index.live]
+        index = index.compacted()
+    return index, template_ids
 
 
 def _holdings_record(*, loaded: list[tuple[tuple[int, int, int], LoadedPart]],

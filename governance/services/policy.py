@@ -16,6 +16,7 @@ import uuid
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.db.models import Exists
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -191,11 +192,35 @@ def _consent_outcome(consent: Consent, deployment: DeploymentFacts, now: dt.date
     return None
 
 
+_RESTRICTED_TEXT = _("The person asked to restrict the processing of their data here and the "
+                     "operator granted it: their data is kept, not used.")
+
+
+def _restriction_decision(deployment: DeploymentFacts, subject_ref: str,
+                          covering: list[Consent] | None = None) -> PolicyDecision | None:
+    """The refusal when a restriction is in force, else None. With `covering` (consent rows
+    read with the restriction annotated, see `_consent_decision`) no query is made unless there
+    is no row to carry the answer."""
+    if covering:
+        restricted = covering[0].restricted
+    else:
+        restricted = _restricted(deployment, subject_ref)
+    return _refuse(RefusalCode.RESTRICTED, _RESTRICTED_TEXT) if restricted else None
+
+
 def _consent_decision(deployment: DeploymentFacts, subject_ref: str, purpose: str,
                       now: dt.datetime) -> PolicyDecision:
-    covering = (Consent.objects.filter(deployment_id=deployment.id, subject_ref=subject_ref,
-                                       purposes__code=purpose)
-                .order_by("-given_at", "-id"))
+    # One round trip for the consents and the restriction (checked first: a restriction in
+    # force refuses whatever the consent says).
+    covering = list(
+        Consent.objects.filter(deployment_id=deployment.id, subject_ref=subject_ref,
+                               purposes__code=purpose)
+        .annotate(restricted=Exists(ProcessingRestriction.objects.filter(
+            deployment_id=deployment.id, subject_ref=subject_ref, lifted_at__isnull=True)))
+        .order_by("-given_at", "-id"))
+    restriction = _restriction_decision(deployment, subject_ref, covering)
+    if restriction is not None:
+        return restriction
     newest_refusal: RefusalCode | None = None
     for consent in covering:
         outcome = _consent_outcome(consent, deployment, now)
@@ -247,12 +272,11 @@ def policy_check(*, deployment: Deployment | int, subject_ref: str, purpose: str
     if not decision.allowed:
         return decision
     assert fresh is not None
-    if _restricted(fresh, subject_ref):
-        return _refuse(RefusalCode.RESTRICTED,
-                       _("The person asked to restrict the processing of their data here "
-                         "and the operator granted it: their data is kept, not used."))
     legal_basis = fresh.approved_legal_basis
     if legal_basis:
+        restriction = _restriction_decision(fresh, subject_ref)
+        if restriction is not None:
+            return restriction
         return PolicyDecision(allowed=True, basis=Basis.LEGAL_BASIS, legal_basis=legal_basis,
                               detail=_("Processing rests on the public-security legal basis "
                                        "approved by the regulator, not on consent."))

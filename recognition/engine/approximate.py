@@ -87,6 +87,8 @@ class ApproximateGalleryIndex:
 
         if config.exact:
             raise ValueError("an approximate index needs kind 'ivf' or 'hnsw'")
+        if exact.tombstones:  # FAISS row numbers must be the exact index's rows
+            exact = exact.compacted()
         self._exact = exact
         self._config = config
         matrix = exact.matrix

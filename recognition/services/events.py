@@ -11,7 +11,6 @@ from recognition.models import ApiKey, Device, RecognitionEvent, RecognitionMatc
 RECOGNITION_LEDGER = "recognition event"
 
 
-@transaction.atomic
 def event_record(*, deployment: Deployment, operation: str, outcome: str, purpose: str = "",
                  refusal_code: str = "", subject_ref: str = "", faces: int = 0,
                  distance: float | None = None, threshold: float | None = None,
@@ -21,9 +20,33 @@ def event_record(*, deployment: Deployment, operation: str, outcome: str, purpos
                  device: Device | None = None,
                  recorded_at: dt.datetime | None = None) -> RecognitionEvent:
     """Append one event to the deployment's chain. `matched_refs` are the people an
-    identification matched: each of them sees the event in their records."""
+    identification matched: each of them sees the event in their records. One transaction
+    (a savepoint when called inside one): see `event_record_in_transaction`."""
+    with transaction.atomic():
+        return event_record_in_transaction(
+            deployment=deployment, operation=operation, outcome=outcome, purpose=purpose,
+            refusal_code=refusal_code, subject_ref=subject_ref, faces=faces,
+            distance=distance, threshold=threshold, api_key=api_key, liveness=liveness,
+            liveness_cues=liveness_cues, matched_refs=matched_refs, device=device,
+            recorded_at=recorded_at)
+
+
+def event_record_in_transaction(
+        *, deployment: Deployment, operation: str, outcome: str, purpose: str = "",
+        refusal_code: str = "", subject_ref: str = "", faces: int = 0,
+        distance: float | None = None, threshold: float | None = None,
+        api_key: ApiKey | None = None, liveness: str = "",
+        liveness_cues: dict[str, dict[str, object]] | None = None,
+        matched_refs: list[str] | tuple[str, ...] = (), device: Device | None = None,
+        recorded_at: dt.datetime | None = None) -> RecognitionEvent:
+    """`event_record` for a caller already inside the transaction the event belongs to, which
+    lets every error propagate out of it (no savepoint: two round trips fewer; an error
+    aborts the caller's whole transaction, which must then not catch it and carry on)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("event_record_in_transaction must run inside a transaction")
     # The chain's owner is locked so sequence numbers and hashes are assigned in order.
-    Deployment.objects.select_for_update().filter(id=deployment.id).first()
+    Deployment.objects.select_for_update().filter(id=deployment.id).values_list(
+        "id", flat=True).first()
     refs = list(dict.fromkeys(matched_refs))
     event = chain_append(RecognitionEvent(
         deployment=deployment, operation=operation, purpose=purpose, outcome=outcome,

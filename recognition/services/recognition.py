@@ -50,7 +50,7 @@ from recognition.models import (
 from recognition.retention import subjects_interaction_record
 from recognition.services import policy_gate
 from recognition.services.confirmations import confirmations_open
-from recognition.services.events import event_record
+from recognition.services.events import event_record, event_record_in_transaction
 from recognition.services.liveness import liveness_consume
 from recognition.services.vault import (
     deployment_key_ensure,
@@ -176,9 +176,12 @@ def recognition_verify(*, caller: Caller, subject_ref: str, purpose: str, image:
     transformed = enrolled.secrets.transform.apply(probe.vector)
     distance = float(min(compare(row, transformed) for row in enrolled.vectors))
     match = distance <= deployment.threshold
-    with transaction.atomic():  # the interaction and its event: one transaction
-        subjects_touch(deployment, VaultSubject.objects.filter(id=enrolled.subject_id))
-        event = event_record(deployment=deployment, operation=op,
+    # The interaction and its event: one transaction, no savepoints inside (nothing in it
+    # catches an error and carries on; any error rolls both back).
+    with transaction.atomic():
+        subjects_interaction_record(deployment=deployment, at=timezone.now(),
+                                    subjects=VaultSubject.objects.filter(id=enrolled.subject_id))
+        event = event_record_in_transaction(deployment=deployment, operation=op,
                              outcome=Outcome.MATCH if match else Outcome.NO_MATCH,
                              purpose=purpose, subject_ref=subject_ref, faces=1,
                              distance=distance, threshold=deployment.threshold,

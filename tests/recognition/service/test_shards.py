@@ -266,7 +266,7 @@ def test_a_reload_appends_new_templates_and_drops_deleted_ones_without_reloading
     part = holder.held()[(gate.id, 0, 1)]
     subjects = set(VaultSubject.objects.values_list("id", flat=True))
     assert set(part.index.ids.tolist()) == subjects  # s-1 gone, s-5 there
-    assert sorted(part.template_ids.tolist()) == sorted(Template.objects.values_list("id",
+    assert sorted(part.live_template_ids.tolist()) == sorted(Template.objects.values_list("id",
                                                                                     flat=True))
     # Same answers as a part loaded from scratch.
     fresh = ShardHolder(max_bytes=10**9)
