@@ -5,7 +5,7 @@ the regulators whose mandate covers the member."""
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -110,9 +110,11 @@ def credit_summary(organisation: Organisation) -> dict[str, Any]:
 
 
 def current_grades(organisation_ids: list[int] | None = None) -> dict[int, str]:
-    """The newest grade of each graded organisation (one query)."""
-    qs = CreditGrade.objects.order_by("organisation_id", "-computed_at", "-id").distinct(
-        "organisation_id")
+    """The newest grade of each graded organisation (one query, on every database: a
+    correlated subquery, not PostgreSQL's DISTINCT ON, so `make run` on SQLite works too)."""
+    newest = CreditGrade.objects.filter(organisation_id=OuterRef("organisation_id")).order_by(
+        "-computed_at", "-id").values("id")[:1]
+    qs = CreditGrade.objects.filter(id=Subquery(newest))
     if organisation_ids is not None:
         qs = qs.filter(organisation_id__in=organisation_ids)
     return dict(qs.values_list("organisation_id", "grade"))
