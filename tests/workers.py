@@ -76,6 +76,9 @@ def celery_worker(env: dict[str, str], log_path: str,
              "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat",
              *extra_args],
             cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            # Its own process group: a beat embedded with `--beat` is a child process that
+            # outlives a SIGKILLed worker; the group lets the test end it too (below).
+            start_new_session=True,
         )
     try:
         wait_until(lambda: "ready." in log_tail(log_path, 10**7) or process.poll() is not None,
@@ -90,7 +93,20 @@ def celery_worker(env: dict[str, str], log_path: str,
             process.kill()
             process.wait(timeout=WORKER_STOP_TIMEOUT)
         raise
+    finally:
+        _reap_group(process)
     _stop(process, log_path)
+
+
+def _reap_group(process: subprocess.Popen) -> None:
+    """Once the worker itself is gone (killed by the test), kill what it left in its group —
+    an embedded beat would otherwise keep queueing tasks on the broker for later tests."""
+    if process.poll() is None:
+        return  # still running: `_stop` ends it, and it ends its own children
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
 
 
 def worker_database_url() -> str:
