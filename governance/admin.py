@@ -268,7 +268,10 @@ class SignedLedgerHeadAdmin(AppendOnlyAdmin):
 # --- industry self-regulation (read-only: every change goes through the services) ----------
 
 
-class _ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written by services (signed, chained, measured): operators read, never edit. Other
+    apps' admins use it too."""
+
     def has_add_permission(self, request, obj=None) -> bool:  # noqa: ANN001
         return False
 
@@ -280,16 +283,16 @@ class _ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Convention)
-class ConventionAdmin(_ReadOnlyAdmin):
+class ConventionAdmin(ReadOnlyAdmin):
     list_display = ["name", "version", "industry_body", "published_at"]
 
 
 @admin.register(Audit)
-class AuditAdmin(_ReadOnlyAdmin):
+class AuditAdmin(ReadOnlyAdmin):
     list_display = ["name", "organisation", "status", "score", "created_at"]
     list_filter = ["status"]
 
 
 @admin.register(CreditGrade)
-class CreditGradeAdmin(_ReadOnlyAdmin):
+class CreditGradeAdmin(ReadOnlyAdmin):
     list_display = ["organisation", "grade", "score", "reason", "computed_at"]

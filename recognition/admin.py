@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from governance.admin import ReadOnlyAdmin
 from recognition.models import (
     ApiKey,
     Device,
@@ -37,20 +38,11 @@ class VaultSubjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(RecognitionEvent)
-class RecognitionEventAdmin(admin.ModelAdmin):
+class RecognitionEventAdmin(ReadOnlyAdmin):
     list_display = ["deployment", "sequence", "operation", "purpose", "outcome",
                     "refusal_code", "subject_ref", "recorded_at"]
     list_filter = ["operation", "outcome", "deployment"]
     search_fields = ["subject_ref", "refusal_code"]
-
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
 
 
 @admin.register(LivenessChallenge)
@@ -78,21 +70,9 @@ class EvaluationAdmin(admin.ModelAdmin):
         return False
 
 
-class _ReadOnly(admin.ModelAdmin):
-    """Rows written by services (signed, chained or measured): operators read, never edit."""
-
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
 
 @admin.register(Device)
-class DeviceAdmin(_ReadOnly):
+class DeviceAdmin(ReadOnlyAdmin):
     list_display = ["name", "deployment", "place", "status", "transform_version",
                     "last_contact_at"]
     list_filter = ["status"]
@@ -100,7 +80,7 @@ class DeviceAdmin(_ReadOnly):
 
 
 @admin.register(DeviceOrder)
-class DeviceOrderAdmin(_ReadOnly):
+class DeviceOrderAdmin(ReadOnlyAdmin):
     list_display = ["device", "kind", "subject_ref", "trigger", "issued_at", "deadline_at",
                     "acknowledged_at"]
     list_filter = ["kind", "trigger"]
@@ -108,19 +88,19 @@ class DeviceOrderAdmin(_ReadOnly):
 
 
 @admin.register(DeviceRefusal)
-class DeviceRefusalAdmin(_ReadOnly):
+class DeviceRefusalAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "device", "code", "path"]
     list_filter = ["code"]
 
 
 @admin.register(GalleryShardHolding)
-class GalleryShardHoldingAdmin(_ReadOnly):
+class GalleryShardHoldingAdmin(ReadOnlyAdmin):
     list_display = ["worker", "queue", "deployment", "part", "parts", "templates", "bytes",
                     "loaded_at", "searched_at"]
 
 
 @admin.register(GalleryIndexMeasurement)
-class GalleryIndexMeasurementAdmin(_ReadOnly):
+class GalleryIndexMeasurementAdmin(ReadOnlyAdmin):
     list_display = ["deployment", "kind", "recall_at_1", "required_recall", "accepted",
                     "measured_at"]
     list_filter = ["kind", "accepted"]

@@ -7,25 +7,13 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from governance.conventions.probes import Probe, ProbeAnswer, chain_heads_checked, register_probe
+from governance.conventions.probes import Probe, ProbeAnswer, chain_probe, register_probe
 from governance.models import Deployment, Mode
 from recognition.models import Operation, RecognitionEvent
 from recognition.services.events import RECOGNITION_LEDGER
 
 ONE_TO_MANY = (Mode.IDENTIFICATION_REALTIME, Mode.IDENTIFICATION_POST)
 LOOKBACK = dt.timedelta(days=90)
-
-
-def recognition_log_verifies(*, organisation_id: int, deployment_ids: list[int],
-                             now: dt.datetime) -> ProbeAnswer:
-    problems, heads, checked = chain_heads_checked(RECOGNITION_LEDGER,
-                                                   [str(i) for i in deployment_ids])
-    if not checked:
-        return ProbeAnswer(None, _("No recognition has been logged."), {"chains": 0})
-    if problems:
-        return ProbeAnswer(False, problems[0], {"broken": len(problems)}, heads)
-    return ProbeAnswer(True, _("Every recognition log verifies against its signed head."),
-                       {"broken": 0}, heads)
 
 
 def liveness_on_public_identification(*, organisation_id: int, deployment_ids: list[int],
@@ -48,7 +36,9 @@ def liveness_on_public_identification(*, organisation_id: int, deployment_ids: l
 
 PROBES = (
     Probe("recognition_log_verifies", _l("Every recognition log verifies against its signed head"),
-          recognition_log_verifies, dt.timedelta(days=7), source="recognition"),
+          chain_probe(RECOGNITION_LEDGER, nothing=_l("No recognition has been logged."),
+                      verified=_l("Every recognition log verifies against its signed head.")),
+          dt.timedelta(days=7), source="recognition"),
     Probe("liveness_on_public_identification", _l("Liveness checked on public 1:N identification"),
           liveness_on_public_identification, source="recognition"),
 )

@@ -426,46 +426,34 @@ def _intercept_device(case: LeakCase, deployment: Deployment, source: dict[str, 
 
 def _tell_affected(case: LeakCase, deployment: Deployment, refs: list[str], *,
                    device: Any = None) -> int:
-    if device is not None:
-        return _tell_affected_device(deployment, refs, device)
+    """Tell the people behind `refs` what leaked and what was done — in each reader's own
+    language (`notify` writes the texts per recipient)."""
     citizens = {link.citizen for link in SubjectLink.objects.filter(
         deployment=deployment, subject_ref__in=refs).select_related("citizen")}
+    names = {"name": deployment.name, "device": device.name if device is not None else ""}
 
     def subject() -> str:
-        return _("Your face data held by %(name)s leaked; it has been made useless") % {
-            "name": deployment.name}
+        if device is not None:
+            return _("Your face data on a device of %(name)s leaked; it has been made "
+                     "useless") % names
+        return _("Your face data held by %(name)s leaked; it has been made useless") % names
 
     def body() -> str:
+        if device is not None:
+            return _(
+                "A copy of the face templates held on the device “%(device)s” of %(name)s was "
+                "found outside the platform, including yours. What leaked: a mathematical "
+                "template of your face (not a photo), in that device's protected form. What we "
+                "did: we suspended the device and ordered it to re-issue every template in a "
+                "new protected form, so the leaked copy no longer matches you there or anywhere "
+                "else. You may file a complaint or ask for your data to be deleted.") % names
         return _(
-            "A copy of face templates held by %(name)s was found outside the platform, including "
-            "yours. What leaked: a mathematical template of your face (not a photo), in the "
-            "deployment's protected form. What we did: we suspended %(name)s, revoked its access "
-            "keys and re-issued every template in a new protected form, so the leaked copy no "
-            "longer matches you or anyone the platform holds. You may file a complaint or ask for "
-            "your data to be deleted.") % {"name": deployment.name}
-
-    for citizen in citizens:
-        notify(recipient=citizen, subject=subject, body=body, link=reverse("citizen-home"))
-    return len(citizens)
-
-
-def _tell_affected_device(deployment: Deployment, refs: list[str], device: Any) -> int:
-    citizens = {link.citizen for link in SubjectLink.objects.filter(
-        deployment=deployment, subject_ref__in=refs).select_related("citizen")}
-
-    def subject() -> str:
-        return _("Your face data on a device of %(name)s leaked; it has been made useless") % {
-            "name": deployment.name}
-
-    def body() -> str:
-        return _(
-            "A copy of the face templates held on the device “%(device)s” of %(name)s was "
-            "found outside the platform, including yours. What leaked: a mathematical template of "
-            "your face (not a photo), in that device's protected form. What we did: we suspended "
-            "the device and ordered it to re-issue every template in a new protected form, so the "
-            "leaked copy no longer matches you there or anywhere else. You may file a complaint "
-            "or ask for your data to be deleted.") % {"device": device.name,
-                                                      "name": deployment.name}
+            "A copy of face templates held by %(name)s was found outside the platform, "
+            "including yours. What leaked: a mathematical template of your face (not a photo), "
+            "in the deployment's protected form. What we did: we suspended %(name)s, revoked "
+            "its access keys and re-issued every template in a new protected form, so the "
+            "leaked copy no longer matches you or anyone the platform holds. You may file a "
+            "complaint or ask for your data to be deleted.") % names
 
     for citizen in citizens:
         notify(recipient=citizen, subject=subject, body=body, link=reverse("citizen-home"))

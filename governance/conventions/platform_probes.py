@@ -8,7 +8,7 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from governance.conventions.probes import Probe, ProbeAnswer, chain_heads_checked, register_probe
+from governance.conventions.probes import Probe, ProbeAnswer, chain_probe, register_probe
 from governance.models import (
     Deployment,
     DeploymentStatus,
@@ -16,6 +16,8 @@ from governance.models import (
     RightsRequest,
     ThresholdChange,
 )
+from governance.selectors.consent_ledger import CONSENT_LEDGER
+from governance.services.retention import DELETION_CERTIFICATE_LEDGER
 
 RUNNING = (DeploymentStatus.ACTIVE, DeploymentStatus.SUSPENDED)
 RETENTION_GRACE = dt.timedelta(days=1)
@@ -23,37 +25,6 @@ RETENTION_GRACE = dt.timedelta(days=1)
 
 def _running(deployment_ids: list[int]):  # noqa: ANN202
     return Deployment.objects.filter(pk__in=deployment_ids, status__in=RUNNING)
-
-
-def consent_ledger_verifies(*, organisation_id: int, deployment_ids: list[int],
-                            now: dt.datetime) -> ProbeAnswer:
-    from governance.selectors.consent_ledger import CONSENT_LEDGER
-
-    problems, heads, checked = chain_heads_checked(CONSENT_LEDGER,
-                                                   [str(i) for i in deployment_ids])
-    if not checked:
-        return ProbeAnswer(None, _("No consent has been recorded."), {"chains": 0})
-    if problems:
-        return ProbeAnswer(False, _("%(count)d consent chain(s) do not verify: %(first)s")
-                           % {"count": len(problems), "first": problems[0]},
-                           {"chains": checked, "broken": len(problems)}, heads)
-    return ProbeAnswer(True, _("Every consent chain verifies against its signed head "
-                               "(%(count)d chain(s)).") % {"count": checked},
-                       {"chains": checked, "broken": 0}, heads)
-
-
-def deletion_certificates_verify(*, organisation_id: int, deployment_ids: list[int],
-                                 now: dt.datetime) -> ProbeAnswer:
-    from governance.services.retention import DELETION_CERTIFICATE_LEDGER
-
-    problems, heads, checked = chain_heads_checked(DELETION_CERTIFICATE_LEDGER,
-                                                   [str(i) for i in deployment_ids])
-    if not checked:
-        return ProbeAnswer(None, _("No deletion has been certified yet."), {"chains": 0})
-    if problems:
-        return ProbeAnswer(False, problems[0], {"broken": len(problems)}, heads)
-    return ProbeAnswer(True, _("Every deletion-certificate chain verifies."),
-                       {"broken": 0}, heads)
 
 
 def _rule_probe(rule_id: str):  # noqa: ANN202
@@ -154,9 +125,14 @@ def thresholds_published(*, organisation_id: int, deployment_ids: list[int],
 
 PROBES = (
     Probe("consent_ledger_verifies", _l("Every consent chain verifies against its signed head"),
-          consent_ledger_verifies, dt.timedelta(days=7)),
+          chain_probe(CONSENT_LEDGER, nothing=_l("No consent has been recorded."),
+                      verified=_l("Every consent chain verifies against its signed head.")),
+          dt.timedelta(days=7)),
     Probe("deletion_certificates_verify", _l("Every deletion-certificate chain verifies"),
-          deletion_certificates_verify, dt.timedelta(days=7)),
+          chain_probe(DELETION_CERTIFICATE_LEDGER,
+                      nothing=_l("No deletion has been certified yet."),
+                      verified=_l("Every deletion-certificate chain verifies.")),
+          dt.timedelta(days=7)),
     Probe("non_face_alternative_declared",
           _l("Every running deployment declares a non-face alternative"),
           _rule_probe("non_face_alternative")),

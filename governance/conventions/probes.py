@@ -91,3 +91,21 @@ def chain_heads_checked(ledger: str, chain_keys: list[str]
         if report.broken is not None:
             problems.append(f"{ledger} {key}: {report.broken.reason}")
     return problems, heads, len(checked)
+
+
+def chain_probe(ledger: str, *, nothing: str, verified: str) -> ProbeRun:
+    """The probe "every chain of `ledger` of the member's deployments verifies against its
+    signed head" (one per chained ledger). `nothing` and `verified` are lazily translated
+    sentences; a broken chain answers with the problems found, the first one as its sentence."""
+
+    def run(*, organisation_id: int, deployment_ids: list[int], now: dt.datetime
+            ) -> ProbeAnswer:
+        problems, heads, checked = chain_heads_checked(ledger, [str(i) for i in deployment_ids])
+        if not checked:
+            return ProbeAnswer(None, str(nothing), {"chains": 0})
+        if problems:
+            return ProbeAnswer(False, problems[0],
+                               {"chains": checked, "broken": len(problems)}, heads)
+        return ProbeAnswer(True, str(verified), {"chains": checked, "broken": 0}, heads)
+
+    return run

@@ -243,8 +243,13 @@ def test_a_refused_page_upload_says_why_and_stores_nothing(world, gate):
 
 
 def test_the_enterprise_cannot_open_the_leak_pages(world, gate):
+    from recognition.models import Canary
+
     client = _page_client(world.acme_admin)
     assert client.get("/regulator/leaks/").status_code == 403
+    # nor plant (and so learn of) canaries in its own gallery
+    planted = client.post("/regulator/leaks/canaries/", {"deployment_id": gate.id})
+    assert planted.status_code == 403 and not Canary.objects.exists()
 
 
 def test_a_photo_is_encoded_and_its_people_are_no_copy_of_our_data(gate, upload, api_as, world,

@@ -56,8 +56,10 @@ def test_a_verify_costs_a_fixed_small_number_of_queries(gate, consent, device, e
 @pytest.mark.django_db(transaction=True)
 def test_a_revoked_key_and_a_suspension_are_refused_on_the_very_next_call(
         gate, world, consent, device, enroll, upload):
+    import hashlib
+
     from governance.services.lifecycle import deployment_suspend
-    from recognition.models import ApiKey
+    from recognition.models import ApiKey, Outcome, RecognitionEvent
     from recognition.services.apikeys import api_key_revoke
 
     client, other = device(), device()
@@ -71,13 +73,16 @@ def test_a_revoked_key_and_a_suspension_are_refused_on_the_very_next_call(
 
     assert verify(client).status_code == 200  # both keys and the gate facts now cached
     assert verify(other).status_code == 200
-    api_key_revoke(api_key=ApiKey.objects.get(key_hash=__import__("hashlib").sha256(
+    api_key_revoke(api_key=ApiKey.objects.get(key_hash=hashlib.sha256(
         client.raw_key.encode()).hexdigest()), actor=world.acme_admin)
     refused = verify(client)
     assert (refused.status_code, refused.json()["code"]) == (401, "api_key_revoked")
     deployment_suspend(deployment=gate, actor=world.inspector, reason="Audit")
     refused = verify(other)
     assert (refused.status_code, refused.json()["code"]) == (403, "deployment_not_active")
+    # The cached facts served no match after either change: only the two before them.
+    matched = RecognitionEvent.objects.filter(operation="verify", outcome=Outcome.MATCH)
+    assert matched.count() == 2
 
 
 def test_keys_revoked_all_at_once_are_refused_on_the_very_next_call(
