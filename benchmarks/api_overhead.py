@@ -47,13 +47,38 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
+def print_time_by_package(stats, *, requests: int) -> None:  # type: ignore[no-untyped-def]
+    """Own time (tottime) per request summed by package: where the CPU goes, not who calls."""
+    import re
+    from collections import Counter
+
+    totals: Counter[str] = Counter()
+    for (filename, _, _), (_, _, tottime, _, _) in stats.stats.items():
+        match = re.search(r"site-packages/([^/]+)(?:/([^/]+))?(?:/([^/]+))?", filename)
+        if match:
+            parts = [p for p in match.groups() if p and not p.endswith(".py")]
+            key = "/".join(parts[:3]) or match.group(1)
+        elif "/work/" in filename:
+            key = "facegov/" + "/".join(filename.split("/")[3:5])
+        else:
+            key = "stdlib/builtins"
+        totals[key] += tottime
+    print(f"own time per request by package (profiled, {requests} requests):")
+    for key, seconds in totals.most_common(25):
+        print(f"  {seconds / requests * 1000:7.2f} ms  {key}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--requests", "-r", type=int, default=20, help="timed verifications")
     parser.add_argument("--show-queries", action="store_true",
                         help="print the SQL of one verify request")
+    parser.add_argument("--sql-width", type=int, default=150,
+                        help="characters of each statement --show-queries prints")
     parser.add_argument("--profile", action="store_true",
-                        help="print a cProfile of the engine-stubbed verifies (cumulative)")
+                        help="print a cProfile of the engine-stubbed verifies")
+    parser.add_argument("--sort", default="tottime", help="cProfile sort key (with --profile)")
+    parser.add_argument("--limit", default="25", help="cProfile rows or a regex (with --profile)")
     add_database_argument(parser)
     args = parser.parse_args()
     faces = faces_dir()
@@ -117,7 +142,7 @@ def main() -> None:
                      if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")))
         if args.show_queries:
             for query in captured:
-                print(f"  {float(query['time']) * 1000:6.2f} ms  {query['sql'][:150]}")
+                print(f"  {float(query['time']) * 1000:6.2f} ms  {query['sql'][:args.sql_width]}")
 
         # Wall time spent in database calls (statements and commits) during each verify.
         in_database = [0.0]
@@ -190,7 +215,10 @@ def main() -> None:
                 for _ in range(args.requests):
                     verify()
                 profiler.disable()
-                pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+                stats = pstats.Stats(profiler)
+                stats.sort_stats(args.sort).print_stats(
+                    int(args.limit) if args.limit.isdigit() else args.limit)
+                print_time_by_package(stats, requests=args.requests)
             for _ in range(args.requests):
                 wall, cpu = verify()
                 stubbed.append(wall)

@@ -13,9 +13,11 @@ class GovernanceConfig(AppConfig):
 
     def ready(self) -> None:
         from governance import audit  # noqa: F401  (registers models with django-auditlog)
+        from governance.retention.rules import connect_retention_rules_cache
         from governance.services.policy import connect_policy_cache
 
         connect_policy_cache()
+        connect_retention_rules_cache()
         from django.contrib.auth.signals import user_logged_in
 
         from governance.views.language import remember_language_at_sign_in

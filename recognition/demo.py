@@ -8,6 +8,7 @@ from django.conf import settings
 from PIL import Image
 
 from governance.models import Consent, Deployment, User
+from governance.retention.rules import retention_rules_changed
 from recognition.engine import load_image, measure_frame
 from recognition.engine.liveness_synth import answer_from_clip
 from recognition.models import VaultSubject
@@ -126,6 +127,7 @@ def _visitor_pass(admin: User) -> Deployment:
     # The demo's clock runs in minutes (RetentionRule.demo_period_minutes, never in the API).
     RetentionRule.objects.filter(deployment=deployment, category="face_template").update(
         demo_period_minutes=settings.FACEGOV_DEMO_EXPIRY_MINUTES)
+    retention_rules_changed(deployment_id=deployment.id)  # update() sends no signal
     impact_assessment_save(deployment=deployment, actor=admin, answers=ANSWERS)
     return deployment_submit(deployment=deployment, actor=admin)
 

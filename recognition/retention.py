@@ -15,15 +15,22 @@ import uuid
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import Max, Min, Q, QuerySet, prefetch_related_objects
+from django.db.models import Max, Min, Q, QuerySet
 from django.utils import timezone
 
-from governance.models import DataCategory, DeletionTrigger, Deployment, RetentionTrigger
+from governance.models import (
+    DataCategory,
+    DeletionTrigger,
+    Deployment,
+    RetentionRule,
+    RetentionTrigger,
+)
 from governance.platform.ledger import chain_prune
 from governance.retention.registry import Destroyed, DueItem, RetentionSource
 from governance.retention.rules import (
     ERASURE_EVENTS,
     candidate_rules,
+    declared_rules_cached,
     due,
     effective_retention,
 )
@@ -66,11 +73,12 @@ def _refresh_rows(model: type[Template] | type[FaceImage], category: str,
     return len(changed)
 
 
-def _terms(deployment: Deployment, category: str) -> list[tuple[str, str, object]]:
+def _terms(deployment: Deployment, category: str,
+           rules: list[RetentionRule]) -> list[tuple[str, str, object]]:
     """The terms `due()` compares, in its order, as (trigger, moment column, offset): the
     moment is a row's creation, its subject's last interaction or a constant."""
     terms: list[tuple[str, str, object]] = []
-    for rule in candidate_rules(deployment=deployment, category=category):
+    for rule in candidate_rules(deployment=deployment, category=category, rules=rules):
         if rule.trigger == RetentionTrigger.COLLECTION:
             terms.append((rule.trigger, "r.created_at + %s", rule.period))
         elif rule.trigger == RetentionTrigger.LAST_INTERACTION:
@@ -86,12 +94,13 @@ def _terms(deployment: Deployment, category: str) -> list[tuple[str, str, object
 
 
 def _refresh_update(model: type[Template] | type[FaceImage], category: str,
-                    deployment: Deployment, source: str) -> tuple[str, list]:
+                    deployment: Deployment, rules: list[RetentionRule],
+                    source: str) -> tuple[str, list]:
     """`_refresh_rows` as one UPDATE on PostgreSQL over the subjects in `source` (a relation
     of id and last_interaction_at): delete_after is the earliest term (LEAST skips a term
     whose moment is NULL), the trigger the first term giving it — the same answer as `due()`,
     which takes the first of equal dates. Rows an erasure made due are left as they are."""
-    terms = _terms(deployment, category)
+    terms = _terms(deployment, category, rules)
     if terms:
         at_sql = "LEAST(" + ", ".join(sql for _, sql, _ in terms) + ")"
         at_params = [value for _, _, value in terms]
@@ -109,24 +118,14 @@ def _refresh_update(model: type[Template] | type[FaceImage], category: str,
                  *trigger_params]
 
 
-def _with_rules(deployment: Deployment, work):  # type: ignore[no-untyped-def]  # noqa: ANN202
-    """Run `work()` with the deployment's rules read once (one query); rules change between
-    calls, so the copy is not left on the caller's object."""
-    cached = "retention_rules" in getattr(deployment, "_prefetched_objects_cache", {})
-    prefetch_related_objects([deployment], "retention_rules")
-    try:
-        return work()
-    finally:
-        if not cached:
-            deployment._prefetched_objects_cache.pop("retention_rules", None)
-
-
 def _refresh_statement(deployment: Deployment, head: str, head_params: list) -> int:
     """One statement: `head` (a WITH clause defining `subjects(id, last_interaction_at)`),
-    then the templates' and the images' refresh over those subjects; rows changed."""
+    then the templates' and the images' refresh over those subjects; rows changed. The
+    declared rules come from their stamped cache, so a verify reads no rule row."""
+    rules = declared_rules_cached(deployment_id=deployment.id)
     templates, t_params = _refresh_update(Template, DataCategory.FACE_TEMPLATE, deployment,
-                                          "subjects")
-    images, i_params = _refresh_update(FaceImage, DataCategory.FACE_IMAGE, deployment,
+                                          rules, "subjects")
+    images, i_params = _refresh_update(FaceImage, DataCategory.FACE_IMAGE, deployment, rules,
                                        "subjects")
     with connection.cursor() as cursor:
         cursor.execute(f"{head}, t AS ({templates}), i AS ({images}) "
@@ -148,7 +147,7 @@ def subject_retention_refresh(*, deployment: Deployment,
     inner, params = subjects.values("id").query.sql_with_params()
     head = ("WITH subjects AS (SELECT id, last_interaction_at "  # noqa: S608
             f"FROM {VaultSubject._meta.db_table} WHERE id IN ({inner}))")
-    return _with_rules(deployment, lambda: _refresh_statement(deployment, head, list(params)))
+    return _refresh_statement(deployment, head, list(params))
 
 
 def subjects_interaction_record(*, deployment: Deployment, subjects: QuerySet[VaultSubject],
@@ -163,8 +162,7 @@ def subjects_interaction_record(*, deployment: Deployment, subjects: QuerySet[Va
     table = VaultSubject._meta.db_table
     head = (f"WITH subjects AS (UPDATE {table} SET last_interaction_at = %s "  # noqa: S608
             f"WHERE id IN ({inner}) RETURNING id, last_interaction_at)")
-    return _with_rules(deployment,
-                       lambda: _refresh_statement(deployment, head, [at, *params]))
+    return _refresh_statement(deployment, head, [at, *params])
 
 
 def _reschedule(model: type[Template] | type[FaceImage], category: str):  # noqa: ANN202

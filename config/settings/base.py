@@ -342,8 +342,11 @@ FACEGOV_APPROX_RECALL_NOISE = float(env_str("FACEGOV_APPROX_RECALL_NOISE", "0.35
 # --- Read caches (governance/platform/stamps.py) ---------------------------------------------
 # The policy gate's per-deployment facts and the API key lookup are cached under version
 # stamps bumped on every change (the next call after a committed change reads the database).
-# Off: every call reads the database (benchmarks/api_overhead.py compares both).
-FACEGOV_STAMPED_CACHE = env_bool("FACEGOV_STAMPED_CACHE", True)
+# Off: every call reads the database (benchmarks/api_overhead.py compares both). On by default
+# only with a cache every process shares (Redis): a bump in one process's private memory
+# (make run's LocMemCache) would not reach the others, which could then serve a suspended
+# deployment or changed rules for up to the values' lifetime.
+FACEGOV_STAMPED_CACHE = env_bool("FACEGOV_STAMPED_CACHE", bool(env_str("REDIS_URL")))
 
 # --- Retention (governance/services/retention.py) --------------------------------------------
 # Items destroyed and certified per transaction (one deletion certificate per batch).

@@ -45,6 +45,9 @@ FACEGOV_LEDGER_HEADS_PATH = env_str(  # noqa: F405
 # the limits are high so that no test trips one by accident. tests/config/test_throttling.py
 # sets low limits where a limit is what it tests.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The stamped read caches stay on (as at scale, with Redis) so the suite exercises their
+# invalidation; each test starts with an empty cache.
+FACEGOV_STAMPED_CACHE = env_bool("FACEGOV_STAMPED_CACHE", True)  # noqa: F405
 REST_FRAMEWORK = {**REST_FRAMEWORK,  # noqa: F405
                   "DEFAULT_THROTTLE_RATES": {
                       **{scope: "100000/min" for scope in THROTTLE_RATES},  # noqa: F405

@@ -1,5 +1,6 @@
 """Version-stamped read caches for facts that rarely change but are read on every call (the
-deployment's status and purposes in the policy gate, a device's API key).
+deployment's status and purposes in the policy gate, a person's consents there, a deployment's
+retention rules, a device's API key).
 
 Each cached thing has a stamp (a random token in the shared cache, Redis at scale) and its
 value is stored under ``<name>:<stamp>``. A write bumps the stamp twice: at once (so the
@@ -53,20 +54,26 @@ def stamp_bump(scope: str, ident: object) -> None:
     transaction.on_commit(lambda: _bump_now(scope, ident))
 
 
-def stamped(scope: str, ident: object, load: Callable[[], T], *, keep_none: bool = True) -> T:
+def stamped(scope: str, ident: object, load: Callable[[], T], *, keep_none: bool = True,
+            variant: str = "", within: tuple[str, object] | None = None) -> T:
     """The value `load()` returns, from the cache while the stamp of (scope, ident) is
     unchanged. With FACEGOV_STAMPED_CACHE off, or the cache failing, always `load()`.
     ``keep_none=False``: a None answer is not stored (e.g. unknown API keys, which anyone can
-    send in any number)."""
+    send in any number). ``variant``: one of several values kept under the same stamp (e.g.
+    per purpose). ``within``: an outer (scope, ident) whose stamp also keys the value, so one
+    bump of the outer stamp (a deployment's) retires every value under it (its people's)."""
     if not settings.FACEGOV_STAMPED_CACHE:
         return load()
     try:
-        stamp_key = _stamp_key(scope, ident)
-        stamp = cache.get(stamp_key)
-        if stamp is None:
-            cache.add(stamp_key, uuid.uuid4().hex, timeout=STAMP_TTL)
-            stamp = cache.get(stamp_key)
-        value_key = f"{scope}:{ident}:{stamp}"
+        keys = [_stamp_key(scope, ident)] + ([_stamp_key(*within)] if within else [])
+        stamps = cache.get_many(keys)
+        for key in keys:
+            if key not in stamps:
+                cache.add(key, uuid.uuid4().hex, timeout=STAMP_TTL)
+                stamps[key] = cache.get(key)
+        if any(stamps[key] is None for key in keys):
+            return load()  # the cache keeps nothing: nothing to read or store
+        value_key = ":".join([scope, str(ident), variant, *(stamps[key] for key in keys)])
         found = cache.get(value_key, _MISSING)
     except Exception:  # noqa: BLE001 - the database is the truth; the cache only saves reads
         logger.warning("Stamped cache unavailable for %s:%s", scope, ident, exc_info=True)
@@ -74,7 +81,7 @@ def stamped(scope: str, ident: object, load: Callable[[], T], *, keep_none: bool
     if found is not _MISSING:
         return found
     value = load()
-    if stamp is not None and (keep_none or value is not None):
+    if keep_none or value is not None:
         try:
             cache.set(value_key, value, timeout=VALUE_TTL)
         except Exception:  # noqa: BLE001

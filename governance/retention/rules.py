@@ -17,11 +17,11 @@ the deployment's jurisdiction (governance/compliance/packs/): Illinois caps temp
 """
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from governance.models import DataCategory, Deployment, RetentionTrigger
+from governance.models import DataCategory, Deployment, RetentionRule, RetentionTrigger
 
 if TYPE_CHECKING:
     from governance.compliance.packs.base import Pack, StatutoryCap
@@ -86,9 +86,13 @@ def statutory_caps(*, deployment: Deployment) -> tuple["StatutoryCap", ...]:
     return _pack(deployment).retention_caps
 
 
-def declared_rule(*, deployment: Deployment, category: str) -> EffectiveRule | None:
-    # Read through the prefetch cache when the caller prefetched `retention_rules`.
-    for row in deployment.retention_rules.all():
+def declared_rule(*, deployment: Deployment, category: str,
+                  rules: "Iterable[RetentionRule] | None" = None) -> EffectiveRule | None:
+    """The operator's declaration for the category. `rules`: the deployment's declared rows
+    when the caller has them (e.g. `declared_rules_cached`); else read through the prefetch
+    cache when the caller prefetched `retention_rules`, else one query."""
+    rows = deployment.retention_rules.all() if rules is None else rules
+    for row in rows:
         if row.category == category:
             period = (dt.timedelta(minutes=row.demo_period_minutes) if row.demo_period_minutes
                       else dt.timedelta(days=row.period_days))
@@ -97,13 +101,15 @@ def declared_rule(*, deployment: Deployment, category: str) -> EffectiveRule | N
     return None
 
 
-def candidate_rules(*, deployment: Deployment, category: str) -> list[EffectiveRule]:
-    """Every term that applies to the category: the declaration and the statutory caps."""
+def candidate_rules(*, deployment: Deployment, category: str,
+                    rules: "Iterable[RetentionRule] | None" = None) -> list[EffectiveRule]:
+    """Every term that applies to the category: the declaration and the statutory caps.
+    `rules` as in `declared_rule`."""
     candidates = [
         EffectiveRule(category, cap.period, cap.trigger, Source.STATUTORY, cap.reference)
         for cap in statutory_caps(deployment=deployment) if cap.category == category
     ]
-    declared = declared_rule(deployment=deployment, category=category)
+    declared = declared_rule(deployment=deployment, category=category, rules=rules)
     if declared is not None:
         candidates.insert(0, declared)
     if not candidates:
@@ -172,3 +178,38 @@ def delete_after(*, deployment: Deployment, category: str,
     RetentionTrigger). None while no trigger of any applicable term has happened yet."""
     found = due(deployment=deployment, category=category, moments=moments)
     return found.at if found else None
+
+
+# --- the declared rows, cached for the hot path ---------------------------------------------
+
+RULES_STAMP = "retention-rules"
+
+
+def declared_rules_cached(*, deployment_id: int) -> list[RetentionRule]:
+    """The deployment's declared rule rows from the stamped cache (governance/platform/
+    stamps.py): every verify and enrolment recomputes its person's delete_after, and the rules
+    change a few times in a deployment's life. Every save or delete of a rule bumps the stamp
+    (`connect_retention_rules_cache`); code that changes rules with `QuerySet.update()` must
+    call `retention_rules_changed` itself."""
+    from governance.platform.stamps import stamped
+
+    return stamped(RULES_STAMP, deployment_id, lambda: list(
+        RetentionRule.objects.filter(deployment_id=deployment_id).order_by("category")))
+
+
+def retention_rules_changed(*, deployment_id: int) -> None:
+    from governance.platform.stamps import stamp_bump
+
+    stamp_bump(RULES_STAMP, deployment_id)
+
+
+def connect_retention_rules_cache() -> None:
+    """Bump a deployment's cached rules on every change to them (GovernanceConfig.ready)."""
+    from django.db.models.signals import post_delete, post_save
+
+    def rule_changed(sender, instance, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        retention_rules_changed(deployment_id=instance.deployment_id)
+
+    for signal in (post_save, post_delete):
+        signal.connect(rule_changed, sender=RetentionRule, weak=False,
+                       dispatch_uid="retention_rules_cache")

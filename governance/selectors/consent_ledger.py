@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch, QuerySet
 from django.utils.dateparse import parse_datetime
 
 from governance.models import Consent, ConsentLedgerEntry, ConsentState, LedgerEntryKind
@@ -90,11 +90,33 @@ def consent_disagreements(consent: Consent, recorded: ConsentAsRecorded | None, 
     return problems
 
 
-def consent_ledger_disagreement(*, consent: Consent, purpose: str) -> str:
+def consents_with_entries(consents: QuerySet[Consent]) -> list[tuple[Consent, list[tuple]]]:
+    """The consents, in the queryset's order, each with its ledger entries (ENTRY_COLUMNS
+    tuples in sequence order), in one query: the entries are LEFT JOINed, a row per entry (a
+    consent has a handful: given, renewed, withdrawn). For the policy gate, which must not
+    rely on a row without its ledger and should not pay a second round trip for it."""
+    annotations = {f"ledger_{column}": F(f"ledger_entries__{column}")
+                   for column in ENTRY_COLUMNS}
+    rows = consents.annotate(**annotations).order_by(*consents.query.order_by,
+                                                     "ledger_sequence")
+    grouped: list[tuple[Consent, list[tuple]]] = []
+    for row in rows:
+        if not grouped or grouped[-1][0].pk != row.pk:
+            grouped.append((row, []))
+        if row.ledger_sequence is not None:
+            grouped[-1][1].append(tuple(getattr(row, f"ledger_{column}")
+                                        for column in ENTRY_COLUMNS))
+    return grouped
+
+
+def consent_ledger_disagreement(*, consent: Consent, purpose: str,
+                                entries: Iterable[tuple[Any, ...]] | None = None) -> str:
     """For the policy gate, about the one consent it is about to rely on for `purpose`: how
-    the row disagrees with its ledger ("" when it agrees). One indexed query."""
-    rows = (ConsentLedgerEntry.objects.filter(consent_id=consent.id).order_by("sequence")
-            .values_list(*ENTRY_COLUMNS))
+    the row disagrees with its ledger ("" when it agrees). `entries`: the consent's ledger
+    entries as `consents_with_entries` read them; else one indexed query."""
+    rows = entries if entries is not None else (
+        ConsentLedgerEntry.objects.filter(consent_id=consent.id).order_by("sequence")
+        .values_list(*ENTRY_COLUMNS))
     recorded = consent_as_recorded(rows)
     problems = consent_disagreements(consent, recorded)
     if recorded is not None and purpose not in recorded.purposes:

@@ -10,15 +10,19 @@ from django.utils.translation import gettext as _
 from governance.errors import DomainError
 from governance.models import Consent, ConsentState, Deployment, DeploymentNotice
 from governance.permissions import require
+from governance.services.policy import policy_facts_changed
 
 
 def consents_flag_for_renewal(*, notice: DeploymentNotice) -> int:
     """Active consents given under an older version must be renewed (PIPL Art. 14: a change
     of purpose or method needs new consent). Returns how many were flagged."""
-    return Consent.objects.filter(
+    flagged = Consent.objects.filter(
         deployment_id=notice.deployment_id, state=ConsentState.ACTIVE,
         notice_version__lt=notice.version, needs_renewal=False,
     ).update(needs_renewal=True)
+    # update() sends no signal: retire the gate's cached consents of the whole deployment.
+    policy_facts_changed(deployment_id=notice.deployment_id)
+    return flagged
 
 
 @transaction.atomic

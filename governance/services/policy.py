@@ -11,6 +11,7 @@ after a committed change reads the database). The answer is a `PolicyDecision`; 
 """
 
 import datetime as dt
+import hashlib
 import logging
 import uuid
 from dataclasses import dataclass
@@ -34,7 +35,10 @@ from governance.models import (
     Scenario,
     Storage,
 )
-from governance.selectors.consent_ledger import consent_ledger_disagreement
+from governance.selectors.consent_ledger import (
+    consent_ledger_disagreement,
+    consents_with_entries,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -116,6 +120,7 @@ class DeploymentFacts:
 
 
 POLICY_STAMP = "policy-facts"
+CONSENT_STAMP = "consent-facts"
 
 
 def _load_facts(deployment_id: int) -> DeploymentFacts | None:
@@ -129,11 +134,27 @@ def _load_facts(deployment_id: int) -> DeploymentFacts | None:
         approved_legal_basis=_approved_legal_basis(row))
 
 
-def _fresh(deployment: Deployment | int) -> DeploymentFacts | None:
+def _fresh(deployment: Deployment | int, *, from_database: bool = False
+           ) -> DeploymentFacts | None:
     from governance.platform.stamps import stamped
 
     deployment_id = deployment if isinstance(deployment, int) else deployment.pk
+    if from_database:
+        return _load_facts(deployment_id)
     return stamped(POLICY_STAMP, deployment_id, lambda: _load_facts(deployment_id))
+
+
+def consent_stamp_ident(deployment_id: int, subject_ref: str) -> str:
+    # A digest: a reference is the operator's free text, a cache key should not be.
+    return f"{deployment_id}:{hashlib.sha256(subject_ref.encode()).hexdigest()[:32]}"
+
+
+def consent_facts_changed(*, deployment_id: int, subject_ref: str) -> None:
+    """The person's consents or restrictions here changed (signals call this; so must an
+    `.update()` or `bulk_create` of them)."""
+    from governance.platform.stamps import stamp_bump
+
+    stamp_bump(CONSENT_STAMP, consent_stamp_ident(deployment_id, subject_ref))
 
 
 def policy_facts_changed(*, deployment_id: int) -> None:
@@ -208,25 +229,53 @@ def _restriction_decision(deployment: DeploymentFacts, subject_ref: str,
     return _refuse(RefusalCode.RESTRICTED, _RESTRICTED_TEXT) if restricted else None
 
 
-def _consent_decision(deployment: DeploymentFacts, subject_ref: str, purpose: str,
-                      now: dt.datetime) -> PolicyDecision:
-    # One round trip for the consents and the restriction (checked first: a restriction in
-    # force refuses whatever the consent says).
-    covering = list(
+# What the gate and the ledger comparison read of a consent row (not its evidence or contact).
+CONSENT_GATE_COLUMNS = ("id", "receipt_id", "deployment_id", "subject_ref", "state",
+                        "expires_at", "needs_renewal", "central_storage", "notice_version",
+                        "given_at")
+
+
+def _covering_consents(deployment: DeploymentFacts, subject_ref: str,
+                       purpose: str) -> list[tuple[Consent, list[tuple]]]:
+    """The person's consents to `purpose` here, newest first, each with its ledger entries,
+    and whether a restriction is in force: one round trip."""
+    return consents_with_entries(
         Consent.objects.filter(deployment_id=deployment.id, subject_ref=subject_ref,
                                purposes__code=purpose)
+        .only(*CONSENT_GATE_COLUMNS)
         .annotate(restricted=Exists(ProcessingRestriction.objects.filter(
             deployment_id=deployment.id, subject_ref=subject_ref, lifted_at__isnull=True)))
         .order_by("-given_at", "-id"))
-    restriction = _restriction_decision(deployment, subject_ref, covering)
+
+
+def _consent_decision(deployment: DeploymentFacts, subject_ref: str, purpose: str,
+                      now: dt.datetime, *, from_database: bool = False) -> PolicyDecision:
+    # The consents as read (and compared with their ledger) come from the stamped cache
+    # unless `from_database`: what the gate decides from them — expiry included — is decided
+    # now, on every call. Every write to a consent, its purposes, its ledger or a restriction
+    # bumps the person's stamp (connect_policy_cache); a deployment-wide change (a notice
+    # sending consents back for renewal) bumps the deployment's. A row changed behind the
+    # services' back is not re-read until then, and was compared with its ledger when it was:
+    # a cached refusal stays a refusal.
+    from governance.platform.stamps import stamped
+
+    def load() -> list[tuple[Consent, list[tuple]]]:
+        return _covering_consents(deployment, subject_ref, purpose)
+
+    covering = load() if from_database else stamped(
+        CONSENT_STAMP, consent_stamp_ident(deployment.id, subject_ref), load,
+        variant=purpose, within=(POLICY_STAMP, deployment.id))
+    restriction = _restriction_decision(deployment, subject_ref,
+                                        [consent for consent, _ in covering])
     if restriction is not None:
         return restriction
     newest_refusal: RefusalCode | None = None
-    for consent in covering:
+    for consent, entries in covering:
         outcome = _consent_outcome(consent, deployment, now)
         if outcome is None:
-            # Never rely on a row alone: it must agree with the ledger (one indexed query).
-            disagreement = consent_ledger_disagreement(consent=consent, purpose=purpose)
+            # Never rely on a row alone: it must agree with the ledger.
+            disagreement = consent_ledger_disagreement(consent=consent, purpose=purpose,
+                                                       entries=entries)
             if disagreement:
                 logger.error("Consent %s disagrees with its ledger: %s", consent.receipt_id,
                              disagreement)
@@ -259,15 +308,18 @@ def policy_require_active(*, deployment: Deployment | int) -> None:
 
 
 def policy_check(*, deployment: Deployment | int, subject_ref: str, purpose: str,
-                 operation: str, now: dt.datetime | None = None) -> PolicyDecision:
-    """May `deployment` perform `operation` on `subject_ref` for `purpose` now?"""
+                 operation: str, now: dt.datetime | None = None,
+                 from_database: bool = False) -> PolicyDecision:
+    """May `deployment` perform `operation` on `subject_ref` for `purpose` now?
+    `from_database`: read every fact now, past the read caches (a check inside the write it
+    guards, where a change committed a moment ago must count)."""
     if operation == Operation.DELETE:
         # Destroying a person's data is never refused: not by status, purpose or consent.
         return PolicyDecision(allowed=True, basis=Basis.DELETION, detail=_("Deletion is allowed."))
     if operation not in {op.value for op in Operation}:
         return _refuse(RefusalCode.UNKNOWN_OPERATION,
                        _("Unknown operation %(operation)r.") % {"operation": operation})
-    fresh = _fresh(deployment)
+    fresh = _fresh(deployment, from_database=from_database)
     decision = _deployment_decision(fresh, purpose)
     if not decision.allowed:
         return decision
@@ -280,14 +332,17 @@ def policy_check(*, deployment: Deployment | int, subject_ref: str, purpose: str
         return PolicyDecision(allowed=True, basis=Basis.LEGAL_BASIS, legal_basis=legal_basis,
                               detail=_("Processing rests on the public-security legal basis "
                                        "approved by the regulator, not on consent."))
-    return _consent_decision(fresh, subject_ref, purpose, now or timezone.now())
+    return _consent_decision(fresh, subject_ref, purpose, now or timezone.now(),
+                             from_database=from_database)
 
 
 def policy_require(*, deployment: Deployment | int, subject_ref: str, purpose: str,
-                   operation: str, now: dt.datetime | None = None) -> PolicyDecision:
+                   operation: str, now: dt.datetime | None = None,
+                   from_database: bool = False) -> PolicyDecision:
     """`policy_check`, raising `PolicyRefusal(code=...)` (HTTP 403) when refused."""
     return policy_check(deployment=deployment, subject_ref=subject_ref, purpose=purpose,
-                        operation=operation, now=now).raise_if_refused()
+                        operation=operation, now=now,
+                        from_database=from_database).raise_if_refused()
 
 
 def policy_require_deployment(*, deployment: Deployment | int, purpose: str) -> PolicyDecision:
@@ -322,3 +377,33 @@ def connect_policy_cache() -> None:
                        dispatch_uid="policy_facts_decision")
     m2m_changed.connect(purposes_changed, sender=Deployment.purposes.through, weak=False,
                         dispatch_uid="policy_facts_purposes")
+    _connect_consent_facts()
+
+
+def _connect_consent_facts() -> None:
+    """Bump a person's cached consents on every change to a consent, its purposes, its
+    ledger or a restriction of them."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from governance.models import ConsentLedgerEntry
+
+    def person_changed(sender, instance, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        consent_facts_changed(deployment_id=instance.deployment_id,
+                              subject_ref=instance.subject_ref)
+
+    def consent_purposes_changed(sender, instance, action, reverse,  # type: ignore[no-untyped-def]
+                                 pk_set, **kwargs) -> None:
+        if not action.startswith("post_"):
+            return
+        consents = [instance] if not reverse else Consent.objects.filter(
+            **({"pk__in": pk_set} if pk_set else {"purposes": instance})).only(
+            "deployment_id", "subject_ref")
+        for consent in consents:
+            person_changed(Consent, consent)
+
+    for model in (Consent, ConsentLedgerEntry, ProcessingRestriction):
+        for signal in (post_save, post_delete):
+            signal.connect(person_changed, sender=model, weak=False,
+                           dispatch_uid=f"consent_facts_{model.__name__}_{signal is post_save}")
+    m2m_changed.connect(consent_purposes_changed, sender=Consent.purposes.through, weak=False,
+                        dispatch_uid="consent_facts_purposes")

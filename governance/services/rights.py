@@ -30,6 +30,7 @@ from governance.platform.deadlines import DeadlineKind, due_for
 from governance.platform.notifications import Text, notify
 from governance.purge import PurgeReason, subject_purge_schedule
 from governance.services.consent import actor_label
+from governance.services.policy import consent_facts_changed
 
 OVERDUE_BATCH_SIZE = 500
 ANSWERABLE = {RequestState.RECEIVED, RequestState.IN_PROGRESS, RequestState.EXTENDED,
@@ -162,6 +163,8 @@ def _restrict(request: RightsRequest) -> None:
         ProcessingRestriction(request=request, deployment=request.deployment, subject_ref=ref,
                               started_at=now)
         for ref in sorted(refs - in_force))
+    for ref in refs - in_force:  # bulk_create sends no signal: the gate's cache must know
+        consent_facts_changed(deployment_id=request.deployment_id, subject_ref=ref)
 
 
 @transaction.atomic
@@ -179,8 +182,11 @@ def rights_restriction_lift(*, request: RightsRequest, actor: Any,
     if request.type != RequestType.RESTRICTION or not in_force.exists():
         raise InvalidTransition(_("No restriction of this request is in force."),
                                 code="restriction_not_in_force")
+    lifted = list(in_force.values_list("deployment_id", "subject_ref"))
     in_force.update(lifted_at=timezone.now(), lift_reason=reason.strip(),
                     lifted_by=actor_label(actor))
+    for deployment_id, subject_ref in lifted:  # update() sends no signal
+        consent_facts_changed(deployment_id=deployment_id, subject_ref=subject_ref)
     note = _("Restriction lifted: %(reason)s") % {"reason": reason.strip()}
     rights_request_event(request=request, actor=actor, note=note)
     _tell_citizen(request, lambda: _("The restriction you asked for was lifted"), note)

@@ -454,8 +454,11 @@ def device_permit_issue(*, device: Device, subject_ref: str, purpose: str,
     deployment = Deployment.objects.prefetch_related("retention_rules").get(
         pk=device.deployment_id)
     try:
+        # From the database: a permit outlives the request (a cache's instant of lag must not
+        # become minutes of permission).
         policy_gate.require_subject(deployment=deployment, subject_ref=subject_ref,
-                                    purpose=purpose, operation=Operation.ENROLL)
+                                    purpose=purpose, operation=Operation.ENROLL,
+                                    from_database=True)
     except DomainError as error:
         event_record(deployment=deployment, operation=Operation.ENROLL,
                      outcome=Outcome.REFUSED, purpose=purpose, refusal_code=error.code,

@@ -44,8 +44,10 @@ def event_record_in_transaction(
     aborts the caller's whole transaction, which must then not catch it and carry on)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("event_record_in_transaction must run inside a transaction")
-    # The chain's owner is locked so sequence numbers and hashes are assigned in order.
-    Deployment.objects.select_for_update().filter(id=deployment.id).values_list(
+    # The chain's owner is locked so sequence numbers and hashes are assigned in order. (Not
+    # in the same statement as the head's read: under READ COMMITTED that read would use the
+    # snapshot taken before the lock was granted and miss the entry its holder committed.)
+    Deployment.objects.select_for_update().filter(id=deployment.id).order_by().values_list(
         "id", flat=True).first()
     refs = list(dict.fromkeys(matched_refs))
     event = chain_append(RecognitionEvent(

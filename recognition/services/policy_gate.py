@@ -10,10 +10,11 @@ from governance.services.policy import (
 
 
 def require_subject(*, deployment: Deployment, subject_ref: str, purpose: str,
-                    operation: str) -> None:
-    """Raise PolicyRefusal unless the deployment may process this person for this purpose."""
+                    operation: str, from_database: bool = False) -> None:
+    """Raise PolicyRefusal unless the deployment may process this person for this purpose.
+    `from_database`: past the gate's read caches (the re-check inside a write)."""
     policy_require(deployment=deployment, subject_ref=subject_ref, purpose=purpose,
-                   operation=operation)
+                   operation=operation, from_database=from_database)
 
 
 def require_deployment(*, deployment: Deployment, purpose: str) -> None:

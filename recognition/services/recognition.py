@@ -116,9 +116,10 @@ def recognition_enroll(*, caller: Caller, subject_ref: str, purpose: str, image:
         liveness = liveness_consume(deployment=deployment, challenge_id=liveness_challenge,
                                     probe=template.vector)
         with transaction.atomic():
-            # Re-check inside the write: a consent withdrawn while the engine ran refuses here.
+            # Re-check inside the write, from the database: a consent withdrawn while the
+            # engine ran refuses here, even in the instant before its cache stamp moves.
             policy_gate.require_subject(deployment=deployment, subject_ref=subject_ref,
-                                        purpose=purpose, operation=op)
+                                        purpose=purpose, operation=op, from_database=True)
             _require_same_identity(deployment, subject_ref, template.vector)
             stored = template_store(deployment=deployment, subject_ref=subject_ref,
                                     vector=template.vector,
