@@ -106,12 +106,15 @@ def chain_append(entry: ChainedEntry) -> ChainedEntry:
     entry.previous_hash = last.entry_hash if last else GENESIS_HASH
     entry.recorded_at = entry.recorded_at or timezone.now()
     entry.entry_hash = compute_hash(entry.chain_fields(), entry.previous_hash)
-    entry.save(force_insert=True)
     ledger = ledger_of(model)
-    if ledger is not None:
-        from governance.platform.ledger_heads import head_record
+    if ledger is None:
+        entry.save(force_insert=True)
+        return entry
+    from governance.platform.ledger_heads import head_record
 
-        head_record(ledger=ledger.name, entry=entry)  # signed now, published after commit
+    # The head is signed now and published after commit; the entry and the head's copy are
+    # inserted together (one round trip on PostgreSQL).
+    head_record(ledger=ledger.name, entry=entry, insert_entry=True)
     return entry
 
 

@@ -47,6 +47,7 @@ from django.utils.translation import gettext as _
 
 from governance.models import SignedLedgerHead
 from governance.platform import signing
+from governance.platform.inserts import insert_together
 from governance.platform.ledger import ChainedEntry, canonical_value
 
 logger = logging.getLogger(__name__)
@@ -241,13 +242,18 @@ def heads_publisher() -> HeadPublisher:
 # --- recording and publishing ----------------------------------------------------------------
 
 
-def head_record(*, ledger: str, entry: ChainedEntry) -> SignedHead:
+def head_record(*, ledger: str, entry: ChainedEntry, insert_entry: bool = False) -> SignedHead:
     """Inside the appending transaction: sign the chain's new head, keep its copy, and publish
-    it once the transaction commits (nothing is published if it rolls back)."""
+    it once the transaction commits (nothing is published if it rolls back). `insert_entry`:
+    the sealed entry is not stored yet; it and the copy go in one round trip."""
     head = head_sign(ledger=ledger, chain_key=str(getattr(entry, type(entry).chain_field)),
                      sequence=entry.sequence, entry_hash=entry.entry_hash,
                      recorded_at=canonical_value(entry.recorded_at))
-    SignedLedgerHead.objects.create(**head.as_dict())
+    copy = SignedLedgerHead(**head.as_dict())
+    if insert_entry:
+        insert_together(entry, copy)
+    else:
+        copy.save(force_insert=True)
 
     def publish_head_after_commit() -> None:
         heads_publisher().append([head])

@@ -51,7 +51,11 @@ def _bump_now(scope: str, ident: object) -> None:
 def stamp_bump(scope: str, ident: object) -> None:
     """The cached value of (scope, ident) is no longer current: now and after commit."""
     _bump_now(scope, ident)
-    transaction.on_commit(lambda: _bump_now(scope, ident))
+
+    def stamp_bump_after_commit() -> None:
+        _bump_now(scope, ident)
+
+    transaction.on_commit(stamp_bump_after_commit)
 
 
 def stamped(scope: str, ident: object, load: Callable[[], T], *, keep_none: bool = True,

@@ -11,14 +11,14 @@ from tests.recognition.service.test_retention_sql import python_changes
 
 # The subject's templates with its key and the deployment key (one join) · the interaction:
 # one statement for the subject's clock and its rows' delete_after · the event: chain lock,
-# chain head, insert, signed head - in one transaction with no savepoint inside. The API key
-# (with its deployment), the deployment's gate facts (status, purposes), the person's consents
-# with their ledger entries and restriction, and the deployment's retention rules come from
-# the stamped cache (governance/platform/stamps.py). (Was 19 statements in two transactions,
-# then 13, then 10 plus two savepoints, then 9.) The chain's lock and its head's read cannot
-# be one statement: under READ COMMITTED that read would see the snapshot taken before the
-# lock was granted.
-VERIFY_QUERIES = 6
+# chain head, then the event and its signed head's copy in one statement - in one transaction
+# with no savepoint inside. The API key (with its deployment), the deployment's gate facts
+# (status, purposes), the person's consents with their ledger entries and restriction, and the
+# deployment's retention rules come from the stamped cache (governance/platform/stamps.py).
+# (Was 19 statements in two transactions, then 13, then 10 plus two savepoints, then 9.) The
+# chain's lock and its head's read cannot be one statement: under READ COMMITTED that read
+# would see the snapshot taken before the lock was granted.
+VERIFY_QUERIES = 5
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's one-statement refresh")
