@@ -84,7 +84,11 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'facegov.sqlite3'}"),
+        # Seconds a web process keeps its connection between requests (0: a new one each
+        # request). Kept connections are checked before reuse, so a restarted server costs one
+        # failed check, not a failed request.
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        conn_health_checks=env_int("DATABASE_CONN_MAX_AGE", 0) > 0,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
