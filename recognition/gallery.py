@@ -13,10 +13,11 @@ bumps the version; the FAISS index is rebuilt over the updated rows at each upda
 
 The update runs on the request that finds the gallery behind, holding that deployment's lock,
 before it searches - not in the background with the old index answering meanwhile, as shard
-workers do. The update is cheap (one query for the template ids, the new rows), and a request
-that starts after an enrolment committed must find the new person: an old index serving while
-a reload runs could not promise that. A request already searching keeps its snapshot, which
-an update never rewrites.
+workers do: a request that starts after an enrolment committed must find the new person, and
+an old index serving while a reload runs could not promise that. The update costs one query for
+the template ids and the new rows (0.3 s against 8 s for a rebuild at 100,000 templates,
+benchmarks/gallery_incremental.py); requests for the deployment that arrive meanwhile wait for
+it. A request already searching keeps its snapshot, which an update never rewrites.
 
 With shard workers (FACEGOV_GALLERY_SHARDS > 0) this process loads nothing: `gallery_for`
 returns a `ShardedGallery` whose search runs on the workers holding the deployment's parts.
