@@ -49,7 +49,8 @@ def shard_main(inbox, outbox, max_bytes: int, templates: int,  # noqa: ANN001
 
     settings.configure()  # the holder's reload thread closes a (dummy) connection
     from recognition.engine import GalleryIndex
-    from recognition.shards import LoadedPart, ShardHolder
+    from recognition.gallery_part import LoadedPart
+    from recognition.shards import ShardHolder
 
     stats = {"loads": 0, "evictions": 0, "reloads": 0, "peak": 0, "reload_s": 0.0}
     versions: dict[int, int] = {}
@@ -70,7 +71,7 @@ def shard_main(inbox, outbox, max_bytes: int, templates: int,  # noqa: ANN001
                 if previous is not None:  # the old reload: a new index over a copy
                     matrix = np.concatenate([previous.index.matrix, new])
                 index = GalleryIndex(np.arange(matrix.shape[0], dtype=np.int64), matrix)
-            else:  # as shards._updated: the new row written into the index's spare capacity
+            else:  # as gallery_part.part_updated: the new row written into spare capacity
                 index = previous.index.updated(
                     ids=np.array([previous.index.row_count], dtype=np.int64), rows=new)
             loaded = LoadedPart(version, 1, index, time.time(), np.empty(0, dtype=np.int64))

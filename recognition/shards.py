@@ -21,12 +21,11 @@ blocks a search). A person deleted since the old index was built is still never 
 caller keeps only candidates whose subject still has a template (one query, after the
 deletion's transaction committed), and the policy gate is asked again for each match.
 
-Updates are incremental: a reload decrypts only the templates enrolled since and writes them
-after the held rows, into the index's spare capacity (no copy of the part; searches on the old
-snapshot read only rows below its end, which are never rewritten); rows whose template is gone
-become tombstones, masked at search time and compacted away (one copy) only when they exceed
-an eighth of the part. At most one reload per part runs at a time; enrolments arriving during
-it are picked up by the next one (a burst costs one reload, not one each).
+Updates are incremental (recognition/gallery_part.py, which the in-process gallery shares): a
+reload decrypts only the templates enrolled since and appends them into the index's spare
+capacity, and tombstones the rows whose template is gone; a transform change reloads in full.
+At most one reload per part runs at a time; enrolments arriving during it are picked up by the
+next one (a burst costs one reload, not one each).
 
 Index kind: each part is searched exactly, or with the approximate (FAISS) index the
 deployment switched to after its recall was measured (recognition/services/approximate.py);
@@ -45,17 +44,14 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from recognition.engine import GalleryBuilder, GalleryIndex
-from recognition.engine.approximate import ApproximateGalleryIndex, index_for
-from recognition.engine.matching import DIM
 from recognition.errors import GalleryUnavailable
+from recognition.gallery_part import LoadedPart, part_empty, part_load
 
 logger = logging.getLogger(__name__)
 
@@ -83,22 +79,6 @@ def merge_top_k(answers: Iterable[Iterable[tuple[int, float]]],
 
 
 # --- the worker side ---------------------------------------------------------------------------
-
-
-@dataclass
-class LoadedPart:
-    version: int
-    transform_version: int
-    index: GalleryIndex | ApproximateGalleryIndex
-    loaded_at: float
-    template_ids: np.ndarray  # the template of each index row (tombstones included)
-
-    @property
-    def live_template_ids(self) -> np.ndarray:
-        """The templates this part answers for."""
-        index = self.index
-        exact = index.exact_index if isinstance(index, ApproximateGalleryIndex) else index
-        return self.template_ids[exact.live]
 
 
 def worker_name() -> str:
@@ -160,31 +140,12 @@ class ShardHolder:
 
     def _load(self, key: tuple[int, int, int]) -> LoadedPart:
         from recognition.models import DeploymentKey
-        from recognition.services.approximate import deployment_index_config
-        from recognition.services.vault import deployment_secrets
 
         deployment_id, part, parts = key
         # The version is read before the rows: what we load is at least this fresh.
         row = DeploymentKey.objects.filter(deployment_id=deployment_id).first()
-        if row is None:
-            loaded = LoadedPart(0, 0, GalleryBuilder(0).build(), time.time(),
-                                np.empty(0, dtype=np.int64))
-        else:
-            secrets = deployment_secrets(row)
-            previous = self._parts.get(key)
-            if previous is not None and previous.transform_version == row.transform_version:
-                index, template_ids = _updated(previous, deployment_id, (part, parts), secrets)
-            else:
-                index, template_ids = _full(deployment_id, (part, parts), secrets)
-            # Exact, or the approximate index the deployment switched to (over this part; its
-            # FAISS row numbers are the exact index's rows, so no tombstones in between).
-            config = deployment_index_config(row)
-            if config is not None and not config.exact and index.tombstones:
-                template_ids = template_ids[index.live]
-                index = index.compacted()
-            index = index_for(index, config)
-            loaded = LoadedPart(row.gallery_version, row.transform_version, index,
-                                time.time(), template_ids)
+        loaded = part_empty() if row is None else part_load(
+            row=row, part=(part, parts), previous=self._parts.get(key))
         with self._lock:
             self._parts[key] = loaded
             self._parts.move_to_end(key)
@@ -201,59 +162,6 @@ class ShardHolder:
             self._parts.pop(oldest)
             evicted.append(oldest)
         return evicted
-
-
-def _full(deployment_id: int, part: tuple[int, int],
-          secrets) -> tuple[GalleryIndex, np.ndarray]:  # type: ignore[no-untyped-def]
-    from recognition.services.vault import gallery_rows_with_ids, gallery_templates
-
-    capacity = gallery_templates(deployment_id=deployment_id, part=part).count()
-    builder = GalleryBuilder(capacity)
-    template_ids = np.empty(capacity, dtype=np.int64)
-    for template_id, subject_id, vector in gallery_rows_with_ids(
-            deployment_id=deployment_id, secrets=secrets, part=part):
-        if len(builder) == capacity:
-            break
-        template_ids[len(builder)] = template_id
-        builder.add(subject_id, vector)
-    count = len(builder)
-    return builder.build(), template_ids[:count]
-
-
-# Tombstones are compacted away once they exceed this fraction of a part's rows.
-COMPACT_FRACTION = 0.125
-
-
-def _updated(previous: LoadedPart, deployment_id: int, part: tuple[int, int],
-             secrets) -> tuple[GalleryIndex, np.ndarray]:  # type: ignore[no-untyped-def]
-    """The part as stored now, from the one held: rows whose template is gone become
-    tombstones (never searched again; compacted away when they exceed COMPACT_FRACTION), only
-    templates enrolled since are decrypted and written after the held rows, into the index's
-    spare capacity - the held rows are not copied, so a reload costs what changed. One query
-    for the part's template ids, one for the new rows."""
-    from recognition.services.vault import gallery_rows_with_ids, gallery_templates
-
-    current = np.fromiter(
-        gallery_templates(deployment_id=deployment_id, part=part)
-        .values_list("id", flat=True).iterator(chunk_size=20_000), dtype=np.int64)
-    held = previous.index
-    exact = held.exact_index if isinstance(held, ApproximateGalleryIndex) else held
-    keep = np.isin(previous.template_ids, current)
-    new_ids = np.setdiff1d(current, previous.template_ids)
-    appended = list(gallery_rows_with_ids(deployment_id=deployment_id, secrets=secrets,
-                                          part=part, template_ids=new_ids.tolist()))
-    rows = np.empty((len(appended), DIM), dtype=np.float32)
-    subjects = np.empty(len(appended), dtype=np.int64)
-    for n, (_, subject_id, vector) in enumerate(appended):
-        rows[n] = vector
-        subjects[n] = subject_id
-    index = exact.updated(keep=keep, ids=subjects, rows=rows)
-    template_ids = np.concatenate([previous.template_ids,
-                                   np.array([t for t, _, _ in appended], dtype=np.int64)])
-    if index.tombstones > COMPACT_FRACTION * index.row_count:
-        template_ids = template_ids[index.live]
-        index = index.compacted()
-    return index, template_ids
 
 
 def _holdings_record(*, loaded: list[tuple[tuple[int, int, int], LoadedPart]],
