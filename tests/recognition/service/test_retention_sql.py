@@ -88,8 +88,9 @@ def test_an_interaction_restarts_the_clock_in_one_statement(gate, django_assert_
     template = template_store(deployment=gate, subject_ref="s-1",
                               vector=np.ones(128, dtype=np.float32))
     at = timezone.now() + DAY
-    # One query for the deployment's rules, one statement for the subject and its rows.
-    with django_assert_num_queries(2):
+    # One statement for the subject and its rows: the rules come from their stamped cache
+    # (read when the template was stored).
+    with django_assert_num_queries(1):
         subjects_interaction_record(deployment=gate, at=at,
                                     subjects=VaultSubject.objects.filter(subject_ref="s-1"))
     template.refresh_from_db()
@@ -97,5 +98,13 @@ def test_an_interaction_restarts_the_clock_in_one_statement(gate, django_assert_
     assert (template.delete_after, template.delete_trigger) == (at + 10 * DAY,
                                                                 "last_interaction")
     assert python_changes(gate) == 0
-    assert not hasattr(gate, "_prefetched_objects_cache") or \
-        "retention_rules" not in gate._prefetched_objects_cache  # no stale rules left behind
+    # A changed rule is read again on the next interaction (its save bumps the stamp).
+    rule = RetentionRule.objects.get(deployment=gate, category="face_template")
+    rule.period_days = 3
+    rule.save()
+    with django_assert_num_queries(2):
+        subjects_interaction_record(deployment=gate, at=at,
+                                    subjects=VaultSubject.objects.filter(subject_ref="s-1"))
+    template.refresh_from_db()
+    assert template.delete_after == at + 3 * DAY
+    assert python_changes(gate) == 0
