@@ -1,12 +1,14 @@
 """The policy gate recognition calls before it touches a face: "may deployment D process
 subject S for purpose P now?".
 
-Every call reads the current state (not the caller's possibly stale Deployment instance), so a
-withdrawal, a suspension or a new notice refuses the very next call. The person's own facts
-(consent, its ledger entry, a restriction) are read from the database on every call; the
-deployment's (status, purposes, storage, the regulator's latest decision) are cached under a
-version stamp bumped by every change to them (governance/platform/stamps.py: the next call
-after a committed change reads the database). The answer is a `PolicyDecision`; the
+Every call decides on the current state (not the caller's possibly stale Deployment instance),
+so a withdrawal, a suspension or a new notice refuses the very next call. The deployment's
+facts (status, purposes, storage, the regulator's latest decision) and the person's (their
+consents with the ledger entries each is compared with, a restriction in force) are cached
+under version stamps bumped by every change to them (governance/platform/stamps.py: the next
+call after a committed change reads the database); expiry is decided from the dates on every
+call, and `from_database=True` reads past the caches (the enrolment's re-check inside its
+write). The answer is a `PolicyDecision`; the
 `*_require` twins raise `PolicyRefusal` with the refusal code instead, which the API renders as 403.
 """
 
