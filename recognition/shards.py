@@ -50,6 +50,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from recognition.engine.matching import DIM
 from recognition.errors import GalleryUnavailable
 from recognition.gallery_part import LoadedPart, part_empty, part_load
 
@@ -144,14 +145,34 @@ class ShardHolder:
         deployment_id, part, parts = key
         # The version is read before the rows: what we load is at least this fresh.
         row = DeploymentKey.objects.filter(deployment_id=deployment_id).first()
+        previous = self._parts.get(key)
+        made_room: list[tuple[int, int, int]] = []
+        if row is not None:
+            incoming = _incoming_bytes(deployment_id, (part, parts), previous)
+            with self._lock:
+                made_room = self._make_room(keep=key, incoming=incoming)
         loaded = part_empty() if row is None else part_load(
-            row=row, part=(part, parts), previous=self._parts.get(key))
+            row=row, part=(part, parts), previous=previous)
         with self._lock:
             self._parts[key] = loaded
             self._parts.move_to_end(key)
-            evicted = self._evict(keep=key)
+            evicted = made_room + self._evict(keep=key)
         _holdings_record(loaded=[(key, loaded)] if row is not None else [], evicted=evicted)
         return loaded
+
+    def _make_room(self, *, keep: tuple[int, int, int],
+                   incoming: int) -> list[tuple[int, int, int]]:
+        """Before a load: evict the least recently searched parts (not `keep`, whose old copy
+        may still answer) until what is held plus what the load will allocate fits the bound.
+        Evicting only after the load let a worker's peak reach the bound plus a whole part."""
+        evicted = []
+        while self.nbytes + incoming > self.max_bytes:
+            oldest = next((k for k in self._parts if k != keep), None)
+            if oldest is None:
+                break
+            self._parts.pop(oldest)
+            evicted.append(oldest)
+        return evicted
 
     def _evict(self, *, keep: tuple[int, int, int]) -> list[tuple[int, int, int]]:
         evicted = []
@@ -162,6 +183,24 @@ class ShardHolder:
             self._parts.pop(oldest)
             evicted.append(oldest)
         return evicted
+
+
+# What a load allocates per template: the index row (128 float32, its squared norm, its subject
+# id) and the template id kept beside it.
+BYTES_PER_TEMPLATE = DIM * 4 + 4 + 8 + 8
+
+
+def _incoming_bytes(deployment_id: int, part: tuple[int, int],
+                    previous: LoadedPart | None) -> int:
+    """At most what loading this part allocates beside what is held: a held part may be copied
+    into a new index with a quarter more rows (spare capacity exhausted, compaction, an
+    approximate index rebuilt); a part not held is counted (one query) and built whole."""
+    if previous is not None:
+        return int(previous.index.nbytes * 1.25)
+    from recognition.services.vault import gallery_templates
+
+    return gallery_templates(deployment_id=deployment_id, part=part).count() * (
+        BYTES_PER_TEMPLATE)
 
 
 def _holdings_record(*, loaded: list[tuple[tuple[int, int, int], LoadedPart]],

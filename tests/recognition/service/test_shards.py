@@ -78,6 +78,32 @@ def test_a_worker_evicts_the_least_recently_searched_part_past_its_memory_bound(
     assert GalleryShardHolding.objects.filter(deployment=gate).count() == 0
 
 
+def test_room_is_made_before_a_part_is_built_so_the_bound_holds_while_it_loads(
+        world, gate, monkeypatch):
+    from tests.factories import active_gate
+
+    other = active_gate(world.acme, name="Block B gate", purposes=["access_control"])
+    probes = {d.id: [store(d, f"s-{n}", 100 * d.id + n) for n in range(6)]
+              for d in (gate, other)}
+    one_part = 6 * (128 * 4 + 4 + 8)
+    holder = ShardHolder(max_bytes=one_part + 100)  # room for one part (and its template ids)
+    holder_search(holder, gate, probes[gate.id][0])
+    held_while_building = []
+    real_part_load = shards.part_load
+
+    def watching_part_load(**kwargs):
+        held_while_building.append((set(holder.held()), holder.nbytes))
+        return real_part_load(**kwargs)
+
+    monkeypatch.setattr(shards, "part_load", watching_part_load)
+    holder_search(holder, other, probes[other.id][0])
+    # The gate's part went before the other's rows were built, not after.
+    assert held_while_building == [(set(), 0)]
+    assert set(holder.held()) == {(other.id, 0, 1)}
+    # The shard map records the eviction.
+    assert GalleryShardHolding.objects.filter(deployment=gate).count() == 0
+
+
 def test_parts_split_a_deployment_by_subject_and_together_find_everyone(gate):
     vectors = [store(gate, f"s-{n}", n) for n in range(12)]
     holder = ShardHolder(max_bytes=10**9)
