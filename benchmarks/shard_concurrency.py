@@ -63,7 +63,7 @@ def shard_main(inbox, outbox, max_bytes: int, templates: int,  # noqa: ANN001
     settings.configure()  # the holder's reload thread closes a (dummy) connection
     from recognition.engine import GalleryIndex
     from recognition.gallery_part import LoadedPart
-    from recognition.shards import ShardHolder
+    from recognition.shards import ShardHolder, _incoming_bytes
 
     # The bound counts the parts' bytes after eviction; the process also holds, for a moment,
     # the part being loaded (and its generation temporary) before the oldest is evicted, so
@@ -78,6 +78,11 @@ def shard_main(inbox, outbox, max_bytes: int, templates: int,  # noqa: ANN001
             deployment_id = key[0]
             previous = self._parts.get(key)
             version = versions.get(deployment_id, 0)
+            # As ShardHolder._load: room is made before the part is built.
+            incoming = (templates * BYTES_PER_TEMPLATE if previous is None
+                        else _incoming_bytes(deployment_id, (0, 1), previous))
+            with self._lock:
+                stats["evictions"] += len(self._make_room(keep=key, incoming=incoming))
             if previous is None:
                 matrix = synthetic(deployment_id, templates)
                 stats["loads"] += 1

@@ -50,9 +50,10 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from recognition.engine.gallery import GalleryIndex
 from recognition.engine.matching import DIM
 from recognition.errors import GalleryUnavailable
-from recognition.gallery_part import LoadedPart, part_empty, part_load
+from recognition.gallery_part import COMPACT_FRACTION, LoadedPart, part_empty, part_load
 
 logger = logging.getLogger(__name__)
 
@@ -192,15 +193,22 @@ BYTES_PER_TEMPLATE = DIM * 4 + 4 + 8 + 8
 
 def _incoming_bytes(deployment_id: int, part: tuple[int, int],
                     previous: LoadedPart | None) -> int:
-    """At most what loading this part allocates beside what is held: a held part may be copied
-    into a new index with a quarter more rows (spare capacity exhausted, compaction, an
-    approximate index rebuilt); a part not held is counted (one query) and built whole."""
-    if previous is not None:
-        return int(previous.index.nbytes * 1.25)
-    from recognition.services.vault import gallery_templates
+    """What loading this part will allocate beside what is held, at most: a part not held is
+    counted (one query) and built whole; an approximate part is rebuilt (a new FAISS index);
+    an exact part with spare rows and few tombstones takes its new rows in place (nothing),
+    else it is copied with a quarter more rows. (A burst of enrolments larger than the spare
+    rows also copies: the bound then holds up to that one copy.)"""
+    if previous is None:
+        from recognition.services.vault import gallery_templates
 
-    return gallery_templates(deployment_id=deployment_id, part=part).count() * (
-        BYTES_PER_TEMPLATE)
+        return gallery_templates(deployment_id=deployment_id, part=part).count() * (
+            BYTES_PER_TEMPLATE)
+    index = previous.index
+    if not isinstance(index, GalleryIndex):
+        return index.nbytes
+    if index.spare_rows > 0 and index.tombstones <= COMPACT_FRACTION * index.row_count:
+        return 0
+    return int(index.nbytes * 1.25)
 
 
 def _holdings_record(*, loaded: list[tuple[tuple[int, int, int], LoadedPart]],

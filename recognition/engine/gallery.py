@@ -141,6 +141,13 @@ class GalleryIndex:
         return self._n - self._live
 
     @property
+    def spare_rows(self) -> int:
+        """Rows an :meth:`updated` of this snapshot can append in place, without a copy."""
+        if self._rows.length != self._n:
+            return 0  # a newer snapshot appended past this one: an update would copy
+        return self._rows.matrix.shape[0] - self._n
+
+    @property
     def live(self) -> np.ndarray:
         """(row_count,) booleans: the rows searched."""
         if self._dead is None:
