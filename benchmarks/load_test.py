@@ -6,10 +6,11 @@ for the same cores; a closed loop of plain threads (one blocking HTTP client eac
 already a dependency) measures the same thing — throughput, p50/p99, errors — at a fraction of
 the client's cost, and this script also drives the consent changes through the services.
 
-Setup (idempotent, through the services, on the server's database): a "Load gate" deployment
-of the demo's Acme with a device key, SUBJECTS consented people enrolled with real photos of
-the shared faces. Each client then loops: verify (45 %), identify (45 %), a consent withdrawn
-and given again (5 %), an enrolment of a new person (5 %). A refusal the platform owes (a 4xx with
+Setup (idempotent, through the services, on the server's database): a "Load gate (central
+storage)" deployment of the demo's Acme with a device key, SUBJECTS consented people enrolled
+with real photos of the shared faces (the run stops unless all of them are). Each client then
+loops: verify (45 %), identify (45 %), a consent withdrawn and given again (5 %), an enrolment
+of a new person (5 %). A refusal the platform owes (a 4xx with
 its code: a person whose consent was withdrawn and whose templates were purged, a photo already
 enrolled under another name) is counted apart from errors (5xx,
 timeouts, anything else). After each level: `verify_ledger` must be clean and no retention
@@ -43,6 +44,7 @@ import requests  # noqa: E402
 
 SUBJECTS = 20
 PURPOSE = "access_control"
+GATE_NAME = "Load gate (central storage)"
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -68,7 +70,7 @@ def setup(url: str) -> tuple:
     from governance.services.consent import consent_give
     from recognition.models import VaultSubject
     from recognition.services.apikeys import api_key_create
-    from tests.factories import CLICK, active_gate
+    from tests.factories import CLICK, central_gate
 
     acme = Organisation.objects.filter(name__icontains="Acme").first()
     if acme is None:
@@ -76,8 +78,10 @@ def setup(url: str) -> tuple:
     admin = acme.memberships.first().user
     from governance.models import Deployment
 
-    gate = Deployment.objects.filter(organisation=acme, name="Load gate").first() or active_gate(
-        acme, name="Load gate", purposes=[PURPOSE])
+    # Central storage: the load test enrols through the central API, which an on_device
+    # deployment (the default) refuses.
+    gate = Deployment.objects.filter(organisation=acme, name=GATE_NAME).first() or (
+        central_gate(acme, name=GATE_NAME, purposes=[PURPOSE]))
     _, key = api_key_create(deployment=gate, name="load test", actor=admin)
     people = []
     for n, (enrol, probe) in enumerate(photos()[:SUBJECTS]):
@@ -86,7 +90,7 @@ def setup(url: str) -> tuple:
         if VaultSubject.objects.filter(deployment=gate, subject_ref=ref).exists():
             continue
         consent_give(deployment=gate, actor=admin, subject_ref=ref, purposes=[PURPOSE],
-                     method="in_app_explicit", evidence=dict(CLICK))
+                     central_storage=True, method="in_app_explicit", evidence=dict(CLICK))
         response = requests.post(f"{url}/api/v1/recognition/enroll/",
                                  headers={"X-Api-Key": key},
                                  data={"subject_ref": ref, "purpose": PURPOSE},
@@ -94,6 +98,12 @@ def setup(url: str) -> tuple:
         if response.status_code != 201:
             print(f"  (enrolment of {ref} refused: {response.status_code} "
                   f"{response.text[:120]})")
+    enrolled = VaultSubject.objects.filter(deployment=gate,
+                                           subject_ref__in=[ref for ref, _, _ in people])
+    if enrolled.count() < len(people):
+        # Refusals are counted apart from errors during the run: a setup that enrolled no one
+        # would otherwise pass with every verify refused as "not enrolled".
+        sys.exit(f"setup enrolled {enrolled.count()} of {len(people)} people: not a load test")
     return gate, key, admin, people
 
 
@@ -153,8 +163,8 @@ def run_level(url: str, key: str, gate, admin, people, clients: int,
                             counter[0] += 1
                             new_ref = f"load-consent-{os.getpid()}-{n}-{counter[0]}"
                         consent_give(deployment=gate, actor=admin, subject_ref=new_ref,
-                                     purposes=[PURPOSE], method="in_app_explicit",
-                                     evidence=dict(CLICK))
+                                     purposes=[PURPOSE], central_storage=True,
+                                     method="in_app_explicit", evidence=dict(CLICK))
                     ok, owed, r = True, False, None
                 else:
                     op = "enrol"
@@ -162,8 +172,8 @@ def run_level(url: str, key: str, gate, admin, people, clients: int,
                         counter[0] += 1
                         new_ref = f"load-new-{os.getpid()}-{n}-{counter[0]}"
                     consent_give(deployment=gate, actor=admin, subject_ref=new_ref,
-                                 purposes=[PURPOSE], method="in_app_explicit",
-                                 evidence=dict(CLICK))
+                                 purposes=[PURPOSE], central_storage=True,
+                                 method="in_app_explicit", evidence=dict(CLICK))
                     r = session.post(f"{url}/api/v1/recognition/enroll/",
                                      data={"subject_ref": new_ref, "purpose": PURPOSE},
                                      files={"image": enrol_bytes[ref]}, timeout=120)
