@@ -42,22 +42,13 @@ def _iso(moment: object) -> str | None:
 def deployment_space(deployment_id: int) -> Iterator[Space]:
     """The deployment's vault space at its current version and at every past one (templates
     are re-derived through raw space, so a past version's copy is known exactly)."""
-    from recognition.models import DeploymentKey, VaultSubject
     from recognition.services.leaks import current_version_since, past_transforms
-    from recognition.services.vault import deployment_secrets, gallery_rows
+    from recognition.services.vault import gallery_with_refs
 
-    row = DeploymentKey.objects.filter(deployment_id=deployment_id).first()
-    if row is None:
+    gallery = gallery_with_refs(deployment_id=deployment_id)
+    if gallery is None:
         return
-    secrets = deployment_secrets(row)
-    ids, vectors = [], []
-    for subject_id, vector in gallery_rows(deployment_id=deployment_id, secrets=secrets):
-        ids.append(subject_id)
-        vectors.append(vector)
-    stored = np.stack(vectors) if vectors else np.empty((0, 128), np.float32)
-    names = dict(VaultSubject.objects.filter(id__in=set(ids))
-                 .values_list("id", "subject_ref"))
-    refs = [names[i] for i in ids]
+    row, secrets, stored, refs = gallery.key, gallery.secrets, gallery.vectors, gallery.refs
     yield Space("deployment", deployment_id, None, secrets.transform_version, secrets.transform,
                 stored, refs, current=True,
                 valid_from=_iso(current_version_since(deployment_id=deployment_id,

@@ -24,7 +24,6 @@ from recognition.engine.provenance import canaries_draw
 from recognition.models import (
     Canary,
     CopyKind,
-    DeploymentKey,
     DisclosureEntry,
     TransformArchive,
 )
@@ -86,22 +85,12 @@ def past_transforms(*, deployment_id: int) -> list[PastTransform]:
 def raw_gallery(*, deployment: Deployment) -> tuple[np.ndarray, list[str]]:
     """The deployment's templates mapped back to raw space, with their subject refs (for
     drawing canaries far from everyone and for the same-people check)."""
-    from recognition.services.vault import deployment_secrets, gallery_rows
+    from recognition.services.vault import gallery_with_refs
 
-    row = DeploymentKey.objects.filter(deployment=deployment).first()
-    if row is None:
+    gallery = gallery_with_refs(deployment_id=deployment.id)
+    if gallery is None or not len(gallery.vectors):
         return np.empty((0, 128), np.float32), []
-    secrets = deployment_secrets(row)
-    ids, vectors = [], []
-    for subject_id, vector in gallery_rows(deployment_id=deployment.id, secrets=secrets):
-        ids.append(subject_id)
-        vectors.append(vector)
-    if not vectors:
-        return np.empty((0, 128), np.float32), []
-    from recognition.models import VaultSubject
-
-    refs = dict(VaultSubject.objects.filter(id__in=set(ids)).values_list("id", "subject_ref"))
-    return secrets.transform.invert(np.stack(vectors)), [refs[i] for i in ids]
+    return gallery.secrets.transform.invert(gallery.vectors), gallery.refs
 
 
 def canary_vectors(canaries: list[Canary]) -> np.ndarray:

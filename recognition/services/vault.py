@@ -235,6 +235,33 @@ def gallery_rows(*, deployment_id: int, secrets: DeploymentSecrets,
         yield subject_id, vector
 
 
+@dataclass(frozen=True)
+class StoredGallery:
+    """A deployment's whole gallery, decrypted: its key row, its secrets, the stored
+    (transformed) vectors and each row's subject reference."""
+
+    key: DeploymentKey
+    secrets: DeploymentSecrets
+    vectors: np.ndarray  # (n, 128) float32, as stored
+    refs: list[str]
+
+
+def gallery_with_refs(*, deployment_id: int) -> StoredGallery | None:
+    """The deployment's gallery with its people's references (leak tracing's copy of a
+    deployment's space, the canaries' raw gallery); None when it has no key yet."""
+    row = DeploymentKey.objects.filter(deployment_id=deployment_id).first()
+    if row is None:
+        return None
+    secrets = deployment_secrets(row)
+    ids, vectors = [], []
+    for subject_id, vector in gallery_rows(deployment_id=deployment_id, secrets=secrets):
+        ids.append(subject_id)
+        vectors.append(vector)
+    names = dict(VaultSubject.objects.filter(id__in=set(ids)).values_list("id", "subject_ref"))
+    stored = np.stack(vectors) if vectors else np.empty((0, 128), np.float32)
+    return StoredGallery(row, secrets, stored, [names[i] for i in ids])
+
+
 def gallery_rows_with_ids(*, deployment_id: int, secrets: DeploymentSecrets,
                           batch_size: int = 2000, part: tuple[int, int] | None = None,
                           template_ids: list[int] | None = None,

@@ -5,6 +5,7 @@ from rest_framework.test import APIClient
 
 from governance.services.consent import consent_give
 from recognition.gallery import gallery_forget
+from recognition.services import vault
 from recognition.services.apikeys import api_key_create
 from tests.factories import CLICK, active_gate
 
@@ -80,3 +81,17 @@ def enroll(device, upload):
 
     return call
 
+
+@pytest.fixture
+def decrypted(monkeypatch):
+    """The template ids the vault decrypts for a gallery, in order, as the test goes."""
+    seen: list[int] = []
+    real = vault.gallery_rows_with_ids
+
+    def counting(**kwargs):
+        for row in real(**kwargs):
+            seen.append(row[0])
+            yield row
+
+    monkeypatch.setattr(vault, "gallery_rows_with_ids", counting)
+    return seen

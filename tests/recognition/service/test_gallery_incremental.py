@@ -6,7 +6,6 @@ import pytest
 
 from recognition.gallery import _galleries, gallery_for
 from recognition.models import Template, VaultSubject
-from recognition.services import vault
 from recognition.services.recognition import Caller, recognition_subject_delete
 from recognition.services.vault import deployment_vault_rotate, template_store
 
@@ -18,21 +17,6 @@ ENROLLED = {  # subject ref -> the photo enrolled; the person's other photo is t
     "rose": ("people/rose_leslie/rose_leslie_1.jpg", "people/rose_leslie/rose_leslie_2.jpg"),
 }
 ALEX = ("people/alex_lacamoire/alex_lacamoire_1.jpg", "people/alex_lacamoire/alex_lacamoire_2.png")
-
-
-@pytest.fixture
-def decrypted(monkeypatch):
-    """The template ids the vault decrypts for a gallery, in order, as the test goes."""
-    seen: list[int] = []
-    real = vault.gallery_rows_with_ids
-
-    def counting(**kwargs):
-        for row in real(**kwargs):
-            seen.append(row[0])
-            yield row
-
-    monkeypatch.setattr(vault, "gallery_rows_with_ids", counting)
-    return seen
 
 
 @pytest.fixture

@@ -266,8 +266,7 @@ def test_the_shard_map_shows_who_holds_what_to_staff_and_at_metrics(gate, client
 
 
 def test_a_reload_appends_new_templates_and_drops_deleted_ones_without_reloading_the_rest(
-        gate, monkeypatch):
-    from recognition.services import vault
+        gate, decrypted):
     from recognition.services.recognition import Caller, recognition_subject_delete
 
     vectors = {f"s-{n}": store(gate, f"s-{n}", n) for n in range(5)}
@@ -276,15 +275,7 @@ def test_a_reload_appends_new_templates_and_drops_deleted_ones_without_reloading
     recognition_subject_delete(caller=Caller(deployment=gate, api_key=None), subject_ref="s-1",
                                reason="operator_request")
     vectors["s-5"] = store(gate, "s-5", 5)
-    decrypted = []
-    real = vault.gallery_rows_with_ids
-
-    def counting(**kwargs):
-        for row in real(**kwargs):
-            decrypted.append(row[0])
-            yield row
-
-    monkeypatch.setattr(vault, "gallery_rows_with_ids", counting)
+    decrypted.clear()
     holder._load((gate.id, 0, 1))  # what the background reload runs
     from recognition.models import Template, VaultSubject
 
